@@ -1,0 +1,188 @@
+//! Transfer decodings and charset repair, where mail-parser's answer is not good enough
+//! for Danish mail.
+//!
+//! mail-parser decodes a text part by its declared charset, and reads a part without one
+//! as UTF-8, replacing what is not UTF-8 with U+FFFD. Danish mail from older systems often
+//! declares nothing (or wrongly declares UTF-8) and is really ISO-8859-1 or Windows-1252,
+//! so `søger` would become `s�ger`. [`repair_text`] re-reads such a part as Windows-1252
+//! (which agrees with ISO-8859-1 on every letter and adds `–`, `€`, typographic quotes).
+
+use std::borrow::Cow;
+
+use mail_parser::{Encoding, MessagePart, MimeHeaders};
+
+/// Base64 as mail-parser reads it, but never failing: other bytes are skipped, and `=`
+/// ends a group (mail-parser goes on decoding after it, and so must a re-decoding that
+/// wants the same bytes).
+pub(crate) fn decode_base64_lenient(input: &[u8]) -> Vec<u8> {
+    fn flush(out: &mut Vec<u8>, acc: u32, n: u8) {
+        match n {
+            2 => out.push((acc >> 4) as u8),
+            3 => out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]),
+            _ => {}
+        }
+    }
+    let mut out = Vec::with_capacity(input.len() / 4 * 3);
+    let (mut acc, mut n) = (0u32, 0u8);
+    for &c in input {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'=' => {
+                flush(&mut out, acc, n);
+                (acc, n) = (0, 0);
+                continue;
+            }
+            _ => continue,
+        };
+        acc = (acc << 6) | u32::from(v);
+        n += 1;
+        if n == 4 {
+            out.extend_from_slice(&acc.to_be_bytes()[1..]);
+            (acc, n) = (0, 0);
+        }
+    }
+    flush(&mut out, acc, n);
+    out
+}
+
+/// Quoted-printable, never failing: a broken escape is kept as written.
+pub(crate) fn decode_qp_lenient(input: &[u8]) -> Vec<u8> {
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut out = Vec::with_capacity(input.len());
+    let mut i = 0;
+    while let Some(&c) = input.get(i) {
+        if c == b'=' {
+            let (a, b) = (input.get(i + 1).copied(), input.get(i + 2).copied());
+            if let (Some(h), Some(l)) = (a.and_then(hex), b.and_then(hex)) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+            if a == Some(b'\n') {
+                i += 2;
+                continue;
+            }
+            if a == Some(b'\r') && b == Some(b'\n') {
+                i += 3;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The text of a text part, re-read as Windows-1252 when mail-parser replaced bytes that
+/// are not UTF-8 and the part declared no charset, or UTF-8/ASCII. `raw` is the message
+/// the part's offsets point into.
+pub(crate) fn repair_text<'t>(text: &'t str, part: &MessagePart<'_>, raw: &[u8]) -> Cow<'t, str> {
+    if !text.contains('\u{FFFD}') {
+        return Cow::Borrowed(text);
+    }
+    let declared = part
+        .content_type()
+        .and_then(|ct| ct.attribute("charset"))
+        .map(|c| c.trim().to_ascii_lowercase());
+    let may_repair = match declared.as_deref() {
+        None => true,
+        Some(c) => matches!(c, "utf-8" | "utf8" | "us-ascii" | "ascii" | ""),
+    };
+    if !may_repair {
+        return Cow::Borrowed(text);
+    }
+    let body = raw
+        .get(part.offset_body as usize..part.offset_end as usize)
+        .unwrap_or_default();
+    let bytes: Cow<'_, [u8]> = match part.encoding {
+        Encoding::None => Cow::Borrowed(body),
+        Encoding::QuotedPrintable => Cow::Owned(decode_qp_lenient(body)),
+        Encoding::Base64 => Cow::Owned(decode_base64_lenient(body)),
+    };
+    if std::str::from_utf8(&bytes).is_ok() {
+        // The replacement characters were in the source; nothing to repair.
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(utf8_or_1252(&bytes))
+}
+
+/// Text from bytes that are mostly UTF-8: valid UTF-8 stays, every byte that is not part
+/// of a valid sequence is read as Windows-1252. Handles pure ISO-8859-1 text and text that
+/// mixes both (a quoted Latin-1 letter in a UTF-8 reply).
+pub(crate) fn utf8_or_1252(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for &b in chunk.invalid() {
+            let byte = [b];
+            let (c, _) = encoding_rs::WINDOWS_1252.decode_without_bom_handling(&byte);
+            out.push_str(&c);
+        }
+    }
+    out
+}
+
+/// Decodes `bytes` of a declared charset (a label such as `iso-8859-1` or `windows-1252`),
+/// falling back to UTF-8 and then Windows-1252. For hosts that hand over bytes and a label.
+pub(crate) fn decode_charset(bytes: &[u8], label: Option<&str>) -> String {
+    if let Some(enc) = label.and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes())) {
+        let (text, _, _) = enc.decode(bytes);
+        return text.into_owned();
+    }
+    utf8_or_1252(bytes)
+}
+
+/// Line ends as `\n`: mail arrives with CRLF, LF and now and then a lone CR.
+pub(crate) fn normalize_newlines(text: &str) -> Cow<'_, str> {
+    if !text.contains('\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lenient_decoders() {
+        assert_eq!(decode_base64_lenient(b"SGVq\r\nIGRp!!Zw=="), b"Hej dig");
+        assert_eq!(decode_base64_lenient(b"SGVqIA==SGVq"), b"Hej Hej");
+        assert_eq!(decode_base64_lenient(b"SGVqIA"), b"Hej ");
+        assert_eq!(
+            decode_qp_lenient(b"S=C3=B8ren =\r\nkom=ZZ"),
+            "Søren kom=ZZ".as_bytes()
+        );
+        assert_eq!(decode_qp_lenient(b"a=\nb="), b"ab=");
+    }
+
+    #[test]
+    fn charsets_by_label_and_fallback() {
+        assert_eq!(decode_charset(b"s\xf8ger", Some("ISO-8859-1")), "søger");
+        assert_eq!(decode_charset(b"\x80 \x96", Some("windows-1252")), "€ –");
+        assert_eq!(decode_charset(b"\xa4", Some("iso-8859-15")), "€");
+        assert_eq!(decode_charset("søger".as_bytes(), None), "søger");
+        assert_eq!(decode_charset(b"s\xf8ger", None), "søger");
+        assert_eq!(
+            decode_charset(b"s\xf8ger", Some("no-such-charset")),
+            "søger"
+        );
+    }
+
+    #[test]
+    fn mixed_utf8_and_latin1() {
+        assert_eq!(utf8_or_1252("yötä ".as_bytes()), "yötä ");
+        let mut mixed = "Søren: ".as_bytes().to_vec();
+        mixed.extend_from_slice(b"s\xf8ger \x80");
+        assert_eq!(utf8_or_1252(&mixed), "Søren: søger €");
+    }
+
+    #[test]
+    fn newlines() {
+        assert_eq!(normalize_newlines("a\r\nb\rc\n"), "a\nb\nc\n");
+    }
+}

@@ -1,0 +1,148 @@
+//! [`Limits`]: how much work one message may cause.
+//!
+//! A municipality's mailbox receives whatever anyone sends, including mail built to hurt a
+//! parser: a 50 MB message, 10,000 MIME parts, messages nested in messages. Every constructor
+//! in [`crate::ingest`] therefore works within limits, cuts what exceeds them, and records
+//! each cut in [`Message::truncations`](crate::Message::truncations) so that nothing is lost
+//! silently.
+
+use crate::message::Truncation;
+
+/// Upper bounds on the work done for one message.
+///
+/// The defaults suit a municipal mailbox: they keep every ordinary message whole (most mail
+/// servers refuse messages above 25 MiB anyway) while a hostile one costs at most a few
+/// hundred megabytes of memory and well under a second. Raise them only when a host knows its
+/// input is bigger and trusted.
+///
+/// ```
+/// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+/// use signatur::ingest::Limits;
+/// let limits = Limits { max_body_text_bytes: 64 * 1024, ..Limits::default() };
+/// let raw = format!("Subject: long\r\n\r\n{}", "tekst ".repeat(20_000));
+/// let msg = signatur::Message::from_bytes_with(raw.as_bytes(), &limits)?;
+/// assert!(msg.body.text.len() <= 64 * 1024);
+/// assert_eq!(msg.truncations[0].what, "body_text");
+/// # Ok(()) }
+/// # example().unwrap();
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The raw message is cut to this many bytes before it is parsed (default 25 MiB, the
+    /// common limit of mail servers, so a message that was delivered fits).
+    pub max_message_bytes: usize,
+    /// At most this many MIME parts are parsed, nested messages included (default 1,000;
+    /// real mail has a handful, mailing-list digests a few hundred).
+    pub max_parts: usize,
+    /// The readable body text is cut to this many bytes (default 1 MiB: more than any letter
+    /// a person writes, and all that routing and journaling need).
+    pub max_body_text_bytes: usize,
+    /// The text extracted from each attachment is cut to this many bytes (default 256 KiB).
+    pub max_attachment_text_bytes: usize,
+    /// At most this many attachments are listed (default 200).
+    pub max_attachments: usize,
+    /// Parts nested deeper than this (multiparts in multiparts, messages in messages) are
+    /// not read (default 20; real mail rarely goes beyond 6).
+    pub max_nesting_depth: usize,
+    /// At most this many header fields are kept per header block (default 1,000; real mail
+    /// has 10 to 100).
+    pub max_headers: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_message_bytes: 25 * 1024 * 1024,
+            max_parts: 1000,
+            max_body_text_bytes: 1024 * 1024,
+            max_attachment_text_bytes: 256 * 1024,
+            max_attachments: 200,
+            max_nesting_depth: 20,
+            max_headers: 1000,
+        }
+    }
+}
+
+/// Records what was cut, merging repeated cuts of the same kind into one entry.
+#[derive(Debug, Default)]
+pub(crate) struct Cuts {
+    list: Vec<Truncation>,
+}
+
+impl Cuts {
+    /// Records that `what` exceeded `limit`; `actual` is how large it was (or at least was).
+    /// A second cut of the same kind keeps the larger `actual`.
+    pub(crate) fn record(&mut self, what: &str, limit: usize, actual: usize) {
+        let (limit, actual) = (limit as u64, actual as u64);
+        if let Some(t) = self.list.iter_mut().find(|t| t.what == what) {
+            t.actual = t.actual.max(actual);
+            return;
+        }
+        self.list.push(Truncation {
+            what: what.to_string(),
+            limit,
+            actual,
+        });
+    }
+
+    /// Adds every cut of `other`.
+    pub(crate) fn extend(&mut self, other: Cuts) {
+        for t in other.list {
+            self.record(&t.what, t.limit as usize, t.actual as usize);
+        }
+    }
+
+    pub(crate) fn into_vec(self) -> Vec<Truncation> {
+        self.list
+    }
+}
+
+/// Cuts `text` to at most `max` bytes at a character boundary, preferring the end of a line
+/// or word so that the last token is not a fragment. Returns whether it cut.
+pub(crate) fn cut_text(text: &mut String, max: usize) -> bool {
+    if text.len() <= max {
+        return false;
+    }
+    let mut end = max;
+    while end > 0 && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    // Look back a little for a line or word end; never more than 256 bytes.
+    let window_start = end.saturating_sub(256);
+    let window = text.get(window_start..end).unwrap_or("");
+    if let Some(pos) = window.rfind(['\n', ' ']) {
+        end = window_start + pos;
+    }
+    text.truncate(end);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cut_text_respects_char_boundaries_and_words() {
+        let mut s = "æøå æøå æøå".to_string();
+        assert!(cut_text(&mut s, 8));
+        assert_eq!(s, "æøå");
+        let mut s = "ååå".to_string();
+        assert!(cut_text(&mut s, 5));
+        assert_eq!(s, "åå");
+        let mut s = "kort".to_string();
+        assert!(!cut_text(&mut s, 10));
+        assert_eq!(s, "kort");
+    }
+
+    #[test]
+    fn repeated_cuts_merge() {
+        let mut c = Cuts::default();
+        c.record("attachment_text", 10, 20);
+        c.record("attachment_text", 10, 50);
+        c.record("parts", 5, 6);
+        let v = c.into_vec();
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].actual, 50);
+        assert_eq!(v[1].what, "parts");
+    }
+}

@@ -1,0 +1,537 @@
+//! RFC 5322/MIME bytes → [`Message`], with mail-parser doing the MIME work.
+//!
+//! On top of mail-parser: the bounds of [`super::prepare`], the choice of body (the
+//! `text/plain` parts mail-parser selects, HTML converted to text where there is no plain
+//! part), charset repair ([`super::decode`]), attachments with extracted text, and the
+//! split of the body into new text, quoted history and signature ([`super::quote`]).
+//!
+//! # Errors and what is not an error
+//!
+//! The header block is read as mail-parser reads it: up to the first blank line, skipping
+//! lines that are not `Name: value` fields (as CPython's `email` package does, with a
+//! defect noted); the body is what follows the blank line.
+//!
+//! When that finds nothing (no header field, no body, no attachment), as for empty input,
+//! a line of text without a colon, or binary garbage without line structure, the result is
+//! an [`ErrorKind::Parse`](crate::ErrorKind::Parse) error: a program that journals mail
+//! should know that it was not handed mail rather than get an empty guess. Text that is not
+//! mail belongs in [`Message::from_text`]. Everything else, however broken, gives a
+//! `Message` with what could be read: a missing boundary, a bad base64 body or a wrong
+//! charset are not errors.
+
+use std::collections::VecDeque;
+
+use mail_parser::{HeaderName, MessageParser, MimeHeaders, PartType};
+use once_cell::sync::Lazy;
+
+use super::decode::{normalize_newlines, repair_text};
+use super::fields;
+use super::html::html_to_text;
+use super::limits::{cut_text, Cuts, Limits};
+use super::prepare::prepare;
+use super::quote;
+use crate::error::{Error, ErrorKind, Result};
+use crate::message::{Attachment, Body, BodySource, Channel, Extraction, Message};
+
+/// One parser for the process: it holds only configuration.
+static PARSER: Lazy<MessageParser> = Lazy::new(MessageParser::default);
+
+impl Message {
+    /// Parses a raw RFC 5322/MIME message (an `.eml` file, one message of an mbox or a
+    /// Maildir) within the default [`Limits`](crate::ingest::Limits).
+    ///
+    /// A leading mbox `From ` line is skipped. See [`Message::from_bytes_with`] for errors.
+    ///
+    /// ```
+    /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// let raw = b"From: =?iso-8859-1?q?S=F8ren?= <soren@example.dk>\r\n\
+    /// To: post@kommune.dk\r\nSubject: Bolig\r\n\r\nJeg s\xf8ger bolig.\r\n\r\nMvh\r\nS\xf8ren\r\n";
+    /// let msg = signatur::Message::from_bytes(raw)?;
+    /// assert_eq!(msg.sender.as_ref().and_then(|a| a.name.as_deref()), Some("Søren"));
+    /// assert_eq!(msg.to[0].address, "post@kommune.dk");
+    /// assert_eq!(msg.body.new_text, "Jeg søger bolig.");
+    /// assert_eq!(msg.body.signature, "Mvh\nSøren");
+    /// # Ok(()) }
+    /// # example().unwrap();
+    /// ```
+    pub fn from_bytes(raw: &[u8]) -> Result<Message> {
+        Message::from_bytes_with(raw, &Limits::default())
+    }
+
+    /// Parses a raw message within `limits`; anything cut is listed in
+    /// [`Message::truncations`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Parse`](crate::ErrorKind::Parse) when the input is empty or has neither
+    /// a header field nor a body (see the [module documentation](self)).
+    pub fn from_bytes_with(raw: &[u8], limits: &Limits) -> Result<Message> {
+        if raw.iter().all(u8::is_ascii_whitespace) {
+            return Err(Error::new(
+                ErrorKind::Parse,
+                "empty input: no header fields and no body",
+            ));
+        }
+        let prepared = prepare(raw, limits);
+        let parsed = PARSER.parse(prepared.bytes.as_ref()).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Parse,
+                "no header field and no body found: not an RFC 5322 message",
+            )
+        })?;
+        let msg = convert(parsed, limits, prepared.cuts);
+        if msg.headers.is_empty() && msg.body.text.is_empty() && msg.attachments.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Parse,
+                "no header field and no body found: not an RFC 5322 message",
+            ));
+        }
+        Ok(msg)
+    }
+
+    /// A message from plain text a host received some other way (a web form, a chat): the
+    /// text is the body, split into new text, quoted history and signature like a mail
+    /// body. The channel is [`Channel::Other`].
+    ///
+    /// ```
+    /// let msg = signatur::Message::from_text("Hej\n\nJeg flytter.\n\nMvh\nAnne");
+    /// assert_eq!(msg.body.new_text, "Hej\n\nJeg flytter.");
+    /// assert_eq!(msg.channel, signatur::Channel::Other);
+    /// ```
+    pub fn from_text(text: &str) -> Message {
+        let limits = Limits::default();
+        let mut cuts = Cuts::default();
+        let mut body = normalize_newlines(text).into_owned();
+        let total = body.len();
+        if cut_text(&mut body, limits.max_body_text_bytes) {
+            cuts.record("body_text", limits.max_body_text_bytes, total);
+        }
+        Message {
+            channel: Channel::Other,
+            body: make_body(body, BodySource::Plain),
+            truncations: cuts.into_vec(),
+            ..Message::default()
+        }
+    }
+}
+
+/// A [`Body`] with its text split.
+pub(crate) fn make_body(text: String, source: BodySource) -> Body {
+    let split = quote::split(&text);
+    Body {
+        new_text: split.new_text,
+        quoted: split.quoted,
+        signature: split.signature,
+        source: if text.is_empty() {
+            BodySource::None
+        } else {
+            source
+        },
+        text,
+    }
+}
+
+type Parsed<'x> = mail_parser::Message<'x>;
+
+/// Builds the [`Message`] from mail-parser's result.
+fn convert(mut parsed: Parsed<'_>, limits: &Limits, mut cuts: Cuts) -> Message {
+    let raw: &[u8] = &parsed.raw_message;
+    let root_headers = parsed
+        .parts
+        .first()
+        .map(|p| p.headers.as_slice())
+        .unwrap_or_default();
+
+    let (headers, header_count) = fields::raw_headers(root_headers, raw, limits.max_headers);
+    if header_count > limits.max_headers {
+        cuts.record("headers", limits.max_headers, header_count);
+    }
+    let date = fields::date(root_headers);
+    let mut msg = Message {
+        channel: Channel::Email,
+        subject: fields::text(root_headers, HeaderName::Subject)
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default(),
+        sender: fields::sender(root_headers),
+        to: fields::addresses(root_headers, HeaderName::To),
+        cc: fields::addresses(root_headers, HeaderName::Cc),
+        date: date.as_ref().map(|(s, _)| s.clone()),
+        timestamp: date.map(|(_, t)| t),
+        message_id: fields::text(root_headers, HeaderName::MessageId)
+            .map(|s| {
+                s.trim()
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string()
+            })
+            .filter(|s| !s.is_empty()),
+        in_reply_to: fields::ids(root_headers, HeaderName::InReplyTo),
+        references: fields::ids(root_headers, HeaderName::References),
+        headers,
+        ..Message::default()
+    };
+
+    let (text, source) = body_text(&parsed, limits.max_body_text_bytes, &mut cuts, "body_text");
+    msg.body = make_body(text, source);
+    msg.attachments = attachments(&mut parsed, limits, &mut cuts);
+    msg.truncations = cuts.into_vec();
+    dismantle(parsed);
+    msg
+}
+
+/// The readable text of a message: its body parts as mail-parser selected them (plain text
+/// preferred), HTML converted, joined by blank lines, cut at `limit`.
+fn body_text(m: &Parsed<'_>, limit: usize, cuts: &mut Cuts, what: &str) -> (String, BodySource) {
+    let raw: &[u8] = &m.raw_message;
+    let mut text = String::new();
+    let mut source = BodySource::None;
+    let mut seen = 0usize;
+    let mut cut = false;
+    for &id in &m.text_body {
+        let Some(part) = m.parts.get(id as usize) else {
+            continue;
+        };
+        let room = limit.saturating_sub(text.len());
+        let piece = match &part.body {
+            PartType::Text(t) => {
+                seen += t.len();
+                let t = repair_text(t, part, raw);
+                let mut t = normalize_newlines(&t).into_owned();
+                cut |= cut_text(&mut t, room);
+                if source != BodySource::Plain && !t.trim().is_empty() {
+                    source = BodySource::Plain;
+                }
+                t
+            }
+            PartType::Html(h) => {
+                seen += h.len();
+                let (t, was_cut) = html_to_text(h, room);
+                cut |= was_cut;
+                if source == BodySource::None && !t.trim().is_empty() {
+                    source = BodySource::Html;
+                }
+                t
+            }
+            _ => continue,
+        };
+        let piece = piece.trim_matches(|c| c == '\n' || c == '\r');
+        if piece.trim().is_empty() {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(piece);
+        if cut || text.len() >= limit {
+            break;
+        }
+    }
+    if cut || text.len() > limit {
+        cut_text(&mut text, limit);
+        cuts.record(what, limit, seen.max(text.len() + 1));
+    }
+    (text, source)
+}
+
+/// The attachments of the message, in mail-parser's order.
+fn attachments(m: &mut Parsed<'_>, limits: &Limits, cuts: &mut Cuts) -> Vec<Attachment> {
+    let total = m.attachments.len();
+    if total > limits.max_attachments {
+        cuts.record("attachments", limits.max_attachments, total);
+    }
+    let ids: Vec<u32> = m
+        .attachments
+        .iter()
+        .take(limits.max_attachments)
+        .copied()
+        .collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let raw: &[u8] = &m.raw_message;
+        let Some(part) = m.parts.get(id as usize) else {
+            continue;
+        };
+        let name = part
+            .attachment_name()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
+        let media_type = media_type(part);
+        let limit = limits.max_attachment_text_bytes;
+        let mut a = Attachment {
+            name,
+            media_type,
+            size: part.len() as u64,
+            text: None,
+            extraction: Extraction::NotText,
+        };
+        if part.is_encoding_problem && !matches!(part.body, PartType::Message(_)) {
+            a.extraction = Extraction::Unreadable {
+                reason: "the part's transfer encoding is broken".into(),
+            };
+            out.push(a);
+            continue;
+        }
+        let text = match &part.body {
+            PartType::Text(t) => {
+                let t = repair_text(t, part, raw);
+                Some(normalize_newlines(&t).into_owned())
+            }
+            PartType::Html(h) => Some(html_to_text(h, limit.saturating_add(1)).0),
+            PartType::Binary(b) | PartType::InlineBinary(b) if is_text_like(&a.media_type) => {
+                Some(crate::ingest::decode::decode_charset(
+                    b,
+                    part.content_type().and_then(|c| c.attribute("charset")),
+                ))
+            }
+            PartType::Message(nested) => {
+                a.size = u64::from(part.offset_end.saturating_sub(part.offset_body));
+                Some(summary(nested, limit))
+            }
+            _ => None,
+        };
+        if let Some(mut t) = text {
+            let len = t.len();
+            if cut_text(&mut t, limit) {
+                cuts.record("attachment_text", limit, len);
+                a.extraction = Extraction::Truncated {
+                    limit: limit as u64,
+                };
+            } else {
+                a.extraction = Extraction::Extracted;
+            }
+            a.text = Some(t);
+        }
+        out.push(a);
+    }
+    out
+}
+
+/// A nested message as text: its subject, a blank line, its body.
+fn summary(nested: &Parsed<'_>, limit: usize) -> String {
+    let headers = nested
+        .parts
+        .first()
+        .map(|p| p.headers.as_slice())
+        .unwrap_or_default();
+    let subject = fields::text(headers, HeaderName::Subject)
+        .unwrap_or("")
+        .trim();
+    let mut ignore = Cuts::default();
+    let (body, _) = body_text(nested, limit, &mut ignore, "attachment_text");
+    match (subject.is_empty(), body.is_empty()) {
+        (true, _) => body,
+        (false, true) => subject.to_string(),
+        (false, false) => format!("{subject}\n\n{body}"),
+    }
+}
+
+/// `type/subtype`, lowercased; mail-parser's kind of part when there is no Content-Type.
+fn media_type(part: &mail_parser::MessagePart<'_>) -> String {
+    if let Some(ct) = part.content_type() {
+        let t = ct.ctype().trim();
+        let sub = ct.subtype().map(str::trim).unwrap_or("");
+        if !t.is_empty() {
+            let mut s = if sub.is_empty() {
+                t.to_string()
+            } else {
+                format!("{t}/{sub}")
+            };
+            s.make_ascii_lowercase();
+            return s;
+        }
+    }
+    match part.body {
+        PartType::Text(_) => "text/plain",
+        PartType::Html(_) => "text/html",
+        PartType::Message(_) => "message/rfc822",
+        PartType::Multipart(_) => "multipart/mixed",
+        PartType::Binary(_) | PartType::InlineBinary(_) => "application/octet-stream",
+    }
+    .to_string()
+}
+
+/// Non-`text/*` types whose content is text a reader can use.
+pub(crate) fn is_text_like(media_type: &str) -> bool {
+    media_type.starts_with("text/")
+        || matches!(
+            media_type,
+            "application/json"
+                | "application/xml"
+                | "application/csv"
+                | "application/x-csv"
+                | "application/ics"
+                | "application/x-yaml"
+                | "application/yaml"
+        )
+        || media_type.ends_with("+xml")
+        || media_type.ends_with("+json")
+}
+
+/// Drops a parsed message without recursion: nested messages are taken out one level at a
+/// time, so a deeply nested message cannot overflow the stack in `Drop`.
+fn dismantle(m: Parsed<'_>) {
+    let mut stack = VecDeque::from([m]);
+    while let Some(mut m) = stack.pop_front() {
+        for part in &mut m.parts {
+            if matches!(part.body, PartType::Message(_)) {
+                if let PartType::Message(inner) = std::mem::take(&mut part.body) {
+                    stack.push_back(inner);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn garbage_and_empty_input_are_errors_not_panics() {
+        for input in [&b""[..], b"   \r\n ", b"just some words without any colon"] {
+            let err = Message::from_bytes(input).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Parse, "{input:?}");
+        }
+        // Binary noise with a colon somewhere is read as best it can be.
+        let noise: Vec<u8> = (0..5000u32)
+            .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+            .collect();
+        let _ = Message::from_bytes(&noise);
+    }
+
+    #[test]
+    fn headers_only_and_body_only() {
+        let m = Message::from_bytes(b"Subject: kun emne\r\n").unwrap();
+        assert_eq!(m.subject, "kun emne");
+        assert_eq!(m.body.source, BodySource::None);
+        let m = Message::from_bytes(b"\r\nKun tekst\r\n").unwrap();
+        assert!(m.headers.is_empty());
+        assert_eq!(m.body.text, "Kun tekst");
+    }
+
+    #[test]
+    fn fields_are_filled() {
+        let raw = b"From: \"Hansen, Jens\" <Jens.Hansen@Example.DK>\r\n\
+Sender: sekretariat@example.dk\r\n\
+To: Post <post@kommune.dk>, Byg <byg@kommune.dk>\r\n\
+Cc: undisclosed:;, kopi@example.dk\r\n\
+Date: Fri, 3 May 2024 10:12:00 +0200\r\n\
+Message-ID: <abc@example.dk>\r\n\
+In-Reply-To: <x@y>\r\n\
+References: <w@y>\r\n <x@y>\r\n\
+X-Folded: en\r\n\tto\r\n\
+Subject: =?utf-8?q?Byggetilladelse_p=C3=A5_Lyngvej?=\r\n\r\nHej\r\n";
+        let m = Message::from_bytes(raw).unwrap();
+        assert_eq!(m.subject, "Byggetilladelse på Lyngvej");
+        let s = m.sender.as_ref().unwrap();
+        assert_eq!(s.name.as_deref(), Some("Hansen, Jens"));
+        assert_eq!(s.address, "Jens.Hansen@Example.DK");
+        assert_eq!(m.sender_domain().as_deref(), Some("example.dk"));
+        assert_eq!(m.to.len(), 2);
+        assert_eq!(m.to[1].address, "byg@kommune.dk");
+        assert_eq!(
+            m.cc.iter().map(|a| a.address.as_str()).collect::<Vec<_>>(),
+            ["kopi@example.dk"]
+        );
+        assert_eq!(m.date.as_deref(), Some("2024-05-03T10:12:00+02:00"));
+        assert_eq!(m.timestamp, Some(1_714_723_920));
+        assert_eq!(m.message_id.as_deref(), Some("abc@example.dk"));
+        assert_eq!(m.in_reply_to, ["x@y"]);
+        assert_eq!(m.references, ["w@y", "x@y"]);
+        assert_eq!(m.header("x-folded"), Some("en to"));
+        assert_eq!(m.header("Subject"), Some("Byggetilladelse på Lyngvej"));
+        assert_eq!(m.headers.len(), 10);
+        assert_eq!(m.body.text, "Hej");
+        assert_eq!(m.body.source, BodySource::Plain);
+        assert!(m.truncations.is_empty());
+    }
+
+    #[test]
+    fn sender_falls_back_to_sender_header() {
+        let m = Message::from_bytes(b"Sender: post@example.dk\r\nSubject: x\r\n\r\nb").unwrap();
+        assert_eq!(m.sender.unwrap().address, "post@example.dk");
+    }
+
+    #[test]
+    fn html_only_body_is_converted_and_plain_is_preferred() {
+        let raw = b"Content-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n<p>HTML</p>\r\n--x\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\nPlain\r\n--x--\r\n";
+        let m = Message::from_bytes(raw).unwrap();
+        assert_eq!(m.body.text, "Plain");
+        assert_eq!(m.body.source, BodySource::Plain);
+        let raw = b"Content-Type: text/html\r\n\r\n<html><head><style>x</style></head><body>K&aelig;re <b>borger</b></body></html>";
+        let m = Message::from_bytes(raw).unwrap();
+        assert_eq!(m.body.text, "Kære borger");
+        assert_eq!(m.body.source, BodySource::Html);
+    }
+
+    #[test]
+    fn undeclared_latin1_body_is_repaired() {
+        let m = Message::from_bytes(b"Subject: x\r\n\r\nJeg s\xf8ger om \xe6ndring \x96 tak\r\n")
+            .unwrap();
+        assert_eq!(m.body.text, "Jeg søger om ændring – tak");
+        let raw = b"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\nS=F8ren\r\n";
+        assert_eq!(Message::from_bytes(raw).unwrap().body.text, "Søren");
+        let raw = b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\nS\xf8ren\r\n";
+        assert_eq!(Message::from_bytes(raw).unwrap().body.text, "Søren");
+    }
+
+    #[test]
+    fn attachments_have_names_types_sizes_and_text() {
+        let raw = "Subject: bilag\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+Content-Type: text/plain\r\n\r\nSe bilag\r\n--b\r\n\
+Content-Type: Application/PDF; name=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0=\r\n--b\r\n\
+Content-Type: text/csv; charset=utf-8\r\nContent-Disposition: attachment; filename*=utf-8''b%C3%B8rn.csv\r\n\r\nnavn;alder\r\nJens;7\r\n--b\r\n\
+Content-Type: message/rfc822\r\n\r\nSubject: Videresendt\r\n\r\nIndre tekst\r\n--b--\r\n";
+        let m = Message::from_bytes(raw.as_bytes()).unwrap();
+        assert_eq!(m.body.text, "Se bilag");
+        assert_eq!(m.attachments.len(), 3, "{:?}", m.attachments);
+        let pdf = &m.attachments[0];
+        assert_eq!(pdf.name.as_deref(), Some("a.pdf"));
+        assert_eq!(pdf.media_type, "application/pdf");
+        assert_eq!(pdf.size, 5);
+        assert_eq!(pdf.extraction, Extraction::NotText);
+        let csv = &m.attachments[1];
+        assert_eq!(csv.name.as_deref(), Some("børn.csv"));
+        assert_eq!(csv.text.as_deref(), Some("navn;alder\nJens;7"));
+        assert_eq!(csv.extraction, Extraction::Extracted);
+        let nested = &m.attachments[2];
+        assert_eq!(nested.media_type, "message/rfc822");
+        assert_eq!(nested.text.as_deref(), Some("Videresendt\n\nIndre tekst"));
+    }
+
+    #[test]
+    fn limits_cut_and_record() {
+        let limits = Limits {
+            max_body_text_bytes: 50,
+            max_attachment_text_bytes: 10,
+            max_attachments: 1,
+            ..Limits::default()
+        };
+        let raw = format!(
+            "Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n{}\r\n--b\r\nContent-Type: text/plain; name=a.txt\r\n\r\n{}\r\n--b\r\nContent-Type: text/plain; name=b.txt\r\n\r\nx\r\n--b--\r\n",
+            "ord ".repeat(100),
+            "bilag ".repeat(10)
+        );
+        let m = Message::from_bytes_with(raw.as_bytes(), &limits).unwrap();
+        assert!(m.body.text.len() <= 50);
+        assert_eq!(m.attachments.len(), 1);
+        assert_eq!(
+            m.attachments[0].extraction,
+            Extraction::Truncated { limit: 10 }
+        );
+        let what: Vec<&str> = m.truncations.iter().map(|t| t.what.as_str()).collect();
+        assert_eq!(what, ["body_text", "attachments", "attachment_text"]);
+        assert_eq!(m.truncations[1].actual, 2);
+    }
+
+    #[test]
+    fn from_text_splits() {
+        let m = Message::from_text("Ja tak\r\n\r\n-----Oprindelig meddelelse-----\r\nGammel");
+        assert_eq!(m.body.new_text, "Ja tak");
+        assert_eq!(m.body.quoted, "-----Oprindelig meddelelse-----\nGammel");
+        assert_eq!(m.body.source, BodySource::Plain);
+        assert_eq!(Message::from_text("").body.source, BodySource::None);
+    }
+}

@@ -1,0 +1,631 @@
+//! Splitting a body into what the sender wrote now, the history it quotes, and the
+//! signature, in the Danish and English forms municipal mail arrives in.
+//!
+//! Later stages weigh the new text above the quoted history: a citizen's reply "Ja tak" to a
+//! long letter about housing benefit is about housing benefit, but its own words say little.
+//!
+//! The split is line based and linear: every line is looked at once, with a lookahead of a
+//! few lines for attributions that wrap and Outlook header blocks. What it recognises:
+//!
+//! - history separators: `-----Oprindelig meddelelse-----`, `-----Original Message-----`,
+//!   `---------- Videresendt besked ----------`, `---------- Forwarded message ---------`,
+//!   `Begin forwarded message:`, and Outlook header blocks (`Fra: … Sendt: … Til: … Emne:`,
+//!   `From: … Sent: … To: … Subject:`), with the `____` line Outlook puts above them.
+//!   Everything from there on is history;
+//! - attributions: `Den 3. maj 2024 kl. 10.12 skrev Jens Hansen <…>:` and
+//!   `On Mon, 3 May 2024, X wrote:`, also when wrapped over two or three lines. When `> `
+//!   lines follow, only those are history (so an answer below or between quotes stays new
+//!   text); when they do not (HTML mail converted to text has no `>`), everything after is;
+//! - `> ` quoted lines anywhere;
+//! - signatures: the `-- ` separator, sign-offs (`Med venlig hilsen`, `Venlig hilsen`, `Mvh`,
+//!   `Best regards` …, alone or followed by a name), mobile lines (`Sendt fra min iPhone`,
+//!   `Sent from my iPhone`, `Hent Outlook til iOS`) and confidentiality disclaimers in
+//!   Danish and English. A sign-off only counts near the end of the new text (at most
+//!   [`MAX_SIGNATURE_LINES`] non-blank lines follow it), so "Mvh" in the middle of a letter
+//!   does not swallow the rest.
+//!
+//! Every line of the body goes to exactly one of the three parts.
+
+/// A sign-off or disclaimer further from the end of the new text than this many non-blank
+/// lines is taken to be part of the letter, not its signature.
+pub const MAX_SIGNATURE_LINES: usize = 25;
+
+/// The three parts of a body, each with lines in their original order.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct Split {
+    pub(crate) new_text: String,
+    pub(crate) quoted: String,
+    pub(crate) signature: String,
+}
+
+/// What a line is, as far as the split is concerned.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    New,
+    Quoted,
+    Signature,
+}
+
+/// Splits `text` into new text, quoted history and signature.
+pub(crate) fn split(text: &str) -> Split {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut kinds = vec![Kind::New; lines.len()];
+
+    // 1. Where the history starts, and which lines before it are quotes.
+    let history = find_history(&lines, &mut kinds);
+
+    // 2. The signature: the earliest start that lies near the end of the new text.
+    let end = history.unwrap_or(lines.len());
+    if let Some(start) = find_signature(&lines[..end], &kinds[..end]) {
+        for k in kinds.iter_mut().take(end).skip(start) {
+            if *k == Kind::New {
+                *k = Kind::Signature;
+            }
+        }
+    }
+
+    let mut out = Split::default();
+    for (line, kind) in lines.iter().zip(&kinds) {
+        let target = match kind {
+            Kind::New => &mut out.new_text,
+            Kind::Quoted => &mut out.quoted,
+            Kind::Signature => &mut out.signature,
+        };
+        target.push_str(line);
+        target.push('\n');
+    }
+    for part in [&mut out.new_text, &mut out.quoted, &mut out.signature] {
+        let trimmed = part.trim_matches(|c: char| c == '\n' || c == '\r' || c == ' ');
+        if trimmed.len() != part.len() {
+            *part = trimmed.to_string();
+        }
+    }
+    out
+}
+
+/// Marks quoted lines in `kinds` and returns the index where the rest of the body is
+/// history, if it is.
+fn find_history(lines: &[&str], kinds: &mut [Kind]) -> Option<usize> {
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines.get(i).copied().unwrap_or("");
+        if is_quote_line(line) {
+            if let Some(k) = kinds.get_mut(i) {
+                *k = Kind::Quoted;
+            }
+            i += 1;
+            continue;
+        }
+        if is_separator(line) {
+            return Some(mark_rest(kinds, include_rule_above(lines, i)));
+        }
+        if is_outlook_header_block(lines, i) {
+            return Some(mark_rest(kinds, include_rule_above(lines, i)));
+        }
+        if let Some(len) = attribution_len(lines, i) {
+            let after = i + len;
+            let next_text =
+                (after..lines.len()).find(|&j| !is_blank(lines.get(j).copied().unwrap_or("")));
+            let quotes_follow = next_text
+                .and_then(|j| lines.get(j))
+                .is_some_and(|l| is_quote_line(l));
+            if let (true, Some(first_quote)) = (quotes_follow, next_text) {
+                // The attribution and the blank lines up to its quotes.
+                for k in kinds.iter_mut().take(first_quote).skip(i) {
+                    *k = Kind::Quoted;
+                }
+                i = first_quote;
+                continue;
+            }
+            return Some(mark_rest(kinds, i));
+        }
+        i += 1;
+    }
+    None
+}
+
+fn mark_rest(kinds: &mut [Kind], from: usize) -> usize {
+    for k in kinds.iter_mut().skip(from) {
+        *k = Kind::Quoted;
+    }
+    from
+}
+
+/// Outlook draws a line of underscores above its header block; it belongs to the history.
+fn include_rule_above(lines: &[&str], i: usize) -> usize {
+    let mut start = i;
+    while start > 0 {
+        let prev = lines.get(start - 1).copied().unwrap_or("").trim();
+        if prev.len() >= 10 && prev.bytes().all(|b| b == b'_' || b == b'-') {
+            start -= 1;
+        } else {
+            break;
+        }
+    }
+    start
+}
+
+fn is_blank(line: &str) -> bool {
+    line.trim().is_empty()
+}
+
+fn is_quote_line(line: &str) -> bool {
+    line.trim_start_matches(' ').starts_with('>')
+}
+
+/// Lowercased line without surrounding dashes, underscores, stars and whitespace.
+fn core(line: &str) -> String {
+    line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '_' | '*' | '=' | '<' | '>'))
+        .to_lowercase()
+}
+
+/// `-----Oprindelig meddelelse-----` and its relatives.
+fn is_separator(line: &str) -> bool {
+    let t = line.trim();
+    if t.len() > 80 || !(t.starts_with(['-', '_', '*']) || t.ends_with(':')) {
+        return false;
+    }
+    const CORES: &[&str] = &[
+        "oprindelig meddelelse",
+        "oprindelig besked",
+        "original meddelelse",
+        "original message",
+        "videresendt besked",
+        "videresendt meddelelse",
+        "videresendt e-mail",
+        "forwarded message",
+        "forwarded e-mail",
+        "begin forwarded message:",
+        "start på videresendt besked:",
+        "start of forwarded message:",
+        "message transféré",
+    ];
+    let c = core(t);
+    let decorated = t.starts_with('-') || t.starts_with('_') || t.starts_with('*');
+    CORES
+        .iter()
+        .any(|k| c == *k && (decorated || k.ends_with(':')))
+}
+
+/// The header names of an Outlook or Apple Mail history block, by role.
+fn header_role(line: &str) -> Option<u8> {
+    let t = line.trim_start().trim_start_matches('*');
+    if !t.starts_with([
+        'F', 'f', 'S', 's', 'D', 'd', 'T', 't', 'E', 'e', 'V', 'v', 'M', 'm', 'A', 'a', 'C', 'c',
+        'B', 'b', 'I', 'i', 'P', 'p',
+    ]) {
+        return None;
+    }
+    let colon = t.find(':').filter(|&c| c < 24)?;
+    let name = t.get(..colon)?.trim_end_matches('*').trim().to_lowercase();
+    match name.as_str() {
+        "fra" | "from" | "afsender" => Some(0),
+        "sendt" | "sent" | "dato" | "date" => Some(1),
+        "til" | "to" | "modtager" => Some(2),
+        "emne" | "subject" | "vedr" | "vedrørende" => Some(3),
+        "cc" | "bcc" | "importance" | "prioritet" | "vigtighed" => Some(4),
+        _ => None,
+    }
+}
+
+/// `Fra:` (or `From:`) followed, within the next lines, by at least two of date, recipient
+/// and subject: the block Outlook writes above the message it replies to.
+fn is_outlook_header_block(lines: &[&str], i: usize) -> bool {
+    if header_role(lines.get(i).copied().unwrap_or("")) != Some(0) {
+        return false;
+    }
+    let mut seen = [false; 5];
+    for line in lines.iter().skip(i + 1).take(6) {
+        if let Some(role) = header_role(line) {
+            if let Some(s) = seen.get_mut(role as usize) {
+                *s = true;
+            }
+        }
+    }
+    let roles = [seen[1], seen[2], seen[3]].iter().filter(|s| **s).count();
+    roles >= 2
+}
+
+/// If an attribution starts at line `i` ("Den … skrev …:", "On … wrote:", "… skrev:"),
+/// how many lines it spans (1 to 3).
+fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
+    let first = lines.get(i)?.trim();
+    if first.is_empty() || first.len() > 300 {
+        return None;
+    }
+    let starts = |p: &str| {
+        first
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    let opens = ["den ", "d. ", "on ", "am ", "le "]
+        .iter()
+        .any(|p| starts(p));
+    if !opens && !first.ends_with(':') {
+        return None;
+    }
+    let mut joined = String::new();
+    for len in 1..=3 {
+        let line = lines.get(i + len - 1)?.trim();
+        if line.is_empty() || is_quote_line(line) {
+            return None;
+        }
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(&line.to_lowercase());
+        if joined.len() > 400 {
+            return None;
+        }
+        if ends_attribution(&joined) && (opens || len == 1) {
+            return Some(len);
+        }
+        if !opens {
+            return None;
+        }
+    }
+    None
+}
+
+fn ends_attribution(s: &str) -> bool {
+    let s = s.trim_end();
+    let Some(head) = s.strip_suffix(':') else {
+        return false;
+    };
+    let head = head.trim_end();
+    const VERBS: &[&str] = &[
+        "skrev",
+        "wrote",
+        "skrev følgende",
+        "schrieb",
+        "a écrit",
+        "writes",
+    ];
+    VERBS.iter().any(|v| head.ends_with(v))
+        || head.contains(" skrev ") && (head.starts_with("den ") || head.starts_with("d. "))
+        || head.contains(" wrote ") && head.starts_with("on ")
+}
+
+/// The index of the first signature line among `lines` (the new text), if any.
+fn find_signature(lines: &[&str], kinds: &[Kind]) -> Option<usize> {
+    let nonblank_after = {
+        // Number of non-blank, non-quoted lines after each index.
+        let mut counts = vec![0usize; lines.len() + 1];
+        for j in (0..lines.len()).rev() {
+            let counts_line =
+                kinds.get(j) == Some(&Kind::New) && !is_blank(lines.get(j).copied().unwrap_or(""));
+            let next = counts.get(j + 1).copied().unwrap_or(0);
+            if let Some(c) = counts.get_mut(j) {
+                *c = next + usize::from(counts_line);
+            }
+        }
+        counts
+    };
+    for (j, line) in lines.iter().enumerate() {
+        if kinds.get(j) != Some(&Kind::New) {
+            continue;
+        }
+        // The `-- ` separator is explicit: it counts wherever it is.
+        if line.trim_end() == "--" || *line == "-- " {
+            return Some(j);
+        }
+        let near_end = nonblank_after.get(j + 1).copied().unwrap_or(0) <= MAX_SIGNATURE_LINES;
+        if !near_end {
+            continue;
+        }
+        if is_sign_off(line) || is_mobile_line(line) {
+            return Some(j);
+        }
+        let next = lines.get(j + 1).copied().unwrap_or("");
+        if is_disclaimer(line, next) {
+            // The disclaimer starts its paragraph; its first line may be a heading.
+            return Some(j);
+        }
+    }
+    None
+}
+
+/// `Med venlig hilsen`, `Mvh`, `Best regards`, alone or followed by a name.
+fn is_sign_off(line: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() || t.len() > 60 {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    let lower = lower.trim_end_matches(['.', ',', '!', ':', '-']).trim_end();
+    const SIGN_OFFS: &[&str] = &[
+        "med venlig hilsen",
+        "med venlig hilsen / best regards",
+        "med venlige hilsner",
+        "venlig hilsen",
+        "venlige hilsner",
+        "de bedste hilsner",
+        "bedste hilsner",
+        "bedste hilsen",
+        "kærlig hilsen",
+        "kh",
+        "hilsen",
+        "mange hilsner",
+        "med hilsen",
+        "mvh",
+        "m.v.h",
+        "vh",
+        "best regards",
+        "kind regards",
+        "with kind regards",
+        "warm regards",
+        "regards",
+        "best wishes",
+        "yours sincerely",
+        "sincerely",
+        "yours faithfully",
+        "cheers",
+        "thanks and regards",
+        "br",
+    ];
+    SIGN_OFFS.iter().any(|s| {
+        lower == *s
+            || lower
+                .strip_prefix(s)
+                .is_some_and(|rest| rest.starts_with([' ', ',', '/']) && s.len() > 2)
+    })
+}
+
+/// `Sendt fra min iPhone` and the other lines mail apps add.
+fn is_mobile_line(line: &str) -> bool {
+    let t = line.trim();
+    if t.len() > 80 {
+        return false;
+    }
+    let lower = t.to_lowercase();
+    const PREFIXES: &[&str] = &[
+        "sendt fra min ",
+        "sendt fra outlook",
+        "sendt fra mail",
+        "sendt fra samsung",
+        "sendt fra yahoo",
+        "sendt fra min mobil",
+        "sent from my ",
+        "sent from outlook",
+        "sent from mail for",
+        "sent from yahoo",
+        "sent from samsung",
+        "sent from the all new aol",
+        "hent outlook til",
+        "få outlook til",
+        "get outlook for",
+        "sent via blackberry",
+    ];
+    PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// A confidentiality disclaimer, judged on a line and the next one (phrases wrap).
+fn is_disclaimer(line: &str, next: &str) -> bool {
+    let t = line.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let mut s = t.to_lowercase();
+    if !next.trim().is_empty() {
+        s.push(' ');
+        s.push_str(&next.trim().to_lowercase());
+    }
+    const STRONG: &[&str] = &[
+        "hvis du ikke er den rette modtager",
+        "hvis du ikke er den tiltænkte modtager",
+        "hvis du har modtaget denne e-mail ved en fejl",
+        "hvis du har modtaget denne mail ved en fejl",
+        "hvis du fejlagtigt har modtaget",
+        "if you are not the intended recipient",
+        "if you have received this e-mail in error",
+        "if you have received this email in error",
+        "confidentiality notice",
+        "this e-mail and any attachments",
+        "this email and any attachments",
+        "this email and any files transmitted",
+        "this e-mail and any files transmitted",
+        "fortrolighedsmeddelelse",
+        "ansvarsfraskrivelse:",
+        "disclaimer:",
+    ];
+    if STRONG.iter().any(|p| s.contains(p)) {
+        return true;
+    }
+    let about_mail = [
+        "denne e-mail",
+        "denne mail",
+        "denne meddelelse",
+        "this e-mail",
+        "this email",
+        "this message",
+    ]
+    .iter()
+    .any(|p| s.starts_with(p) || s.contains(&format!(": {p}")));
+    let confidential = [
+        "fortrolig",
+        "confidential",
+        "privileged",
+        "tavshedspligt",
+        "intended recipient",
+    ]
+    .iter()
+    .any(|p| s.contains(p));
+    about_mail && confidential
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (body, new text, quoted, signature)
+    const CASES: &[(&str, &str, &str, &str)] = &[
+        ("Hej\n\nJeg søger om tilskud.", "Hej\n\nJeg søger om tilskud.", "", ""),
+        (
+            "Tak for svaret.\n\n-----Oprindelig meddelelse-----\nFra: Jobcenter\nSendt: 3. maj 2024\n\nGammel tekst",
+            "Tak for svaret.",
+            "-----Oprindelig meddelelse-----\nFra: Jobcenter\nSendt: 3. maj 2024\n\nGammel tekst",
+            "",
+        ),
+        (
+            "Ok.\n-----Original Message-----\nFrom: a\nold",
+            "Ok.",
+            "-----Original Message-----\nFrom: a\nold",
+            "",
+        ),
+        (
+            "Ja tak.\n\nDen 3. maj 2024 kl. 10.12 skrev Jens Hansen <jens@example.dk>:\n> Vil du have en tid?\n> Mvh Jens",
+            "Ja tak.",
+            "Den 3. maj 2024 kl. 10.12 skrev Jens Hansen <jens@example.dk>:\n> Vil du have en tid?\n> Mvh Jens",
+            "",
+        ),
+        (
+            // Gmail wraps long attributions.
+            "Ja.\n\nDen tir. 7. maj 2024 kl. 09.01 skrev Borgerservice Syddjurs <\nborgerservice@example.dk>:\n\n> Spørgsmål",
+            "Ja.",
+            "Den tir. 7. maj 2024 kl. 09.01 skrev Borgerservice Syddjurs <\nborgerservice@example.dk>:\n\n> Spørgsmål",
+            "",
+        ),
+        (
+            "Sounds good.\n\nOn Mon, 3 May 2024, Anna Berg wrote:\n> Shall we meet?",
+            "Sounds good.",
+            "On Mon, 3 May 2024, Anna Berg wrote:\n> Shall we meet?",
+            "",
+        ),
+        (
+            // An attribution without `>` lines (HTML converted): the rest is history.
+            "Ja.\n\nDen 3. maj 2024 kl. 10.12 skrev Jens Hansen <jens@example.dk>:\n\nVil du have en tid?",
+            "Ja.",
+            "Den 3. maj 2024 kl. 10.12 skrev Jens Hansen <jens@example.dk>:\n\nVil du have en tid?",
+            "",
+        ),
+        (
+            // Answers between quotes stay new text.
+            "> Hvad er dit navn?\nJens\n> Hvor bor du?\nAarhus",
+            "Jens\nAarhus",
+            "> Hvad er dit navn?\n> Hvor bor du?",
+            "",
+        ),
+        (
+            "Se vedhæftede.\n\n________________________________\nFra: Anne Sørensen <anne@example.dk>\nSendt: 2. maj 2024 14:03\nTil: Post <post@example.dk>\nEmne: Ansøgning\n\nHej",
+            "Se vedhæftede.",
+            "________________________________\nFra: Anne Sørensen <anne@example.dk>\nSendt: 2. maj 2024 14:03\nTil: Post <post@example.dk>\nEmne: Ansøgning\n\nHej",
+            "",
+        ),
+        (
+            "See below.\n\nFrom: Bob <bob@example.com>\nSent: Friday, May 3, 2024 10:12 AM\nTo: Alice\nSubject: Report\n\nOld",
+            "See below.",
+            "From: Bob <bob@example.com>\nSent: Friday, May 3, 2024 10:12 AM\nTo: Alice\nSubject: Report\n\nOld",
+            "",
+        ),
+        (
+            "FYI\n\n---------- Videresendt besked ----------\nFra: X\nDato: 1. maj\n\nIndhold",
+            "FYI",
+            "---------- Videresendt besked ----------\nFra: X\nDato: 1. maj\n\nIndhold",
+            "",
+        ),
+        (
+            "---------- Forwarded message ---------\nFrom: X\n\nBody",
+            "",
+            "---------- Forwarded message ---------\nFrom: X\n\nBody",
+            "",
+        ),
+        (
+            "Hej\n\nJeg kommer i morgen.\n\nMed venlig hilsen\nJens Hansen\nTlf. 12 34 56 78",
+            "Hej\n\nJeg kommer i morgen.",
+            "",
+            "Med venlig hilsen\nJens Hansen\nTlf. 12 34 56 78",
+        ),
+        ("Tak\n\nVenlig hilsen Anne", "Tak", "", "Venlig hilsen Anne"),
+        ("Tak\nMvh.\nOle", "Tak", "", "Mvh.\nOle"),
+        ("Thanks\n\nBest regards,\nAnna", "Thanks", "", "Best regards,\nAnna"),
+        ("Tekst\n-- \nJens Hansen\nexample.dk", "Tekst", "", "-- \nJens Hansen\nexample.dk"),
+        ("Ja tak\n\nSendt fra min iPhone", "Ja tak", "", "Sendt fra min iPhone"),
+        ("Fine\n\nSent from my iPhone", "Fine", "", "Sent from my iPhone"),
+        (
+            "Se bilag.\n\nDenne e-mail kan indeholde fortrolige oplysninger. Hvis du ikke er den rette modtager, så slet den.",
+            "Se bilag.",
+            "",
+            "Denne e-mail kan indeholde fortrolige oplysninger. Hvis du ikke er den rette modtager, så slet den.",
+        ),
+        (
+            "See attached.\n\nThis email and any files transmitted with it are confidential\nand intended solely for the addressee.",
+            "See attached.",
+            "",
+            "This email and any files transmitted with it are confidential\nand intended solely for the addressee.",
+        ),
+        (
+            // Signature, then the quoted history.
+            "Ja tak.\n\nMvh\nJens\n\n-----Oprindelig meddelelse-----\nFra: Kommunen\n\nTilbud",
+            "Ja tak.",
+            "-----Oprindelig meddelelse-----\nFra: Kommunen\n\nTilbud",
+            "Mvh\nJens",
+        ),
+        (
+            // iPhone reply: new text, mobile line, then the attribution and quotes.
+            "Det passer fint\n\nSendt fra min iPhone\n\n> Den 3. maj 2024 kl. 10.12 skrev Post <post@example.dk>:\n> \n> Kan du komme?",
+            "Det passer fint",
+            "> Den 3. maj 2024 kl. 10.12 skrev Post <post@example.dk>:\n> \n> Kan du komme?",
+            "Sendt fra min iPhone",
+        ),
+        (
+            // "Hilsen" far from the end is part of the letter.
+            "Hilsen\nlinje 1\nlinje 2\nlinje 3\nlinje 4\nlinje 5\nlinje 6\nlinje 7\nlinje 8\nlinje 9\nlinje 10\nlinje 11\nlinje 12\nlinje 13\nlinje 14\nlinje 15\nlinje 16\nlinje 17\nlinje 18\nlinje 19\nlinje 20\nlinje 21\nlinje 22\nlinje 23\nlinje 24\nlinje 25\nlinje 26",
+            "Hilsen\nlinje 1\nlinje 2\nlinje 3\nlinje 4\nlinje 5\nlinje 6\nlinje 7\nlinje 8\nlinje 9\nlinje 10\nlinje 11\nlinje 12\nlinje 13\nlinje 14\nlinje 15\nlinje 16\nlinje 17\nlinje 18\nlinje 19\nlinje 20\nlinje 21\nlinje 22\nlinje 23\nlinje 24\nlinje 25\nlinje 26",
+            "",
+            "",
+        ),
+        (
+            // A citizen mentioning confidential information is not a disclaimer.
+            "Jeg sender fortrolige oplysninger om min søn i næste mail.",
+            "Jeg sender fortrolige oplysninger om min søn i næste mail.",
+            "",
+            "",
+        ),
+        (
+            // A line starting with "Den" that is not an attribution.
+            "Den 3. maj har jeg fri.\nKan vi mødes?",
+            "Den 3. maj har jeg fri.\nKan vi mødes?",
+            "",
+            "",
+        ),
+        (
+            // "From:" alone in a letter is not an Outlook block.
+            "From: my perspective this is fine.\nThanks",
+            "From: my perspective this is fine.\nThanks",
+            "",
+            "",
+        ),
+        ("", "", "", ""),
+    ];
+
+    #[test]
+    fn table() {
+        for (body, new_text, quoted, signature) in CASES {
+            let got = split(body);
+            assert_eq!(got.new_text, *new_text, "new text of {body:?}");
+            assert_eq!(got.quoted, *quoted, "quoted of {body:?}");
+            assert_eq!(got.signature, *signature, "signature of {body:?}");
+        }
+    }
+
+    #[test]
+    fn every_line_lands_in_exactly_one_part() {
+        for (body, ..) in CASES {
+            let got = split(body);
+            let count = |s: &str| s.lines().filter(|l| !l.trim().is_empty()).count();
+            assert_eq!(
+                count(body),
+                count(&got.new_text) + count(&got.quoted) + count(&got.signature),
+                "{body:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_input_is_linear() {
+        // Many candidate lines (attribution openers, "Fra:" lines) must not rescan.
+        let body = "Den 1. maj\nFra: x\n".repeat(100_000);
+        let got = split(&body);
+        assert_eq!(got.new_text.lines().count(), 200_000);
+    }
+}
