@@ -1,0 +1,554 @@
+//! The two linear passes every numeric detector shares: number chunks and context words.
+//!
+//! A *chunk* is a maximal run of digit groups joined by single separators (`010190-1234`,
+//! `12 34 56 78`, `1.234.567,00`, `01.02.2023`). Because a chunk is maximal, a detector that
+//! asks "is this chunk exactly two groups of 6 and 4 digits?" gets digit boundaries for
+//! free: the ten digits inside an IBAN, an amount or a longer account number never form a
+//! chunk of their own.
+//!
+//! A *hit* is a context word (`cpr-nr.`, `tlf.`, `kontonr.`, `j.nr.`) found at a word start.
+//! A chunk's context is the nearest hit before it, within [`CONTEXT_WINDOW`] bytes and with
+//! no other number in between, so that in `tlf. 12345678, cpr 0101901234` each number gets
+//! its own word.
+
+use once_cell::sync::Lazy;
+
+/// How many bytes may lie between a context word's end and the number it speaks of
+/// (`CPR-nummer, som De bad om, er 0101901234` needs about 25).
+pub(super) const CONTEXT_WINDOW: usize = 32;
+
+/// At most this many digit groups are recorded per chunk; longer chunks (tables of numbers)
+/// are marked as overflowing and no detector takes them.
+const MAX_GROUPS: usize = 8;
+
+/// A separator between two digit groups of a chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Sep {
+    /// A space or a no-break space.
+    Space,
+    /// `-`, or one of the Unicode hyphens and the en dash that word processors substitute.
+    Hyphen,
+    /// `.`
+    Dot,
+    /// `/`
+    Slash,
+    /// `,`
+    Comma,
+}
+
+/// A maximal run of digit groups joined by single separators.
+#[derive(Debug, Clone)]
+pub(super) struct Chunk {
+    /// Byte offset of the first digit.
+    pub start: usize,
+    /// Byte offset just past the last digit.
+    pub end: usize,
+    groups: [(usize, usize); MAX_GROUPS],
+    seps: [Sep; MAX_GROUPS],
+    count: usize,
+    /// More than `MAX_GROUPS` groups: no detector takes the chunk.
+    pub overflow: bool,
+}
+
+impl Chunk {
+    /// The digit groups as byte ranges.
+    pub fn groups(&self) -> &[(usize, usize)] {
+        self.groups.get(..self.count).unwrap_or(&[])
+    }
+
+    /// The separators between the groups (one fewer than groups).
+    pub fn seps(&self) -> &[Sep] {
+        self.seps.get(..self.count.saturating_sub(1)).unwrap_or(&[])
+    }
+
+    /// Whether the group lengths are exactly `lens`.
+    pub fn has_shape(&self, lens: &[usize]) -> bool {
+        !self.overflow
+            && self.count == lens.len()
+            && self
+                .groups()
+                .iter()
+                .zip(lens)
+                .all(|(&(s, e), &l)| e - s == l)
+    }
+
+    /// Whether every separator is one of `allowed`.
+    pub fn seps_in(&self, allowed: &[Sep]) -> bool {
+        self.seps().iter().all(|s| allowed.contains(s))
+    }
+
+    /// All digits of the chunk, concatenated.
+    pub fn digits(&self, text: &str) -> String {
+        let mut out = String::with_capacity(self.end - self.start);
+        for &(s, e) in self.groups() {
+            out.push_str(text.get(s..e).unwrap_or(""));
+        }
+        out
+    }
+
+    /// The character just before the chunk, if any.
+    pub fn char_before(&self, text: &str) -> Option<char> {
+        text.get(..self.start).and_then(|t| t.chars().next_back())
+    }
+
+    /// The character just after the chunk, if any.
+    pub fn char_after(&self, text: &str) -> Option<char> {
+        text.get(self.end..).and_then(|t| t.chars().next())
+    }
+
+    /// Whether the chunk is attached to a code before it by a hyphen or slash
+    /// (`FRG-5824-3197`, `ABC/12345678`).
+    pub fn hyphenated_to_code(&self, text: &str) -> bool {
+        let mut before = text.get(..self.start).unwrap_or("").chars().rev();
+        matches!(before.next(), Some('-' | '/')) && before.next().is_some_and(char::is_alphanumeric)
+    }
+
+    /// Whether a letter or digit touches the chunk on either side (`A0101901234`,
+    /// `0101901234kr`): then it is part of a code, not a number of its own.
+    pub fn glued(&self, text: &str) -> bool {
+        self.char_before(text).is_some_and(char::is_alphanumeric)
+            || self.char_after(text).is_some_and(char::is_alphanumeric)
+    }
+}
+
+/// Reads one separator at `i`, returning its kind and byte length.
+fn separator_at(bytes: &[u8], i: usize) -> Option<(Sep, usize)> {
+    match bytes.get(i..)? {
+        [b' ', ..] => Some((Sep::Space, 1)),
+        [b'-', ..] => Some((Sep::Hyphen, 1)),
+        [b'.', ..] => Some((Sep::Dot, 1)),
+        [b'/', ..] => Some((Sep::Slash, 1)),
+        [b',', ..] => Some((Sep::Comma, 1)),
+        [0xC2, 0xA0, ..] => Some((Sep::Space, 2)),
+        // U+2010 hyphen, U+2011 non-breaking hyphen, U+2013 en dash.
+        [0xE2, 0x80, 0x90 | 0x91 | 0x93, ..] => Some((Sep::Hyphen, 3)),
+        _ => None,
+    }
+}
+
+/// All chunks of `text`, in order. One pass; each byte is looked at a bounded number of times.
+pub(super) fn chunks(text: &str) -> Vec<Chunk> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+            continue;
+        }
+        let mut chunk = Chunk {
+            start: i,
+            end: i,
+            groups: [(0, 0); MAX_GROUPS],
+            seps: [Sep::Space; MAX_GROUPS],
+            count: 0,
+            overflow: false,
+        };
+        loop {
+            let group_start = i;
+            while bytes.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if let Some(slot) = chunk.groups.get_mut(chunk.count) {
+                *slot = (group_start, i);
+                chunk.count += 1;
+            } else {
+                chunk.overflow = true;
+            }
+            chunk.end = i;
+            match separator_at(bytes, i) {
+                Some((sep, len)) if bytes.get(i + len).is_some_and(u8::is_ascii_digit) => {
+                    if let Some(slot) = chunk.seps.get_mut(chunk.count.saturating_sub(1)) {
+                        *slot = sep;
+                    }
+                    i += len;
+                }
+                _ => break,
+            }
+        }
+        out.push(chunk);
+    }
+    out
+}
+
+/// What a context word says about the number after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Ctx {
+    /// `cpr`, `cpr-nr.`, `personnummer`.
+    Cpr,
+    /// `cvr`, `se-nr.`, `momsnr.`.
+    Cvr,
+    /// `p-nr.`, `p-nummer`.
+    PNumber,
+    /// `tlf.`, `telefon`, `mobil`.
+    Phone,
+    /// `reg.nr.`: a bank's registration number.
+    RegNr,
+    /// `kontonr.`, `konto`.
+    Account,
+    /// Invoice, order, customer and item numbers: never a person.
+    Other,
+    /// `j.nr.`, `sagsnr.`, `vores ref.`: a case follows.
+    Case,
+    /// `kle`, `emne`: a KLE code follows.
+    Kle,
+    /// `iban`.
+    Iban,
+}
+
+/// A context word found in the text.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Hit {
+    /// Byte offset just past the matched keyword.
+    pub end: usize,
+    /// What it says.
+    pub ctx: Ctx,
+}
+
+/// A context keyword: lowercase ASCII text, its meaning, and whether it may be followed by
+/// more letters (`telefon` in `telefonnummer`) or must end there (`tel`, not `telt`).
+struct Keyword {
+    text: &'static [u8],
+    ctx: Ctx,
+    prefix: bool,
+}
+
+const fn kw(text: &'static str, ctx: Ctx, prefix: bool) -> Keyword {
+    Keyword {
+        text: text.as_bytes(),
+        ctx,
+        prefix,
+    }
+}
+
+/// The context words, longest first within a meaning so the longest match wins.
+/// Kept in code, next to the rules that use them, so a reader sees what a number needs.
+const KEYWORDS: &[Keyword] = &[
+    kw("personnummer", Ctx::Cpr, true),
+    kw("personnr", Ctx::Cpr, true),
+    kw("cpr", Ctx::Cpr, true),
+    kw("virksomhedsnummer", Ctx::Cvr, true),
+    kw("momsnummer", Ctx::Cvr, true),
+    kw("momsnr", Ctx::Cvr, true),
+    kw("moms nr", Ctx::Cvr, true),
+    kw("se-nr", Ctx::Cvr, true),
+    kw("se nr", Ctx::Cvr, true),
+    kw("cvr", Ctx::Cvr, true),
+    kw("vat", Ctx::Cvr, false),
+    kw("produktionsenhed", Ctx::PNumber, true),
+    kw("p-nummer", Ctx::PNumber, true),
+    kw("p-number", Ctx::PNumber, true),
+    kw("p-nr", Ctx::PNumber, true),
+    kw("p.nr", Ctx::PNumber, true),
+    kw("p nr", Ctx::PNumber, true),
+    kw("pnr", Ctx::PNumber, false),
+    kw("telefon", Ctx::Phone, true),
+    kw("phone", Ctx::Phone, true),
+    kw("mobil", Ctx::Phone, true),
+    kw("hotline", Ctx::Phone, false),
+    kw("direkte", Ctx::Phone, false),
+    kw("tlf", Ctx::Phone, true),
+    kw("tel", Ctx::Phone, false),
+    kw("mob", Ctx::Phone, false),
+    kw("fax", Ctx::Phone, false),
+    kw("sms", Ctx::Phone, false),
+    kw("ring", Ctx::Phone, false),
+    kw("registreringsnummer", Ctx::RegNr, false),
+    kw("regnummer", Ctx::RegNr, false),
+    kw("reg.nr", Ctx::RegNr, false),
+    kw("regnr", Ctx::RegNr, false),
+    kw("reg", Ctx::RegNr, false),
+    kw("bankkonto", Ctx::Account, true),
+    kw("nemkonto", Ctx::Account, true),
+    kw("konto", Ctx::Account, true),
+    kw("account", Ctx::Account, true),
+    kw("acct", Ctx::Account, false),
+    kw("kto", Ctx::Account, false),
+    kw("faktura", Ctx::Other, true),
+    kw("invoice", Ctx::Other, true),
+    kw("ordre", Ctx::Other, true),
+    kw("order", Ctx::Other, true),
+    kw("kunde", Ctx::Other, true),
+    kw("customer", Ctx::Other, true),
+    kw("vare", Ctx::Other, true),
+    kw("bilag", Ctx::Other, true),
+    kw("serie", Ctx::Other, true),
+    kw("serial", Ctx::Other, true),
+    kw("police", Ctx::Other, true),
+    kw("pakke", Ctx::Other, true),
+    kw("tracking", Ctx::Other, false),
+    kw("isbn", Ctx::Other, false),
+    kw("ean", Ctx::Other, false),
+    kw("pin", Ctx::Other, false),
+    kw("kode", Ctx::Other, false),
+    kw("postnr", Ctx::Other, false),
+    kw("kroner", Ctx::Other, false),
+    kw("kr", Ctx::Other, false),
+    kw("dkk", Ctx::Other, false),
+    kw("beløb", Ctx::Other, true),
+    kw("amount", Ctx::Other, true),
+    kw("pris", Ctx::Other, true),
+    kw("price", Ctx::Other, true),
+    kw("total", Ctx::Other, true),
+    kw("journalnummer", Ctx::Case, false),
+    kw("journalnr", Ctx::Case, false),
+    kw("journal nr", Ctx::Case, false),
+    kw("j. nr", Ctx::Case, false),
+    kw("j.nr", Ctx::Case, false),
+    kw("jnr", Ctx::Case, false),
+    kw("sagsnummer", Ctx::Case, false),
+    kw("sagsnr", Ctx::Case, false),
+    kw("sags nr", Ctx::Case, false),
+    kw("sag nr", Ctx::Case, false),
+    kw("vores ref", Ctx::Case, false),
+    kw("vor ref", Ctx::Case, false),
+    kw("jeres ref", Ctx::Case, false),
+    kw("deres ref", Ctx::Case, false),
+    kw("your ref", Ctx::Case, false),
+    kw("our ref", Ctx::Case, false),
+    kw("ref.nr", Ctx::Case, false),
+    kw("refnr", Ctx::Case, false),
+    kw("reference", Ctx::Case, false),
+    kw("ref", Ctx::Case, false),
+    kw("journalplan", Ctx::Kle, false),
+    kw("kle-nr", Ctx::Kle, false),
+    kw("kle", Ctx::Kle, false),
+    kw("emnenr", Ctx::Kle, false),
+    kw("emne", Ctx::Kle, false),
+    kw("iban", Ctx::Iban, false),
+];
+
+/// Whether `b` belongs to a word: ASCII letters and digits, and every byte of a non-ASCII
+/// character (so `økonto` does not start a word at `k`).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// The keywords grouped by their first letter (`a`–`z`), built once: a word start is compared
+/// only with the few keywords that can match it.
+static BY_FIRST_LETTER: Lazy<[Vec<&'static Keyword>; 26]> = Lazy::new(|| {
+    let mut index: [Vec<&'static Keyword>; 26] = Default::default();
+    for k in KEYWORDS {
+        let first = k.text.first().copied().unwrap_or(b'a');
+        if let Some(bucket) = index.get_mut(usize::from(first.wrapping_sub(b'a'))) {
+            bucket.push(k);
+        }
+    }
+    index
+});
+
+/// The keyword matching at `i` (case-insensitively), longest first.
+fn keyword_at(bytes: &[u8], i: usize) -> Option<&'static Keyword> {
+    let rest = bytes.get(i..)?;
+    let first = rest.first()?.to_ascii_lowercase();
+    let bucket = BY_FIRST_LETTER.get(usize::from(first.wrapping_sub(b'a')))?;
+    let mut best: Option<&'static Keyword> = None;
+    for &k in bucket {
+        let Some(candidate) = rest.get(..k.text.len()) else {
+            continue;
+        };
+        if !candidate.eq_ignore_ascii_case(k.text) {
+            continue;
+        }
+        let next = rest.get(k.text.len()).copied();
+        if !k.prefix && next.is_some_and(|b| b.is_ascii_alphabetic() || b >= 0x80) {
+            continue;
+        }
+        if best.is_none_or(|b| k.text.len() > b.text.len()) {
+            best = Some(k);
+        }
+    }
+    best
+}
+
+/// All context words of `text` at word starts, in order. One pass over the bytes; only word
+/// starts are compared against the keyword table.
+pub(super) fn keyword_hits(text: &str) -> Vec<Hit> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut prev_word = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        let word = is_word_byte(b);
+        if word && !prev_word && b.is_ascii_alphabetic() {
+            if let Some(k) = keyword_at(bytes, i) {
+                out.push(Hit {
+                    end: i + k.text.len(),
+                    ctx: k.ctx,
+                });
+            }
+        }
+        prev_word = word;
+    }
+    out
+}
+
+/// The context of a number (or identifier) starting at byte `pos`: the nearest context word
+/// before it, ending at most [`CONTEXT_WINDOW`] bytes earlier, with no digit in between
+/// (a digit in between means the word belonged to that other number).
+///
+/// `hits` must be sorted by position, as [`keyword_hits`] returns them. Binary search plus a
+/// bounded look at the gap: constant work per number.
+pub(super) fn context_before(text: &str, hits: &[Hit], pos: usize) -> Option<Ctx> {
+    let idx = hits.partition_point(|h| h.end <= pos);
+    let hit = hits.get(idx.checked_sub(1)?)?;
+    let gap = text.as_bytes().get(hit.end..pos)?;
+    (gap.len() <= CONTEXT_WINDOW && !gap.iter().any(u8::is_ascii_digit)).then_some(hit.ctx)
+}
+
+/// What is written just before a phone-shaped number: a dialling prefix or nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DialPrefix {
+    /// No prefix.
+    None,
+    /// The Danish country code (`+45`, `(+45)`, `0045`, `+45 - `) starting at this byte.
+    Danish(usize),
+    /// Another country's code or an area code in brackets (`+31 -`, `(33) `, `+33 (1) `):
+    /// the number is not Danish.
+    Foreign,
+}
+
+/// The dialling prefix written before byte `start` (where a chunk of digits begins), found
+/// by looking back over at most 16 bytes of digits, spaces, hyphens, brackets and `+`.
+pub(super) fn dial_prefix_before(text: &str, start: usize) -> DialPrefix {
+    let bytes = text.as_bytes().get(..start).unwrap_or(&[]);
+    let lead = bytes
+        .iter()
+        .rev()
+        .take(16)
+        .take_while(|b| matches!(b, b'0'..=b'9' | b' ' | b'-' | b'(' | b')' | b'+'))
+        .count();
+    let from = start - lead;
+    let tail = bytes.get(from..).unwrap_or(&[]);
+    let compact: Vec<u8> = tail
+        .iter()
+        .copied()
+        .filter(|b| !matches!(b, b' ' | b'-'))
+        .collect();
+    let danish = [&b"(+45)"[..], b"+45", b"0045"]
+        .iter()
+        .find(|p| compact.ends_with(p))
+        .copied();
+    if let Some(prefix) = danish {
+        // Where the prefix starts: the first byte of `tail` that belongs to it.
+        let first = prefix.first().copied().unwrap_or(b'+');
+        let skip = compact.len() - prefix.len();
+        let mut seen = 0;
+        for (i, b) in tail.iter().enumerate() {
+            if matches!(b, b' ' | b'-') {
+                continue;
+            }
+            if seen == skip && *b == first {
+                return DialPrefix::Danish(from + i);
+            }
+            seen += 1;
+        }
+        return DialPrefix::None;
+    }
+    if compact.iter().any(|b| matches!(b, b'+' | b')')) {
+        DialPrefix::Foreign
+    } else {
+        DialPrefix::None
+    }
+}
+
+/// Whether an amount's currency follows `end` (`1234567890 kr.`, `12345678,-`), which makes
+/// the number an amount whatever its shape.
+pub(super) fn currency_after(text: &str, end: usize) -> bool {
+    let rest = text.as_bytes().get(end..).unwrap_or(&[]);
+    if rest.starts_with(b",-") || rest.starts_with(b".-") {
+        return true;
+    }
+    let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+    ["kr", "kroner", "dkk", "eur", "usd"].iter().any(|unit| {
+        rest.get(..unit.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(unit.as_bytes()))
+            && !rest
+                .get(unit.len())
+                .is_some_and(|b| b.is_ascii_alphabetic())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shapes(text: &str) -> Vec<Vec<usize>> {
+        chunks(text)
+            .iter()
+            .map(|c| c.groups().iter().map(|(s, e)| e - s).collect())
+            .collect()
+    }
+
+    #[test]
+    fn chunks_are_maximal_groups() {
+        assert_eq!(
+            shapes("cpr 010190-1234, tlf 12 34 56 78, 1.234.567,00 kr, 01.02.2023."),
+            vec![
+                vec![6, 4],
+                vec![2, 2, 2, 2],
+                vec![1, 3, 3, 2],
+                vec![2, 2, 4]
+            ]
+        );
+        // An en dash and a no-break space join groups; two spaces do not.
+        assert_eq!(
+            shapes("010190\u{2013}1234 12\u{a0}34  56"),
+            vec![vec![6, 4, 2, 2], vec![2]]
+        );
+        let c = &chunks("æø 12-34")[0];
+        assert_eq!((c.start, c.end), (5, 10));
+        assert_eq!(c.seps(), &[Sep::Hyphen]);
+    }
+
+    #[test]
+    fn long_tables_overflow() {
+        let c = &chunks("1 2 3 4 5 6 7 8 9 10")[0];
+        assert!(c.overflow);
+        assert!(!c.has_shape(&[1, 1, 1, 1, 1, 1, 1, 1]));
+    }
+
+    #[test]
+    fn keywords_at_word_starts_only() {
+        let hits = keyword_hits("CPR-nr.: x, telefonnummer y, telt z, økonto, Tlf.");
+        let found: Vec<Ctx> = hits.iter().map(|h| h.ctx).collect();
+        assert_eq!(found, vec![Ctx::Cpr, Ctx::Phone, Ctx::Phone]);
+    }
+
+    #[test]
+    fn context_stops_at_other_numbers() {
+        let text = "tlf. 12345678, cpr 0101901234 og 0202901234";
+        let hits = keyword_hits(text);
+        let got: Vec<Option<Ctx>> = chunks(text)
+            .iter()
+            .map(|c| context_before(text, &hits, c.start))
+            .collect();
+        assert_eq!(got, vec![Some(Ctx::Phone), Some(Ctx::Cpr), None]);
+    }
+
+    #[test]
+    fn dial_prefixes() {
+        let at = |t: &str| dial_prefix_before(t, t.len());
+        assert_eq!(at("Tlf. +45 - "), DialPrefix::Danish(5));
+        assert_eq!(at("(+45) "), DialPrefix::Danish(0));
+        assert_eq!(at("ring 0045 "), DialPrefix::Danish(5));
+        assert_eq!(at("Tel.: +31 -"), DialPrefix::Foreign);
+        assert_eq!(at("Phone (33) "), DialPrefix::Foreign);
+        assert_eq!(at("Phone: +46 (0)"), DialPrefix::Foreign);
+        assert_eq!(at("tlf. "), DialPrefix::None);
+        assert_eq!(at(""), DialPrefix::None);
+    }
+
+    #[test]
+    fn currency_makes_an_amount() {
+        for (text, end) in [
+            ("1234 kr.", 4),
+            ("1234,-", 4),
+            ("1234 DKK", 4),
+            ("1234kr", 4),
+        ] {
+            assert!(currency_after(text, end), "{text}");
+        }
+        assert!(!currency_after("1234 krone", 4));
+        assert!(!currency_after("1234 og", 4));
+    }
+}

@@ -1,0 +1,424 @@
+//! Sensitivity: does a message carry a CPR number or speak of health, social or criminal
+//! matters?
+//!
+//! Such mail must be answered through secure channels (Digital Post, not plain e-mail), its
+//! text must not end up in logs or notifications, and it is often routed to a unit that
+//! handles confidential cases. [`assess`] flags it, with the reasons a clerk can check.
+//!
+//! # What makes a message sensitive
+//!
+//! * A CPR number ([`crate::decision::refs`]) read with confidence ≥ [`CPR_CONFIDENCE`]
+//!   (the separated form, a valid check digit or a `cpr` word; ten plain digits that fail
+//!   modulus 11 and have no word are masked by redaction but do not flag a message alone).
+//! * A word of the special categories of personal data: health (GDPR art. 9: helbred,
+//!   sygdom, diagnose, medicin, psykiatri, misbrug, handicap, …), social matters that Danish
+//!   law treats as confidential (databeskyttelsesloven § 8 and forvaltningsloven's
+//!   confidentiality of "rent private forhold": underretning, anbringelse, tvangsfjernelse,
+//!   plejefamilie, …) and criminal matters (GDPR art. 10: straffeattest, dom, sigtelse,
+//!   kriminalitet, fængsel, …), in Danish with the English equivalents.
+//!
+//! The other art. 9 categories (religion, political opinion, trade-union membership, ethnic
+//! origin, sexual orientation) are left out on purpose: their words (`kirke`, `parti`,
+//! `fagforening`) occur in ordinary municipal mail about churches, elections and
+//! employment so often that a flag on them would be ignored.
+//!
+//! # How words are matched
+//!
+//! Text is split into words of letters and lowercased. Each entry of the list in this file
+//! ([`TERMS`], kept in code next to the matcher so that a change to either is reviewed with
+//! the other) matches in one of three ways, chosen for how Danish inflects and compounds:
+//!
+//! * *anywhere* in a word, for stems long and specific enough to be safe inside compounds:
+//!   `misbrug` in `alkoholmisbrug`, `sygdom` in `hjertesygdommen`, `anbringelse` in
+//!   `døgnanbringelsen`;
+//! * as the *start* of a word, for stems whose compounds put them first: `psyk` (psykisk,
+//!   psykolog), `straf` (straffesag, strafferegister), `læge` (lægeerklæring);
+//! * as an *exact* word, for short words that hide inside unrelated ones: `dom` (not
+//!   `ejendom`, `domæne`), `syg`, `vold` (not `voldsom`), `kræft` (not `kræfter`, strength).
+//!
+//! Words that are common in other senses were left out after weighing: `sigtet` (also "the
+//! aim"), `tiltalte` (also "appealed to"), `abort` (a programming term in English mail),
+//! `sundhed` (the name of municipal departments and policies), English `patient`
+//! (the adjective).
+//!
+//! # Example
+//!
+//! ```
+//! # fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use signatur::decision::sensitive::{assess_text, Category};
+//! let s = assess_text("Vi har modtaget en underretning om barnets alkoholmisbrug.");
+//! assert!(s.sensitive);
+//! let cats: Vec<Category> = s.reasons.iter().map(|r| r.category).collect();
+//! assert_eq!(cats, [Category::Social, Category::Health]);
+//! assert!(!assess_text("Ansøgning om byggetilladelse til carport").sensitive);
+//! # Ok(()) }
+//! # example().unwrap();
+//! ```
+
+use once_cell::sync::Lazy;
+use serde::Serialize;
+
+use crate::decision::refs::{find_in_message, Field, FieldReference, RefKind};
+use crate::message::Message;
+
+/// A CPR number flags a message when found with at least this confidence.
+pub const CPR_CONFIDENCE: f32 = 0.5;
+
+/// At most this many reasons are kept per message (each term and each CPR number once).
+const MAX_REASONS: usize = 32;
+
+/// Words longer than this (bytes) are not matched: no term is that long, and it bounds the
+/// work on text without spaces.
+const MAX_WORD: usize = 64;
+
+/// Why a message is sensitive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Category {
+    /// A CPR number was found.
+    Cpr,
+    /// Health: illness, diagnosis, medication, psychiatry, addiction, disability (GDPR art. 9).
+    Health,
+    /// Social matters treated as confidential: child welfare, placements, family conflicts.
+    Social,
+    /// Criminal matters: convictions, charges, offences (GDPR art. 10).
+    Criminal,
+}
+
+/// One reason a message is sensitive: what, where, and which entry of the list matched.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    /// The category.
+    pub category: Category,
+    /// The field the word or number is in.
+    pub field: Field,
+    /// Byte offset of the word (or CPR number) in the field's text.
+    pub start: usize,
+    /// Byte offset just past it.
+    pub end: usize,
+    /// The entry of the word list that matched (`misbrug`), or `cpr`. Never text from the
+    /// message, so it is safe to show and log.
+    pub term: &'static str,
+}
+
+/// The verdict of [`assess`].
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Sensitivity {
+    /// Whether the message must be handled as confidential.
+    pub sensitive: bool,
+    /// Why, in order of the fields and positions; empty when not sensitive.
+    pub reasons: Vec<Reason>,
+}
+
+/// How a term matches a lowercased word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// The whole word equals the term.
+    Exact,
+    /// The word starts with the term.
+    Prefix,
+    /// The term occurs anywhere in the word (compounds).
+    Anywhere,
+}
+
+/// An entry of the word list.
+#[derive(Debug)]
+struct Term {
+    stem: &'static str,
+    how: How,
+    category: Category,
+}
+
+const fn t(stem: &'static str, how: How, category: Category) -> Term {
+    Term {
+        stem,
+        how,
+        category,
+    }
+}
+
+use Category::{Criminal, Health, Social};
+use How::{Anywhere, Exact, Prefix};
+
+/// The word list. Lowercase; every stem starts with an ASCII letter (the matcher's index
+/// relies on it, and a test checks it).
+const TERMS: &[Term] = &[
+    // Health (GDPR art. 9), Danish.
+    t("helbred", Anywhere, Health),
+    t("sygdom", Anywhere, Health),
+    t("syge", Prefix, Health), // sygehus, sygemelding, sygedagpenge, sygeplejerske
+    t("syg", Exact, Health),
+    t("sygemeldt", Anywhere, Health), // langtidssygemeldt
+    t("diagnose", Prefix, Health),    // diagnose, diagnosen, diagnoser
+    t("medicin", Anywhere, Health),   // medicinen, medicinsk, smertemedicin
+    t("psyk", Prefix, Health),        // psykisk, psykolog, psykose, psykiatri
+    t("psykiatri", Anywhere, Health), // børnepsykiatrien
+    t("psykolog", Anywhere, Health),  // børnepsykolog
+    t("misbrug", Anywhere, Health),   // alkoholmisbrug, misbrugsbehandling
+    t("handicap", Anywhere, Health),  // handicappet, handicaphjælpemidler
+    t("funktionsnedsættelse", Anywhere, Health),
+    t("hospital", Prefix, Health),
+    t("indlæggelse", Anywhere, Health), // hospitalsindlæggelse
+    t("læge", Prefix, Health),          // lægen, lægeerklæring, lægelig
+    t("genoptræning", Anywhere, Health),
+    t("fysioterapi", Anywhere, Health),
+    t("demens", Anywhere, Health),
+    t("kræft", Exact, Health),
+    t("kræften", Exact, Health),
+    t("sclerose", Anywhere, Health),
+    t("hjerneskade", Anywhere, Health),
+    t("autisme", Anywhere, Health),
+    t("adhd", Exact, Health),
+    t("depressi", Prefix, Health), // depression, depressiv
+    t("epilep", Prefix, Health),   // epilepsi, epilepsy
+    t("diabet", Prefix, Health),   // diabetes, diabetiker
+    t("gravid", Prefix, Health),   // gravid, graviditet
+    t("symptom", Prefix, Health),
+    t("patienten", Exact, Health),
+    t("patienter", Prefix, Health), // patienter, patienterne
+    // Health, English.
+    t("health", Exact, Health),
+    t("diagnosis", Exact, Health),
+    t("diagnosed", Exact, Health),
+    t("disease", Prefix, Health),
+    t("illness", Prefix, Health),
+    t("sickness", Exact, Health),
+    t("medication", Prefix, Health),
+    t("medical", Prefix, Health),
+    t("psychiatr", Prefix, Health),
+    t("psycholog", Prefix, Health),
+    t("addict", Prefix, Health),
+    t("alcoholi", Prefix, Health),
+    t("disabilit", Prefix, Health),
+    t("disabled", Exact, Health),
+    t("cancer", Prefix, Health),
+    t("pregnan", Prefix, Health),
+    // Social matters, Danish.
+    t("underretning", Anywhere, Social), // underretningen, underretningspligt
+    t("anbringelse", Anywhere, Social),  // døgnanbringelse, anbringelsessted
+    t("anbragt", Prefix, Social),        // anbragt, anbragte
+    t("tvangsfjern", Anywhere, Social),
+    t("plejefamilie", Anywhere, Social),
+    t("plejebarn", Anywhere, Social),
+    t("omsorgssvigt", Anywhere, Social),
+    t("børnefaglig", Anywhere, Social),
+    t("forældremyndighed", Anywhere, Social),
+    t("samvær", Prefix, Social), // samværet, samværsordning
+    t("krisecenter", Anywhere, Social),
+    t("hjemløs", Anywhere, Social),
+    // Social matters, English.
+    t("custody", Exact, Social),
+    t("homeless", Prefix, Social),
+    // Criminal matters (GDPR art. 10), Danish.
+    t("straffeattest", Anywhere, Criminal),
+    t("straf", Prefix, Criminal), // straffesag, strafferegister, strafbar
+    t("dom", Exact, Criminal),
+    t("dommen", Exact, Criminal),
+    t("domme", Exact, Criminal),
+    t("domfæld", Prefix, Criminal), // domfældt, domfældelse
+    t("dømt", Prefix, Criminal),    // dømt, dømte
+    t("fængsel", Anywhere, Criminal),
+    t("fængslet", Exact, Criminal),
+    t("fængsling", Anywhere, Criminal), // varetægtsfængsling
+    t("sigtelse", Anywhere, Criminal),
+    t("tiltalt", Exact, Criminal),
+    t("tiltalerejsning", Anywhere, Criminal),
+    t("kriminal", Anywhere, Criminal), // kriminalitet, ungdomskriminalitet, kriminalforsorg
+    t("kriminel", Anywhere, Criminal),
+    t("anholdt", Exact, Criminal),
+    t("anholdelse", Anywhere, Criminal),
+    t("politianmeld", Anywhere, Criminal),
+    t("varetægt", Anywhere, Criminal),
+    t("voldtægt", Anywhere, Criminal),
+    t("vold", Exact, Criminal),
+    t("bødeforelæg", Anywhere, Criminal),
+    t("afson", Prefix, Criminal), // afsone, afsoning
+    t("prøveløsladt", Anywhere, Criminal),
+    // Criminal matters, English.
+    t("criminal", Prefix, Criminal),
+    t("crime", Exact, Criminal),
+    t("crimes", Exact, Criminal),
+    t("convicted", Exact, Criminal),
+    t("sentenced", Exact, Criminal),
+    t("prison", Prefix, Criminal),
+    t("imprison", Prefix, Criminal),
+    t("arrested", Exact, Criminal),
+    t("indictment", Prefix, Criminal),
+    t("felon", Prefix, Criminal),
+    t("probation", Prefix, Criminal),
+    t("offender", Prefix, Criminal),
+];
+
+/// Terms by the ASCII letter they start with: every term for the start of a word, only the
+/// *anywhere* terms for positions inside it.
+struct Index {
+    at_start: [Vec<&'static Term>; 26],
+    inside: [Vec<&'static Term>; 26],
+}
+
+static INDEX: Lazy<Index> = Lazy::new(|| {
+    let mut index = Index {
+        at_start: Default::default(),
+        inside: Default::default(),
+    };
+    for term in TERMS {
+        let Some(slot) = term
+            .stem
+            .bytes()
+            .next()
+            .map(|b| usize::from(b.wrapping_sub(b'a')))
+        else {
+            continue;
+        };
+        if let Some(bucket) = index.at_start.get_mut(slot) {
+            bucket.push(term);
+        }
+        if term.how == Anywhere {
+            if let Some(bucket) = index.inside.get_mut(slot) {
+                bucket.push(term);
+            }
+        }
+    }
+    index
+});
+
+/// The first term that matches the lowercased `word`.
+fn match_word(word: &str) -> Option<&'static Term> {
+    for (pos, b) in word.bytes().enumerate() {
+        if !b.is_ascii_lowercase() {
+            continue;
+        }
+        let slot = usize::from(b - b'a');
+        let bucket = if pos == 0 {
+            INDEX.at_start.get(slot)
+        } else {
+            INDEX.inside.get(slot)
+        };
+        let rest = word.get(pos..).unwrap_or("");
+        for &term in bucket.map(Vec::as_slice).unwrap_or(&[]) {
+            let hit = match term.how {
+                Exact => word == term.stem,
+                Prefix | Anywhere => rest.starts_with(term.stem),
+            };
+            if hit {
+                return Some(term);
+            }
+        }
+    }
+    None
+}
+
+/// Appends a reason for every listed word in `text` (each term once per message).
+fn words(text: &str, field: Field, reasons: &mut Vec<Reason>) {
+    let mut lower = String::new();
+    let mut start = None;
+    // A trailing non-letter closes the last word.
+    for (i, ch) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if ch.is_alphabetic() {
+            start.get_or_insert(i);
+            continue;
+        }
+        let Some(s) = start.take() else {
+            continue;
+        };
+        let Some(word) = text.get(s..i).filter(|w| w.len() <= MAX_WORD) else {
+            continue;
+        };
+        lower.clear();
+        for c in word.chars() {
+            lower.extend(c.to_lowercase());
+        }
+        if let Some(term) = match_word(&lower) {
+            if reasons.len() < MAX_REASONS && !reasons.iter().any(|r| r.term == term.stem) {
+                reasons.push(Reason {
+                    category: term.category,
+                    field,
+                    start: s,
+                    end: i,
+                    term: term.stem,
+                });
+            }
+        }
+    }
+}
+
+/// Whether `msg` is sensitive, and why.
+pub fn assess(msg: &Message) -> Sensitivity {
+    assess_found(msg, &find_in_message(msg))
+}
+
+/// As [`assess`], reusing references already found by
+/// [`find_in_message`] (so a caller that needs both scans the message once).
+pub fn assess_found(msg: &Message, refs: &[FieldReference]) -> Sensitivity {
+    let mut reasons = Vec::new();
+    for field in Field::all(msg) {
+        let cprs = refs.iter().filter(|r| {
+            r.field == field
+                && r.reference.kind == RefKind::Cpr
+                && r.reference.confidence >= CPR_CONFIDENCE
+        });
+        for r in cprs {
+            if reasons.len() < MAX_REASONS {
+                reasons.push(Reason {
+                    category: Category::Cpr,
+                    field,
+                    start: r.reference.start,
+                    end: r.reference.end,
+                    term: "cpr",
+                });
+            }
+        }
+        words(field.text(msg).unwrap_or(""), field, &mut reasons);
+    }
+    reasons.sort_by_key(|r| (r.field, r.start));
+    Sensitivity {
+        sensitive: !reasons.is_empty(),
+        reasons,
+    }
+}
+
+/// As [`assess`] for a plain text (reasons then say [`Field::Body`]).
+pub fn assess_text(text: &str) -> Sensitivity {
+    let mut msg = Message::default();
+    msg.body.text = text.to_string();
+    assess(&msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_stem_is_lowercase_and_starts_with_an_ascii_letter() {
+        for term in TERMS {
+            assert!(
+                term.stem
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_lowercase()),
+                "{}",
+                term.stem
+            );
+            assert_eq!(term.stem.to_lowercase(), term.stem);
+        }
+    }
+
+    #[test]
+    fn matching_modes() {
+        let stem = |w: &str| match_word(w).map(|t| t.stem);
+        assert_eq!(stem("alkoholmisbrug"), Some("misbrug"));
+        assert_eq!(stem("psykisk"), Some("psyk"));
+        assert_eq!(stem("børnepsykiatrien"), Some("psykiatri"));
+        assert_eq!(stem("dom"), Some("dom"));
+        assert_eq!(stem("ejendom"), None);
+        assert_eq!(stem("domæne"), None);
+        assert_eq!(stem("voldsom"), None);
+        assert_eq!(stem("kræfter"), None);
+        assert_eq!(stem("diagnostic"), None);
+        assert_eq!(stem("sagsbehandling"), None);
+    }
+}
