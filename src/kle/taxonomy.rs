@@ -188,8 +188,9 @@ pub enum TaxonomyFormat {
 /// The KLE journal plan as a municipality has it: codes with titles and keywords, handling
 /// facets, and which codes are outdated.
 ///
-/// Load it once (a few milliseconds for OS2KLE's 2,390 emner) and share it: it is immutable
-/// after loading, `Send + Sync`, and every lookup is a `BTreeMap` search.
+/// Load it once (OS2KLE's 929 KB TXT file takes about 0.1 s in a debug build) and share
+/// it: it is immutable after loading, `Send + Sync`, and every lookup is a `BTreeMap`
+/// search.
 ///
 /// Sources are merged with [`Taxonomy::merge`]: OS2KLE's weighted keywords together with
 /// KL's official titles, outdated flags and facets make the most complete plan.
