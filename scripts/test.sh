@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: installs what it needs, then runs formatting,
+# lints and every test (Rust unit, integration and doc tests; the ONNX cross-runtime check).
+# Usage: bash scripts/test.sh        (CI runs exactly this through .ci/run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# --- system packages ------------------------------------------------------------------
+# Debian packages the tests need; installed only when missing.
+need_pkgs=()
+command -v python3 >/dev/null || need_pkgs+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_pkgs+=(python3-venv)
+command -v cc >/dev/null || need_pkgs+=(gcc)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  log "installing ${need_pkgs[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
+fi
+
+# --- Python venv for the cross-runtime check (onnx + onnxruntime from PyPI) -------------
+VENV="${SIGNATUR_VENV:-$PWD/.venv}"
+if ! "$VENV/bin/python" -c 'import onnx, onnxruntime, numpy' 2>/dev/null; then
+  log "creating $VENV with onnx and onnxruntime"
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --upgrade pip
+  "$VENV/bin/pip" install -q -r scripts/requirements-onnx.txt
+fi
+export SIGNATUR_PYTHON="$VENV/bin/python"
+
+# --- Rust -----------------------------------------------------------------------------
+log "cargo fmt --check"
+cargo fmt --all -- --check
+log "cargo clippy --all-targets -- -D warnings"
+cargo clippy --release --all-targets -- -D warnings
+# Tests run in release: tract-onnx is built once (the README's quickstart and the benches
+# use the same artifacts), and the corpus tests run in seconds instead of minutes.
+log "cargo test --release"
+cargo test --release --all-targets
+cargo test --release --doc

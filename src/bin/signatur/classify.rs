@@ -1,0 +1,117 @@
+//! `signatur classify`.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use serde_json::json;
+use signatur::model::dataset::{read_message, TextMode};
+use signatur::{Classifier, ClassifyOptions, Decision, Message};
+
+/// Arguments of `signatur classify`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The model file.
+    #[arg(long)]
+    pub model: PathBuf,
+    /// Message files, directories, mbox files or Maildirs.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// One JSON object per message (default: a readable line per message).
+    #[arg(long)]
+    pub json: bool,
+    /// Take each file as the plain-text body of a message instead of RFC 5322.
+    #[arg(long)]
+    pub text: bool,
+    /// Labels per head.
+    #[arg(long, default_value_t = 3)]
+    pub top_k: usize,
+    /// Override a head's abstain threshold: `--threshold unit=0.8` (repeatable).
+    #[arg(long, value_parser = parse_threshold)]
+    pub threshold: Vec<(String, f32)>,
+}
+
+fn parse_threshold(s: &str) -> Result<(String, f32), String> {
+    let (head, value) = s.split_once('=').ok_or("expected HEAD=VALUE")?;
+    let v: f32 = value.parse().map_err(|_| format!("{value:?} is not a number"))?;
+    if !(0.0..=1.0).contains(&v) {
+        return Err(format!("threshold {v} is outside 0..=1"));
+    }
+    Ok((head.to_string(), v))
+}
+
+pub fn run(args: Args) -> ExitCode {
+    let clf = match Classifier::load(&args.model) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("signatur classify: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let opts = ClassifyOptions { top_k: args.top_k, thresholds: args.threshold.iter().cloned().collect::<HashMap<_, _>>(), ..ClassifyOptions::default() };
+    let mut failed = false;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut emit = |source: &str, msg: signatur::Result<Message>| {
+        let result = msg.and_then(|m| clf.classify_with(&m, &opts));
+        match result {
+            Ok(d) => {
+                let line = if args.json { json!({"source": source, "decision": d}).to_string() } else { readable(source, &d) };
+                if writeln!(out, "{line}").is_err() {
+                    return false;
+                }
+            }
+            Err(e) => {
+                eprintln!("signatur classify: {source}: {e}");
+                failed = true;
+            }
+        }
+        true
+    };
+    if args.text {
+        for path in files(&args.inputs) {
+            if !emit(&path.display().to_string(), read_message(&path, TextMode::PlainText)) {
+                break;
+            }
+        }
+    } else {
+        for (source, msg) in signatur::ingest::read_inputs(&args.inputs) {
+            if !emit(&source, msg) {
+                break;
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Every regular file under the given paths, in name order.
+fn files(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = inputs.iter().rev().cloned().collect();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p).into_iter().flatten().flatten().map(|e| e.path()).collect();
+            entries.sort();
+            stack.extend(entries.into_iter().rev());
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn readable(source: &str, d: &Decision) -> String {
+    let mut s = source.to_string();
+    for h in &d.heads {
+        let top = h.top().map(|l| format!("{} ({:.2})", l.label, l.probability)).unwrap_or_default();
+        let flag = if h.abstain { " needs review" } else { "" };
+        let why: Vec<&str> = h.explanation.iter().take(3).map(|e| e.text.as_str()).collect();
+        s.push_str(&format!("  {}: {top}{flag} [{}]", h.head, why.join(", ")));
+    }
+    s
+}

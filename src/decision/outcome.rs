@@ -1,0 +1,92 @@
+//! What libsignatur says about a message: per head the likely labels with calibrated
+//! probabilities, whether it abstains, and the words that drove it.
+
+use serde::Serialize;
+
+use crate::features::Field;
+
+/// A label with its calibrated probability.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabelScore {
+    /// The label (a unit name, a KLE code, a facet).
+    pub label: String,
+    /// Calibrated probability in `[0, 1]`.
+    pub probability: f32,
+}
+
+/// A word or phrase of the message that pushed the decision.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The message's own word(s), lowercased; numbers appear as their class (`#cpr`) and
+    /// addresses as their domain, so evidence never shows personal identifiers.
+    pub text: String,
+    /// Where in the message it stood.
+    pub field: Field,
+    /// How much it raised the chosen label's logit over the head's average.
+    pub weight: f32,
+}
+
+impl std::fmt::Debug for Evidence {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Evidence({:?}, <{} bytes>, {:.3})", self.field, self.text.len(), self.weight)
+    }
+}
+
+/// Who decided a head.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "by", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DecidedBy {
+    /// The model.
+    Model,
+    /// A municipal rule, by name.
+    Rule {
+        /// The rule's name.
+        name: String,
+    },
+    /// Structured data in the message itself (MeMo KLE data, a case id).
+    Message {
+        /// What in the message decided.
+        reason: String,
+    },
+}
+
+/// The decision for one head.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeadDecision {
+    /// The head (`unit`, `kle`, `facet`, `label`).
+    pub head: String,
+    /// The top labels, most probable first.
+    pub labels: Vec<LabelScore>,
+    /// True when the top probability is under the threshold: a person should decide.
+    pub abstain: bool,
+    /// The threshold that applied.
+    pub threshold: f32,
+    /// Why it abstained, when it did.
+    pub reason: Option<String>,
+    /// Who decided.
+    pub decided_by: DecidedBy,
+    /// The words that pushed the top label most, strongest first.
+    pub explanation: Vec<Evidence>,
+}
+
+impl HeadDecision {
+    /// The top label, if any.
+    pub fn top(&self) -> Option<&LabelScore> {
+        self.labels.first()
+    }
+}
+
+/// The decision for a message.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Decision {
+    /// One entry per head of the model, in the model's order.
+    pub heads: Vec<HeadDecision>,
+}
+
+impl Decision {
+    /// The decision for the head named `name`.
+    pub fn head(&self, name: &str) -> Option<&HeadDecision> {
+        self.heads.iter().find(|h| h.head == name)
+    }
+}

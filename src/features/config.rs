@@ -1,0 +1,182 @@
+//! The feature configuration, stored in every model file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::{StemmerKind, StopWords};
+use crate::{Error, ErrorKind, Result};
+
+/// A part of a message with a feature space of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// The subject.
+    Subject,
+    /// What the sender wrote now.
+    Body,
+    /// Quoted replies and forwarded history.
+    Quoted,
+    /// Sender address, domain and organisation.
+    Sender,
+    /// The mailboxes it was sent to.
+    Recipient,
+    /// Attachment file names and media types.
+    AttachmentName,
+    /// Text extracted from attachments.
+    AttachmentText,
+}
+
+impl Field {
+    /// Every field, in a fixed order.
+    pub const ALL: [Field; 7] = [
+        Field::Subject,
+        Field::Body,
+        Field::Quoted,
+        Field::Sender,
+        Field::Recipient,
+        Field::AttachmentName,
+        Field::AttachmentText,
+    ];
+
+    /// The namespace mixed into the hash, so that `byggesag` in the subject and in the body
+    /// are different features.
+    pub fn namespace(self) -> u64 {
+        match self {
+            Field::Subject => 0x5375_626a,
+            Field::Body => 0x426f_6479,
+            Field::Quoted => 0x5175_6f74,
+            Field::Sender => 0x5365_6e64,
+            Field::Recipient => 0x5263_7074,
+            Field::AttachmentName => 0x4174_6e6d,
+            Field::AttachmentText => 0x4174_7478,
+        }
+    }
+}
+
+/// How much each field's features count. Zero turns a field off.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FieldWeights {
+    /// Subject.
+    pub subject: f32,
+    /// New body text.
+    pub body: f32,
+    /// Quoted history: weighs less than what the sender wrote now.
+    pub quoted: f32,
+    /// Sender address, domain, organisation.
+    pub sender: f32,
+    /// Recipient mailboxes.
+    pub recipient: f32,
+    /// Attachment names and types.
+    pub attachment_name: f32,
+    /// Attachment text.
+    pub attachment_text: f32,
+}
+
+impl Default for FieldWeights {
+    fn default() -> FieldWeights {
+        FieldWeights {
+            subject: 1.5,
+            body: 1.0,
+            quoted: 0.5,
+            sender: 1.0,
+            recipient: 1.0,
+            attachment_name: 0.7,
+            attachment_text: 0.8,
+        }
+    }
+}
+
+impl FieldWeights {
+    /// The weight of `field`.
+    pub fn get(&self, field: Field) -> f32 {
+        match field {
+            Field::Subject => self.subject,
+            Field::Body => self.body,
+            Field::Quoted => self.quoted,
+            Field::Sender => self.sender,
+            Field::Recipient => self.recipient,
+            Field::AttachmentName => self.attachment_name,
+            Field::AttachmentText => self.attachment_text,
+        }
+    }
+}
+
+/// Everything that decides how a message becomes features. Stored in the model file (as
+/// JSON in `metadata_props`), so a model always featurises as it was trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FeatureConfig {
+    /// The number of hash buckets is `2^hash_bits`.
+    pub hash_bits: u8,
+    /// The hash seed.
+    pub seed: u64,
+    /// Word n-gram orders, inclusive (`[1, 2]`: unigrams and bigrams).
+    pub word_ngrams: [u8; 2],
+    /// Character n-gram orders, inclusive (`[3, 5]`); `[0, 0]` turns them off.
+    pub char_ngrams: [u8; 2],
+    /// Words shorter than this (in characters) get no character n-grams: short words are
+    /// covered by their unigram, and long ones are where compounds are.
+    pub char_min_word_len: u8,
+    /// Weight of a character n-gram relative to a word.
+    pub char_weight: f32,
+    /// The stemmer, by name (`danish`, `english`, `none`).
+    pub stemmer: String,
+    /// The stop-word list, by name (`danish+english`, `danish`, `english`, `none`).
+    pub stop_words: String,
+    /// Field weights.
+    pub fields: FieldWeights,
+    /// At most this many bytes of each text field are featurised, which bounds the work per
+    /// message.
+    pub max_field_bytes: u32,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> FeatureConfig {
+        FeatureConfig {
+            hash_bits: 18,
+            seed: 0x5167_6e61_7475_72,
+            word_ngrams: [1, 2],
+            char_ngrams: [3, 5],
+            char_min_word_len: 5,
+            char_weight: 0.4,
+            stemmer: StemmerKind::Danish.as_str().to_string(),
+            stop_words: StopWords::DanishEnglish.as_str().to_string(),
+            fields: FieldWeights::default(),
+            max_field_bytes: 64 * 1024,
+        }
+    }
+}
+
+impl FeatureConfig {
+    /// Checks that every value is in range; a model file with a configuration this version
+    /// cannot honour is refused rather than featurised wrongly.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::new(ErrorKind::InvalidInput, m));
+        if !(8..=24).contains(&self.hash_bits) {
+            return bad(format!("hash_bits {} is outside 8..=24", self.hash_bits));
+        }
+        let [w0, w1] = self.word_ngrams;
+        if w0 == 0 || w1 < w0 || w1 > 2 {
+            return bad(format!("word_ngrams {:?}: supported are [1, 1], [1, 2], [2, 2]", self.word_ngrams));
+        }
+        let [c0, c1] = self.char_ngrams;
+        if !((c0 == 0 && c1 == 0) || (c0 >= 2 && c1 >= c0 && c1 <= 8)) {
+            return bad(format!("char_ngrams {:?}: use [0, 0] or orders within 2..=8", self.char_ngrams));
+        }
+        self.stemmer.parse::<StemmerKind>()?;
+        self.stop_words.parse::<StopWords>()?;
+        for f in Field::ALL {
+            let w = self.fields.get(f);
+            if !w.is_finite() || w < 0.0 {
+                return bad(format!("weight of field {f:?} is {w}"));
+            }
+        }
+        if !self.char_weight.is_finite() || self.char_weight < 0.0 {
+            return bad(format!("char_weight is {}", self.char_weight));
+        }
+        Ok(())
+    }
+
+    /// The number of hash buckets.
+    pub fn dim(&self) -> usize {
+        1usize << self.hash_bits
+    }
+}

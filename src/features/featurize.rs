@@ -1,0 +1,389 @@
+//! From a [`Message`] to a [`SparseVec`].
+
+use crate::features::hash::{combine, hash_bytes};
+use crate::features::{FeatureConfig, Field};
+use crate::message::Message;
+use crate::text::{normalize, tokenize, Stemmer, StemmerKind, StopWords, TokenKind};
+use crate::Result;
+
+/// A sparse feature vector: ids sorted ascending and unique, with their values.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SparseVec {
+    /// Hash bucket ids, ascending, unique.
+    pub ids: Vec<u32>,
+    /// Term-frequency values (sublinear, times field weight), one per id.
+    pub vals: Vec<f32>,
+}
+
+impl SparseVec {
+    /// The number of non-zero entries.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether the vector has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+/// Where a feature came from in the message: used to explain decisions in the message's own
+/// words. Built only on request, never stored.
+#[derive(Clone, PartialEq)]
+pub struct Surface {
+    /// The feature id.
+    pub id: u32,
+    /// The field it came from.
+    pub field: Field,
+    /// The word (for a character n-gram: the word containing it), or the two words of a
+    /// bigram, lowercased.
+    pub text: String,
+}
+
+impl std::fmt::Debug for Surface {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Redacted: the text is the message's own words.
+        write!(f, "Surface({}, {:?}, <{} bytes>)", self.id, self.field, self.text.len())
+    }
+}
+
+// Sub-namespaces within a field's space.
+const NS_UNIGRAM: u64 = 0x01;
+const NS_BIGRAM: u64 = 0x02;
+const NS_CHAR: u64 = 0x03;
+const NS_ADDRESS: u64 = 0x04;
+const NS_DOMAIN: u64 = 0x05;
+const NS_LOCAL: u64 = 0x06;
+const NS_MEDIA: u64 = 0x07;
+
+/// Turns messages into feature vectors under one [`FeatureConfig`].
+///
+/// Immutable and `Send + Sync`: build one per model and share it.
+#[derive(Debug)]
+pub struct Featurizer {
+    config: FeatureConfig,
+    stemmer: Stemmer,
+    stop: StopWords,
+    mask: u64,
+}
+
+/// Receives each feature occurrence: (hash, weight, surface text).
+/// Surfaces are only materialised by the explaining sink; a bigram's is two words joined.
+trait Sink {
+    fn emit(&mut self, hash: u64, weight: f32, surface: &str, field: Field) {
+        self.emit2(hash, weight, surface, None, field)
+    }
+    fn emit2(&mut self, hash: u64, weight: f32, first: &str, second: Option<&str>, field: Field);
+}
+
+struct Occurrences<'a>(&'a mut Vec<(u32, f32)>, u64);
+
+impl Sink for Occurrences<'_> {
+    #[inline]
+    fn emit2(&mut self, hash: u64, weight: f32, _: &str, _: Option<&str>, _: Field) {
+        self.0.push(((hash & self.1) as u32, weight));
+    }
+}
+
+struct Surfaces<'a>(&'a mut Vec<Surface>, u64);
+
+impl Sink for Surfaces<'_> {
+    fn emit2(&mut self, hash: u64, _weight: f32, first: &str, second: Option<&str>, field: Field) {
+        let text = match second {
+            Some(b) => format!("{first} {b}"),
+            None => first.to_string(),
+        };
+        self.0.push(Surface {
+            id: (hash & self.1) as u32,
+            field,
+            text,
+        });
+    }
+}
+
+impl Featurizer {
+    /// A featurizer for `config`, after checking it.
+    pub fn new(config: &FeatureConfig) -> Result<Featurizer> {
+        config.validate()?;
+        let stemmer = Stemmer::new(config.stemmer.parse::<StemmerKind>()?);
+        let stop = config.stop_words.parse::<StopWords>()?;
+        Ok(Featurizer {
+            config: config.clone(),
+            stemmer,
+            stop,
+            mask: (config.dim() as u64) - 1,
+        })
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &FeatureConfig {
+        &self.config
+    }
+
+    /// The features of `msg`.
+    pub fn featurize(&self, msg: &Message) -> SparseVec {
+        let mut occ = Vec::with_capacity(1024);
+        let mut out = SparseVec::default();
+        self.featurize_into(msg, &mut occ, &mut out);
+        out
+    }
+
+    /// The features of `msg`, reusing `scratch` and `out` to avoid allocating.
+    pub fn featurize_into(&self, msg: &Message, scratch: &mut Vec<(u32, f32)>, out: &mut SparseVec) {
+        scratch.clear();
+        self.walk(msg, &mut Occurrences(scratch, self.mask));
+        merge(scratch, out);
+    }
+
+    /// Where each feature of `msg` came from, for explanations.
+    pub fn surfaces(&self, msg: &Message) -> Vec<Surface> {
+        let mut out = Vec::new();
+        self.walk(msg, &mut Surfaces(&mut out, self.mask));
+        out
+    }
+
+    fn walk(&self, msg: &Message, sink: &mut impl Sink) {
+        let w = &self.config.fields;
+        let mut buf = Vec::new();
+        self.text(Field::Subject, &msg.subject, w.subject, sink, &mut buf);
+        let body = if msg.body.new_text.is_empty() && msg.body.quoted.is_empty() {
+            &msg.body.text
+        } else {
+            &msg.body.new_text
+        };
+        self.text(Field::Body, body, w.body, sink, &mut buf);
+        self.text(Field::Quoted, &msg.body.quoted, w.quoted, sink, &mut buf);
+        if w.sender > 0.0 {
+            if let Some(sender) = &msg.sender {
+                self.address(Field::Sender, &sender.address, w.sender, sink);
+            }
+            if let Some(org) = msg.header("Organization") {
+                self.text(Field::Sender, org, w.sender, sink, &mut buf);
+            }
+            self.text(Field::Sender, &msg.body.signature, w.sender * 0.5, sink, &mut buf);
+        }
+        if w.recipient > 0.0 {
+            for r in msg.to.iter().chain(&msg.cc) {
+                self.address(Field::Recipient, &r.address, w.recipient, sink);
+            }
+        }
+        for a in &msg.attachments {
+            if w.attachment_name > 0.0 {
+                if let Some(name) = &a.name {
+                    self.text(Field::AttachmentName, name, w.attachment_name, sink, &mut buf);
+                }
+                let ns = self.config.seed ^ Field::AttachmentName.namespace() ^ (NS_MEDIA << 56);
+                sink.emit(hash_bytes(ns, a.media_type.as_bytes()), w.attachment_name, &a.media_type, Field::AttachmentName);
+            }
+            if let Some(text) = &a.text {
+                self.text(Field::AttachmentText, text, w.attachment_text, sink, &mut buf);
+            }
+        }
+    }
+
+    /// An address: the whole address, its domain and each parent domain, and its local
+    /// part (which names the shared mailbox: `byggeri@`, `post@`).
+    fn address(&self, field: Field, address: &str, weight: f32, sink: &mut impl Sink) {
+        let address = normalize(address.trim());
+        if address.is_empty() {
+            return;
+        }
+        let base = self.config.seed ^ field.namespace();
+        // Evidence shows an address as its domain only: the local part may name a person.
+        let shown = address.rfind('@').map(|at| &address[at..]).unwrap_or("@");
+        sink.emit(hash_bytes(base ^ (NS_ADDRESS << 56), address.as_bytes()), weight, shown, field);
+        if let Some(at) = address.rfind('@') {
+            let local = &address[..at];
+            sink.emit(hash_bytes(base ^ (NS_LOCAL << 56), local.as_bytes()), weight * 0.5, shown, field);
+            let mut domain = &address[at + 1..];
+            while !domain.is_empty() {
+                sink.emit(hash_bytes(base ^ (NS_DOMAIN << 56), domain.as_bytes()), weight * 0.5, domain, field);
+                match domain.find('.') {
+                    Some(dot) => domain = &domain[dot + 1..],
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// A text field: stemmed word unigrams, bigrams of neighbouring non-stop words, and
+    /// character n-grams of longer words.
+    fn text(&self, field: Field, text: &str, weight: f32, sink: &mut impl Sink, buf: &mut Vec<u8>) {
+        if weight <= 0.0 || text.is_empty() {
+            return;
+        }
+        let text = truncate(text, self.config.max_field_bytes as usize);
+        let text = normalize(text);
+        let text: &str = &text;
+        let base = self.config.seed ^ field.namespace();
+        let uni_seed = base ^ (NS_UNIGRAM << 56);
+        let bi_seed = base ^ (NS_BIGRAM << 56);
+        let char_seed = base ^ (NS_CHAR << 56);
+        let [c0, c1] = self.config.char_ngrams;
+        let bigrams = self.config.word_ngrams[1] >= 2;
+        let unigrams = self.config.word_ngrams[0] <= 1;
+        let char_weight = weight * self.config.char_weight;
+        let mut prev: Option<(u64, &str)> = None;
+        let mut offsets: Vec<usize> = Vec::new();
+        tokenize(text, |tok| {
+            // Numbers show as their class (`#cpr`), never as their digits.
+            let surface = tok.feature_text(text);
+            let h = match tok.kind {
+                TokenKind::Word => {
+                    if self.stop.contains(surface) {
+                        return;
+                    }
+                    let stem = self.stemmer.stem(surface);
+                    if c0 > 0 && surface.chars().count() >= self.config.char_min_word_len as usize {
+                        char_ngrams(surface, c0, c1, buf, &mut offsets, |gram| {
+                            sink.emit(hash_bytes(char_seed, gram), char_weight, surface, field);
+                        });
+                    }
+                    hash_bytes(uni_seed, stem.as_bytes())
+                }
+                TokenKind::Number(_) => hash_bytes(uni_seed, tok.feature_text(text).as_bytes()),
+            };
+            if unigrams {
+                sink.emit(h, weight, surface, field);
+            }
+            if bigrams {
+                if let Some((ph, psurface)) = prev {
+                    sink.emit2(combine(ph, h) ^ bi_seed, weight, psurface, Some(surface), field);
+                }
+            }
+            prev = Some((h, surface));
+        });
+    }
+}
+
+/// Calls `each` with every character n-gram (orders `lo..=hi`) of `<word>`.
+fn char_ngrams(word: &str, lo: u8, hi: u8, buf: &mut Vec<u8>, offsets: &mut Vec<usize>, mut each: impl FnMut(&[u8])) {
+    buf.clear();
+    offsets.clear();
+    buf.push(b'<');
+    offsets.push(0);
+    for (i, _) in word.char_indices() {
+        offsets.push(1 + i);
+    }
+    buf.extend_from_slice(word.as_bytes());
+    offsets.push(buf.len());
+    buf.push(b'>');
+    offsets.push(buf.len());
+    let chars = offsets.len() - 1;
+    for n in lo as usize..=hi as usize {
+        if n > chars {
+            break;
+        }
+        for i in 0..=chars - n {
+            each(&buf[offsets[i]..offsets[i + n]]);
+        }
+    }
+}
+
+/// `text` cut to at most `max` bytes at a character boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// Sorts occurrences by id and merges them: value = mean weight × (1 + ln count).
+fn merge(occ: &mut [(u32, f32)], out: &mut SparseVec) {
+    occ.sort_unstable_by_key(|&(id, _)| id);
+    out.ids.clear();
+    out.vals.clear();
+    let mut i = 0;
+    while i < occ.len() {
+        let id = occ[i].0;
+        let mut sum = 0.0f32;
+        let mut count = 0u32;
+        while i < occ.len() && occ[i].0 == id {
+            sum += occ[i].1;
+            count += 1;
+            i += 1;
+        }
+        let tf = 1.0 + (count as f32).ln();
+        out.ids.push(id);
+        out.vals.push(sum / count as f32 * tf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::{Address, Body};
+
+    fn msg(subject: &str, body: &str) -> Message {
+        Message {
+            subject: subject.into(),
+            sender: Some(Address::new("borger@example.dk", None)),
+            body: Body {
+                text: body.into(),
+                new_text: body.into(),
+                ..Body::default()
+            },
+            ..Message::default()
+        }
+    }
+
+    #[test]
+    fn vector_is_sorted_unique_and_deterministic() {
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let m = msg("Byggetilladelse", "Jeg søger om byggetilladelse til en carport. Byggesagsbehandling tak.");
+        let v = f.featurize(&m);
+        assert!(!v.is_empty());
+        assert!(v.ids.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(v, f.featurize(&m));
+        assert!(v.vals.iter().all(|x| x.is_finite() && *x > 0.0));
+    }
+
+    #[test]
+    fn compound_parts_are_shared_features() {
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let a = f.featurize(&msg("", "byggesagsbehandling"));
+        let b = f.featurize(&msg("", "byggesag"));
+        let shared = a.ids.iter().filter(|id| b.ids.binary_search(id).is_ok()).count();
+        assert!(shared >= 3, "only {shared} shared features");
+    }
+
+    #[test]
+    fn fields_are_separate_spaces() {
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let mut a = msg("byggesag", "");
+        a.sender = None;
+        let mut b = msg("", "byggesag");
+        b.sender = None;
+        let (a, b) = (f.featurize(&a), f.featurize(&b));
+        assert!(a.ids.iter().all(|id| b.ids.binary_search(id).is_err()));
+    }
+
+    #[test]
+    fn cpr_numbers_are_one_class_feature() {
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let a = f.featurize(&msg("", "cpr 010190-1234"));
+        let b = f.featurize(&msg("", "cpr 311285-4321"));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn surfaces_name_the_words() {
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let s = f.surfaces(&msg("Ansøgning", "om tilskud"));
+        assert!(s.iter().any(|s| s.text == "ansøgning" && s.field == Field::Subject));
+        assert!(s.iter().any(|s| s.text == "tilskud" && s.field == Field::Body));
+    }
+
+    #[test]
+    fn char_ngrams_cover_the_word() {
+        let mut buf = Vec::new();
+        let mut off = Vec::new();
+        let mut grams = Vec::new();
+        char_ngrams("æble", 3, 3, &mut buf, &mut off, |g| grams.push(String::from_utf8(g.to_vec()).unwrap()));
+        assert_eq!(grams, ["<æb", "æbl", "ble", "le>"]);
+    }
+}

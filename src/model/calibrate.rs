@@ -1,0 +1,147 @@
+//! Calibration: temperature scaling and abstain thresholds, both fitted on held-out data.
+
+/// A held-out prediction: its confidence and whether it was right.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored {
+    /// The top probability.
+    pub confidence: f32,
+    /// Whether the top label was the true one.
+    pub correct: bool,
+}
+
+/// The temperature `T` that minimises the negative log-likelihood of the true labels when
+/// logits are divided by `T` (Guo et al., 2017), by golden-section search on `ln T`.
+pub fn fit_temperature(rows: &[(Vec<f32>, u32)]) -> f32 {
+    let nll = |t: f32| -> f64 {
+        rows.iter()
+            .map(|(lg, y)| {
+                let m = lg.iter().cloned().fold(f32::NEG_INFINITY, f32::max) / t;
+                let z: f64 = lg.iter().map(|&v| ((v / t - m) as f64).exp()).sum();
+                let ly = lg.get(*y as usize).copied().unwrap_or(m * t) / t - m;
+                z.ln() - ly as f64
+            })
+            .sum()
+    };
+    let (mut a, mut b) = ((0.02f32).ln(), (50.0f32).ln());
+    let g = 0.618_034f32;
+    let mut c = b - g * (b - a);
+    let mut d = a + g * (b - a);
+    let (mut fc, mut fd) = (nll(c.exp()), nll(d.exp()));
+    for _ in 0..60 {
+        if fc < fd {
+            b = d;
+            d = c;
+            fd = fc;
+            c = b - g * (b - a);
+            fc = nll(c.exp());
+        } else {
+            a = c;
+            c = d;
+            fc = fd;
+            d = a + g * (b - a);
+            fd = nll(d.exp());
+        }
+    }
+    ((a + b) / 2.0).exp()
+}
+
+/// The chosen threshold and what it reached on the held-out data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold {
+    /// Decide alone at or above this confidence.
+    pub threshold: f32,
+    /// Precision of the decisions at or above it (`None` when there were none).
+    pub precision: Option<f32>,
+    /// Share of messages at or above it.
+    pub coverage: f32,
+}
+
+/// The lowest confidence threshold at which the predictions at or above it reach
+/// `target` precision, taking the most confident first. When no prefix reaches the target,
+/// the threshold is just above the highest confidence seen (the head always abstains until
+/// it learns more).
+pub fn threshold_for_precision(scored: &[Scored], target: f32) -> Threshold {
+    let mut s: Vec<Scored> = scored.to_vec();
+    s.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+    let mut best: Option<(usize, f32)> = None;
+    let mut correct = 0usize;
+    for (i, x) in s.iter().enumerate() {
+        correct += x.correct as usize;
+        // Only cut between distinct confidences.
+        if i + 1 < s.len() && s[i + 1].confidence == x.confidence {
+            continue;
+        }
+        let p = correct as f32 / (i + 1) as f32;
+        if p >= target {
+            best = Some((i, p));
+        }
+    }
+    match best {
+        Some((i, p)) => Threshold {
+            threshold: s[i].confidence,
+            precision: Some(p),
+            coverage: (i + 1) as f32 / s.len().max(1) as f32,
+        },
+        None => Threshold {
+            threshold: s.first().map(|x| x.confidence).unwrap_or(1.0).max(target).min(1.0).next_up_f32(),
+            precision: None,
+            coverage: 0.0,
+        },
+    }
+}
+
+trait NextUp {
+    fn next_up_f32(self) -> f32;
+}
+
+impl NextUp for f32 {
+    fn next_up_f32(self) -> f32 {
+        if self >= 1.0 {
+            1.0 + f32::EPSILON
+        } else {
+            f32::from_bits(self.to_bits() + 1)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threshold_reaches_target_on_most_confident_prefix() {
+        let s: Vec<Scored> = [(0.99, true), (0.98, true), (0.9, true), (0.8, false), (0.7, true), (0.6, false)]
+            .iter()
+            .map(|&(c, ok)| Scored { confidence: c, correct: ok })
+            .collect();
+        let t = threshold_for_precision(&s, 0.95);
+        assert_eq!(t.threshold, 0.9);
+        assert_eq!(t.precision, Some(1.0));
+        assert!((t.coverage - 0.5).abs() < 1e-6);
+        let t = threshold_for_precision(&s, 0.6);
+        assert_eq!(t.threshold, 0.6);
+    }
+
+    #[test]
+    fn unreachable_target_abstains_everywhere() {
+        let s = [Scored { confidence: 0.7, correct: false }];
+        let t = threshold_for_precision(&s, 0.95);
+        assert!(t.threshold > 0.95);
+        assert_eq!(t.coverage, 0.0);
+    }
+
+    #[test]
+    fn temperature_softens_overconfident_logits() {
+        // Confident logits that are right only 60% of the time need T > 1.
+        let mut rows = Vec::new();
+        for i in 0..100 {
+            let y = if i % 5 < 3 { 0 } else { 1 };
+            rows.push((vec![5.0, 0.0], y));
+        }
+        let t = fit_temperature(&rows);
+        assert!(t > 5.0, "{t}");
+        // Well-separated logits that are always right want T < 1.
+        let rows: Vec<_> = (0..50).map(|_| (vec![2.0, 0.0], 0u32)).collect();
+        assert!(fit_temperature(&rows) < 1.0);
+    }
+}

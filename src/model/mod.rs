@@ -1,0 +1,19 @@
+//! The model: training, the ONNX file, and inference through tract.
+//!
+//! [`train`] learns [`Params`] from labelled examples; [`onnx`] writes and reads them as
+//! one self-describing ONNX file; the runtime builds an optimised tract plan from that file
+//! and [`Classifier`] runs it.
+
+pub mod calibrate;
+mod classifier;
+pub mod onnx;
+pub mod params;
+mod runtime;
+pub mod train;
+
+pub use classifier::{ClassifyOptions, Classifier, Model};
+pub use onnx::Summary;
+pub use params::{HeadInfo, Layers, Params};
+pub use train::{train, Example, HeadSpec, TrainOptions, TrainReport};
+pub mod dataset;
+pub mod eval;

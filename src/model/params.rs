@@ -1,0 +1,134 @@
+//! The learned parameters of a model, as plain vectors.
+//!
+//! This is what training produces, what the ONNX exporter writes, and what the explainer
+//! reads back. The tract runtime never sees this type: it runs the graph in the file.
+
+use serde::{Deserialize, Serialize};
+
+use crate::features::FeatureConfig;
+
+/// One prediction target ("head"), e.g. `unit`, `kle` or `facet`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeadInfo {
+    /// The head's name, from the training data.
+    pub name: String,
+    /// Label names, in output order.
+    pub labels: Vec<String>,
+    /// Training messages per label (same order as `labels`).
+    pub counts: Vec<u64>,
+    /// The calibration temperature: logits are divided by it before the softmax.
+    pub temperature: f32,
+    /// The abstain threshold: below this top probability the head abstains.
+    pub threshold: f32,
+    /// The precision the threshold was chosen to reach on held-out data.
+    pub target_precision: f32,
+    /// The precision actually reached at the threshold on held-out data, if measured.
+    pub heldout_precision: Option<f32>,
+    /// The share of held-out messages at or above the threshold, if measured.
+    pub heldout_coverage: Option<f32>,
+}
+
+/// The form of the network between the hashed features and the logits.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Layers {
+    /// One weight matrix `[dim, classes]`: a multinomial logistic regression.
+    Linear {
+        /// Row-major `[dim, classes]`.
+        w: Vec<f32>,
+    },
+    /// A low-rank (fastText-style) model: an embedding `[dim, hidden]` shared by all heads,
+    /// then `[hidden, classes]`. Keeps the file small for thousands of labels.
+    LowRank {
+        /// Hidden size.
+        hidden: usize,
+        /// Row-major `[dim, hidden]`.
+        embed: Vec<f32>,
+        /// Row-major `[hidden, classes]`.
+        out: Vec<f32>,
+    },
+}
+
+/// All learned parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Params {
+    /// How messages become features.
+    pub features: FeatureConfig,
+    /// The heads, in output order; their classes are concatenated in `bias` and the weights.
+    pub heads: Vec<HeadInfo>,
+    /// Inverse document frequency per hash bucket, `[dim]`.
+    pub idf: Vec<f32>,
+    /// The weights.
+    pub layers: Layers,
+    /// Bias per class, `[classes]`.
+    pub bias: Vec<f32>,
+}
+
+impl Params {
+    /// The number of hash buckets.
+    pub fn dim(&self) -> usize {
+        self.idf.len()
+    }
+
+    /// The total number of classes over all heads.
+    pub fn classes(&self) -> usize {
+        self.bias.len()
+    }
+
+    /// Where each head's classes start in the concatenated class axis.
+    pub fn offsets(&self) -> Vec<usize> {
+        let mut off = Vec::with_capacity(self.heads.len());
+        let mut at = 0;
+        for h in &self.heads {
+            off.push(at);
+            at += h.labels.len();
+        }
+        off
+    }
+
+    /// The logit contribution of feature `id` (with normalised value `x`) to each class,
+    /// added into `out` (`[classes]`).
+    pub fn add_contribution(&self, id: usize, x: f32, out: &mut [f32]) {
+        let c = self.classes();
+        match &self.layers {
+            Layers::Linear { w } => {
+                if let Some(row) = w.get(id * c..(id + 1) * c) {
+                    for (o, wv) in out.iter_mut().zip(row) {
+                        *o += x * wv;
+                    }
+                }
+            }
+            Layers::LowRank { hidden, embed, out: w2 } => {
+                let h = *hidden;
+                if let Some(e) = embed.get(id * h..(id + 1) * h) {
+                    for (k, ek) in e.iter().enumerate() {
+                        let s = x * ek;
+                        if let Some(row) = w2.get(k * c..(k + 1) * c) {
+                            for (o, wv) in out.iter_mut().zip(row) {
+                                *o += s * wv;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Normalised feature values: `tf × idf`, scaled to unit L2 norm (what the graph computes).
+pub fn normalise(ids: &[u32], tf: &[f32], idf: &[f32], out: &mut Vec<f32>) {
+    out.clear();
+    let mut sum = 0.0f32;
+    for (&id, &t) in ids.iter().zip(tf) {
+        let v = t * idf.get(id as usize).copied().unwrap_or(0.0);
+        sum += v * v;
+        out.push(v);
+    }
+    let norm = (sum + NORM_EPS).sqrt();
+    for v in out.iter_mut() {
+        *v /= norm;
+    }
+}
+
+/// Added under the square root of the norm so that an empty message divides by a positive
+/// number; the graph uses the same constant.
+pub const NORM_EPS: f32 = 1e-12;

@@ -1,0 +1,15 @@
+//! Text: normalisation, UAX #29 words, number classes, Snowball stemming and stop words.
+//!
+//! This stage turns readable text into the tokens the feature stage hashes. It never keeps
+//! the text: callers stream tokens and hash them at once, so nothing of a message survives
+//! in a trained model.
+
+mod normalize;
+mod stem;
+mod stopwords;
+mod tokenize;
+
+pub use normalize::normalize;
+pub use stem::{Stemmer, StemmerKind};
+pub use stopwords::{is_stop_word, StopWords};
+pub use tokenize::{tokenize, NumberClass, Token, TokenKind};
