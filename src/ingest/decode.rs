@@ -136,6 +136,50 @@ pub(crate) fn decode_charset(bytes: &[u8], label: Option<&str>) -> String {
     utf8_or_1252(bytes)
 }
 
+/// Undoes `format=flowed` (RFC 3676): a line ending in a space continues on the next line
+/// of the same quote depth. Space-stuffing (a leading space added by the sender) is
+/// removed, and `-- ` stays a line of its own. Mail apps (Apple Mail, Thunderbird) send
+/// this; unflowed, sentences are whole again.
+///
+/// The space before a soft break is kept even with `delsp=yes`, where RFC 3676 deletes
+/// it: senders that declare `delsp=yes` still break lines at spaces (MimeKit's test message
+/// for issue 1130 is one), and deleting the space would glue two words together, which
+/// hurts every later stage more than an extra space inside a word that was split.
+pub(crate) fn unflow(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open: Option<usize> = None;
+    for raw_line in text.split('\n') {
+        let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
+        let depth = line.bytes().take_while(|b| *b == b'>').count();
+        let content = line.get(depth..).unwrap_or("");
+        let content = content.strip_prefix(' ').unwrap_or(content);
+        let joins = open == Some(depth);
+        if !joins && open.is_some() {
+            out.push('\n');
+        }
+        if !joins {
+            out.push_str(line.get(..depth).unwrap_or(""));
+            if depth > 0 {
+                out.push(' ');
+            }
+        }
+        let flowed = content.ends_with(' ') && content != "-- ";
+        if flowed {
+            out.push_str(content);
+            open = Some(depth);
+        } else {
+            out.push_str(content);
+            out.push('\n');
+            open = None;
+        }
+    }
+    // The loop adds a line end after the last line, which had none.
+    if out.ends_with('\n') && !text.ends_with('\n') {
+        out.pop();
+    }
+    out
+}
+
 /// Line ends as `\n`: mail arrives with CRLF, LF and now and then a lone CR.
 pub(crate) fn normalize_newlines(text: &str) -> Cow<'_, str> {
     if !text.contains('\r') {
@@ -179,6 +223,26 @@ mod tests {
         let mut mixed = "Søren: ".as_bytes().to_vec();
         mixed.extend_from_slice(b"s\xf8ger \x80");
         assert_eq!(utf8_or_1252(&mixed), "Søren: søger €");
+    }
+
+    #[test]
+    fn flowed_text_is_joined() {
+        let cases = [
+            (
+                "Det er en \nlang linje.\nNy linje",
+                "Det er en lang linje.\nNy linje",
+            ),
+            ("there is \na test", "there is a test"),
+            (
+                "> citat der \n> fortsætter\nsvar",
+                "> citat der fortsætter\nsvar",
+            ),
+            (" From stuffed\n-- \nJens", "From stuffed\n-- \nJens"),
+            ("slut \n", "slut \n"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(unflow(input), want, "{input:?}");
+        }
     }
 
     #[test]

@@ -19,12 +19,16 @@
 //! `Message` with what could be read: a missing boundary, a bad base64 body or a wrong
 //! charset are not errors.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
-use mail_parser::{HeaderName, MessageParser, MimeHeaders, PartType};
+use mail_parser::{HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 use once_cell::sync::Lazy;
 
-use super::decode::{normalize_newlines, repair_text};
+use super::decode::{
+    decode_base64_lenient, decode_charset, decode_qp_lenient, normalize_newlines, repair_text,
+    unflow,
+};
 use super::fields;
 use super::html::html_to_text;
 use super::limits::{cut_text, Cuts, Limits};
@@ -134,7 +138,7 @@ pub(crate) fn make_body(text: String, source: BodySource) -> Body {
 type Parsed<'x> = mail_parser::Message<'x>;
 
 /// Builds the [`Message`] from mail-parser's result.
-fn convert(mut parsed: Parsed<'_>, limits: &Limits, mut cuts: Cuts) -> Message {
+fn convert(parsed: Parsed<'_>, limits: &Limits, mut cuts: Cuts) -> Message {
     let raw: &[u8] = &parsed.raw_message;
     let root_headers = parsed
         .parts
@@ -171,134 +175,239 @@ fn convert(mut parsed: Parsed<'_>, limits: &Limits, mut cuts: Cuts) -> Message {
         ..Message::default()
     };
 
-    let (text, source) = body_text(&parsed, limits.max_body_text_bytes, &mut cuts, "body_text");
+    let (text, source, body_part) =
+        body_text(&parsed, limits.max_body_text_bytes, &mut cuts, "body_text");
     msg.body = make_body(text, source);
-    msg.attachments = attachments(&mut parsed, limits, &mut cuts);
+    msg.attachments = attachments(&parsed, body_part, limits, &mut cuts);
     msg.truncations = cuts.into_vec();
     dismantle(parsed);
     msg
 }
 
+/// The text a text part holds, before HTML conversion.
+enum PartText<'a> {
+    Plain(Cow<'a, str>),
+    Html(Cow<'a, str>),
+}
+
+/// The text of a `text/*` part (or another text-like type, or a multipart whose boundary
+/// was not found), charset repaired. A part whose
+/// transfer encoding mail-parser could not decode (a blank line inside base64, a stray
+/// character) is decoded again leniently from the raw bytes; mail-parser would hand over
+/// the undecoded base64.
+fn part_text<'a>(part: &'a MessagePart<'_>, raw: &[u8]) -> Option<PartText<'a>> {
+    let media = media_type(part);
+    if part.is_encoding_problem {
+        if !(media.starts_with("text/") || is_text_like(&media)) {
+            return None;
+        }
+        let bytes = redecode(part, raw)?;
+        let charset = part.content_type().and_then(|c| c.attribute("charset"));
+        let text = Cow::Owned(decode_charset(&bytes, charset));
+        return Some(if media == "text/html" {
+            PartText::Html(text)
+        } else {
+            PartText::Plain(text)
+        });
+    }
+    match &part.body {
+        PartType::Text(t) => {
+            let text = repair_text(t, part, raw);
+            let ct = part.content_type();
+            let param = |name: &str| ct.and_then(|c| c.attribute(name)).map(str::trim);
+            if param("format").is_some_and(|f| f.eq_ignore_ascii_case("flowed")) {
+                return Some(PartText::Plain(Cow::Owned(unflow(&text))));
+            }
+            Some(PartText::Plain(text))
+        }
+        PartType::Html(h) => Some(PartText::Html(Cow::Borrowed(h.as_ref()))),
+        PartType::Binary(b) | PartType::InlineBinary(b)
+            if is_text_like(&media) || media.starts_with("multipart/") =>
+        {
+            let charset = part.content_type().and_then(|c| c.attribute("charset"));
+            Some(PartText::Plain(Cow::Owned(decode_charset(b, charset))))
+        }
+        _ => None,
+    }
+}
+
+/// The content of a part whose encoding mail-parser gave up on, decoded leniently by its
+/// declared `Content-Transfer-Encoding`; the raw bytes when it declares none.
+fn redecode(part: &MessagePart<'_>, raw: &[u8]) -> Option<Vec<u8>> {
+    let body = raw.get(part.offset_body as usize..part.offset_end as usize)?;
+    let cte = fields::text(&part.headers, HeaderName::ContentTransferEncoding)
+        .map(|c| c.trim().to_ascii_lowercase());
+    Some(match cte.as_deref() {
+        Some("base64") => decode_base64_lenient(body),
+        Some("quoted-printable") => decode_qp_lenient(body),
+        _ => body.to_vec(),
+    })
+}
+
+/// Readable text from a part's text: plain text with `\n` line ends, HTML converted.
+/// Returns the text, whether it was cut at `room`, and whether it came from HTML.
+fn readable(text: PartText<'_>, room: usize) -> (String, bool, bool) {
+    match text {
+        PartText::Plain(t) => {
+            let mut t = normalize_newlines(&t).into_owned();
+            let cut = cut_text(&mut t, room);
+            (t, cut, false)
+        }
+        PartText::Html(h) => {
+            let (t, cut) = html_to_text(&h, room);
+            (t, cut, true)
+        }
+    }
+}
+
 /// The readable text of a message: its body parts as mail-parser selected them (plain text
-/// preferred), HTML converted, joined by blank lines, cut at `limit`.
-fn body_text(m: &Parsed<'_>, limit: usize, cuts: &mut Cuts, what: &str) -> (String, BodySource) {
+/// preferred), HTML converted, joined by blank lines, cut at `limit`. When mail-parser
+/// selected none, the first unnamed inline text part among the attachments is the body
+/// (a lone `text/x-usenet-faq` part, a text part whose base64 mail-parser could not read);
+/// its id is returned so that it is not listed as an attachment too.
+fn body_text(
+    m: &Parsed<'_>,
+    limit: usize,
+    cuts: &mut Cuts,
+    what: &str,
+) -> (String, BodySource, Option<u32>) {
     let raw: &[u8] = &m.raw_message;
     let mut text = String::new();
     let mut source = BodySource::None;
     let mut seen = 0usize;
     let mut cut = false;
-    for &id in &m.text_body {
-        let Some(part) = m.parts.get(id as usize) else {
-            continue;
+    let mut add = |part: &MessagePart<'_>, text: &mut String, source: &mut BodySource| -> bool {
+        let Some(pt) = part_text(part, raw) else {
+            return false;
         };
-        let room = limit.saturating_sub(text.len());
-        let piece = match &part.body {
-            PartType::Text(t) => {
-                seen += t.len();
-                let t = repair_text(t, part, raw);
-                let mut t = normalize_newlines(&t).into_owned();
-                cut |= cut_text(&mut t, room);
-                if source != BodySource::Plain && !t.trim().is_empty() {
-                    source = BodySource::Plain;
-                }
-                t
-            }
-            PartType::Html(h) => {
-                seen += h.len();
-                let (t, was_cut) = html_to_text(h, room);
-                cut |= was_cut;
-                if source == BodySource::None && !t.trim().is_empty() {
-                    source = BodySource::Html;
-                }
-                t
-            }
-            _ => continue,
+        seen += match &pt {
+            PartText::Plain(t) | PartText::Html(t) => t.len(),
         };
+        let (piece, was_cut, html) = readable(pt, limit.saturating_sub(text.len()));
+        cut |= was_cut;
         let piece = piece.trim_matches(|c| c == '\n' || c == '\r');
         if piece.trim().is_empty() {
-            continue;
+            return false;
+        }
+        if !html {
+            *source = BodySource::Plain;
+        } else if *source == BodySource::None {
+            *source = BodySource::Html;
         }
         if !text.is_empty() {
             text.push_str("\n\n");
         }
         text.push_str(piece);
-        if cut || text.len() >= limit {
-            break;
+        true
+    };
+    for &id in &m.text_body {
+        if let Some(part) = m.parts.get(id as usize) {
+            add(part, &mut text, &mut source);
+            if text.len() >= limit {
+                break;
+            }
         }
     }
-    if cut || text.len() > limit {
+    let mut used = None;
+    if text.is_empty() {
+        for &id in &m.attachments {
+            let Some(part) = m.parts.get(id as usize) else {
+                continue;
+            };
+            let unnamed = part.attachment_name().is_none()
+                && !part
+                    .content_disposition()
+                    .is_some_and(|d| d.is_attachment());
+            let textual = match &part.body {
+                PartType::Text(_) | PartType::Html(_) => true,
+                // A multipart without a usable boundary: its content is all there is.
+                PartType::Binary(_) => media_type(part).starts_with("multipart/"),
+                _ => false,
+            };
+            if unnamed && textual && add(part, &mut text, &mut source) {
+                used = Some(id);
+                break;
+            }
+        }
+    }
+    let cut = cut || text.len() > limit;
+    if cut {
         cut_text(&mut text, limit);
         cuts.record(what, limit, seen.max(text.len() + 1));
     }
-    (text, source)
+    (text, source, used)
 }
 
-/// The attachments of the message, in mail-parser's order.
-fn attachments(m: &mut Parsed<'_>, limits: &Limits, cuts: &mut Cuts) -> Vec<Attachment> {
-    let total = m.attachments.len();
-    if total > limits.max_attachments {
-        cuts.record("attachments", limits.max_attachments, total);
-    }
+/// The attachments of the message, in mail-parser's order, without the part that became
+/// the body (`body_part`).
+fn attachments(
+    m: &Parsed<'_>,
+    body_part: Option<u32>,
+    limits: &Limits,
+    cuts: &mut Cuts,
+) -> Vec<Attachment> {
+    let raw: &[u8] = &m.raw_message;
     let ids: Vec<u32> = m
         .attachments
         .iter()
-        .take(limits.max_attachments)
         .copied()
+        .filter(|id| Some(*id) != body_part)
         .collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        let raw: &[u8] = &m.raw_message;
+    if ids.len() > limits.max_attachments {
+        cuts.record("attachments", limits.max_attachments, ids.len());
+    }
+    let limit = limits.max_attachment_text_bytes;
+    let mut out = Vec::with_capacity(ids.len().min(limits.max_attachments));
+    for id in ids.into_iter().take(limits.max_attachments) {
         let Some(part) = m.parts.get(id as usize) else {
             continue;
         };
-        let name = part
-            .attachment_name()
-            .map(|n| n.trim().to_string())
-            .filter(|n| !n.is_empty());
-        let media_type = media_type(part);
-        let limit = limits.max_attachment_text_bytes;
         let mut a = Attachment {
-            name,
-            media_type,
+            name: part
+                .attachment_name()
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty()),
+            media_type: media_type(part),
             size: part.len() as u64,
             text: None,
             extraction: Extraction::NotText,
         };
-        if part.is_encoding_problem && !matches!(part.body, PartType::Message(_)) {
-            a.extraction = Extraction::Unreadable {
-                reason: "the part's transfer encoding is broken".into(),
-            };
-            out.push(a);
-            continue;
-        }
+        // The text, whether it was cut, and how long the source text was.
         let text = match &part.body {
-            PartType::Text(t) => {
-                let t = repair_text(t, part, raw);
-                Some(normalize_newlines(&t).into_owned())
-            }
-            PartType::Html(h) => Some(html_to_text(h, limit.saturating_add(1)).0),
-            PartType::Binary(b) | PartType::InlineBinary(b) if is_text_like(&a.media_type) => {
-                Some(crate::ingest::decode::decode_charset(
-                    b,
-                    part.content_type().and_then(|c| c.attribute("charset")),
-                ))
-            }
             PartType::Message(nested) => {
                 a.size = u64::from(part.offset_end.saturating_sub(part.offset_body));
-                Some(summary(nested, limit))
+                let (t, cut) = summary(nested, limit);
+                let len = t.len() + usize::from(cut);
+                Some((t, cut, len))
             }
-            _ => None,
-        };
-        if let Some(mut t) = text {
-            let len = t.len();
-            if cut_text(&mut t, limit) {
-                cuts.record("attachment_text", limit, len);
-                a.extraction = Extraction::Truncated {
-                    limit: limit as u64,
+            _ => part_text(part, raw).map(|t| {
+                let len = match &t {
+                    PartText::Plain(s) | PartText::Html(s) => s.len(),
                 };
-            } else {
-                a.extraction = Extraction::Extracted;
+                let (t, cut, _) = readable(t, limit);
+                (t, cut, len)
+            }),
+        };
+        if part.is_encoding_problem && !matches!(part.body, PartType::Message(_)) {
+            if let Some(bytes) = redecode(part, raw) {
+                a.size = bytes.len() as u64;
             }
+            if text.is_none() {
+                a.extraction = Extraction::Unreadable {
+                    reason: "the transfer encoding is broken; the content was decoded leniently"
+                        .into(),
+                };
+            }
+        }
+        if let Some((mut t, cut, len)) = text {
+            a.extraction = if cut | cut_text(&mut t, limit) {
+                cuts.record("attachment_text", limit, len.max(t.len() + 1));
+                Extraction::Truncated {
+                    limit: limit as u64,
+                }
+            } else {
+                Extraction::Extracted
+            };
             a.text = Some(t);
         }
         out.push(a);
@@ -306,8 +415,9 @@ fn attachments(m: &mut Parsed<'_>, limits: &Limits, cuts: &mut Cuts) -> Vec<Atta
     out
 }
 
-/// A nested message as text: its subject, a blank line, its body.
-fn summary(nested: &Parsed<'_>, limit: usize) -> String {
+/// A nested message as text: its subject, a blank line, its body; and whether its body
+/// was cut at `limit`.
+fn summary(nested: &Parsed<'_>, limit: usize) -> (String, bool) {
     let headers = nested
         .parts
         .first()
@@ -316,13 +426,15 @@ fn summary(nested: &Parsed<'_>, limit: usize) -> String {
     let subject = fields::text(headers, HeaderName::Subject)
         .unwrap_or("")
         .trim();
-    let mut ignore = Cuts::default();
-    let (body, _) = body_text(nested, limit, &mut ignore, "attachment_text");
-    match (subject.is_empty(), body.is_empty()) {
+    let mut body_cuts = Cuts::default();
+    let (body, _, _) = body_text(nested, limit, &mut body_cuts, "attachment_text");
+    let cut = !body_cuts.into_vec().is_empty();
+    let text = match (subject.is_empty(), body.is_empty()) {
         (true, _) => body,
         (false, true) => subject.to_string(),
         (false, false) => format!("{subject}\n\n{body}"),
-    }
+    };
+    (text, cut)
 }
 
 /// `type/subtype`, lowercased; mail-parser's kind of part when there is no Content-Type.
@@ -362,6 +474,11 @@ pub(crate) fn is_text_like(media_type: &str) -> bool {
                 | "application/ics"
                 | "application/x-yaml"
                 | "application/yaml"
+                // Delivery and read reports: header-like text that rules read.
+                | "message/delivery-status"
+                | "message/global-delivery-status"
+                | "message/disposition-notification"
+                | "message/feedback-report"
         )
         || media_type.ends_with("+xml")
         || media_type.ends_with("+json")
