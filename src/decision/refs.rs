@@ -65,7 +65,7 @@ pub mod check;
 mod company;
 mod contact;
 mod person;
-mod scan;
+pub(crate) mod scan;
 
 /// What kind of identifier a [`Reference`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]

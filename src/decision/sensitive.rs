@@ -58,6 +58,7 @@
 use once_cell::sync::Lazy;
 use serde::Serialize;
 
+use crate::decision::refs::scan::{pair_slot, PAIR_SLOTS};
 use crate::decision::refs::{find_in_message, Field, FieldReference, RefKind};
 use crate::message::Message;
 
@@ -66,6 +67,9 @@ pub const CPR_CONFIDENCE: f32 = 0.5;
 
 /// At most this many reasons are kept per message (each term and each CPR number once).
 const MAX_REASONS: usize = 32;
+
+/// The shortest term (bytes); shorter words are not looked up.
+const MIN_TERM: usize = 3;
 
 /// Words longer than this (bytes) are not matched: no term is that long, and it bounds the
 /// work on text without spaces.
@@ -250,25 +254,24 @@ const TERMS: &[Term] = &[
     t("offender", Prefix, Criminal),
 ];
 
-/// Terms by the ASCII letter they start with: every term for the start of a word, only the
-/// *anywhere* terms for positions inside it.
+/// Terms by their first two bytes ([`pair_slot`]): every term for the start of a word, only
+/// the *anywhere* terms for positions inside it.
 struct Index {
-    at_start: [Vec<&'static Term>; 26],
-    inside: [Vec<&'static Term>; 26],
+    at_start: Vec<Vec<&'static Term>>,
+    inside: Vec<Vec<&'static Term>>,
 }
 
 static INDEX: Lazy<Index> = Lazy::new(|| {
     let mut index = Index {
-        at_start: Default::default(),
-        inside: Default::default(),
+        at_start: vec![Vec::new(); PAIR_SLOTS],
+        inside: vec![Vec::new(); PAIR_SLOTS],
     };
     for term in TERMS {
-        let Some(slot) = term
-            .stem
-            .bytes()
-            .next()
-            .map(|b| usize::from(b.wrapping_sub(b'a')))
-        else {
+        let slot = match term.stem.as_bytes() {
+            [a, b, ..] => pair_slot(*a, *b),
+            _ => None,
+        };
+        let Some(slot) = slot else {
             continue;
         };
         if let Some(bucket) = index.at_start.get_mut(slot) {
@@ -285,21 +288,25 @@ static INDEX: Lazy<Index> = Lazy::new(|| {
 
 /// The first term that matches the lowercased `word`.
 fn match_word(word: &str) -> Option<&'static Term> {
-    for (pos, b) in word.bytes().enumerate() {
-        if !b.is_ascii_lowercase() {
+    let bytes = word.as_bytes();
+    for (pos, pair) in bytes.windows(2).enumerate() {
+        // Terms start with a lowercase ASCII letter, so only such positions can match.
+        let &[a, b] = pair else {
             continue;
-        }
-        let slot = usize::from(b - b'a');
-        let bucket = if pos == 0 {
-            INDEX.at_start.get(slot)
-        } else {
-            INDEX.inside.get(slot)
         };
-        let rest = word.get(pos..).unwrap_or("");
-        for &term in bucket.map(Vec::as_slice).unwrap_or(&[]) {
+        let Some(slot) = pair_slot(a, b).filter(|_| a.is_ascii_lowercase()) else {
+            continue;
+        };
+        let table = if pos == 0 {
+            &INDEX.at_start
+        } else {
+            &INDEX.inside
+        };
+        let rest = bytes.get(pos..).unwrap_or(&[]);
+        for &term in table.get(slot).map(Vec::as_slice).unwrap_or(&[]) {
             let hit = match term.how {
-                Exact => word == term.stem,
-                Prefix | Anywhere => rest.starts_with(term.stem),
+                Exact => bytes == term.stem.as_bytes(),
+                Prefix | Anywhere => rest.starts_with(term.stem.as_bytes()),
             };
             if hit {
                 return Some(term);
@@ -328,9 +335,17 @@ fn words(text: &str, field: Field, reasons: &mut Vec<Reason>) {
         let Some(word) = text.get(s..i).filter(|w| w.len() <= MAX_WORD) else {
             continue;
         };
+        if word.len() < MIN_TERM {
+            continue;
+        }
         lower.clear();
-        for c in word.chars() {
-            lower.extend(c.to_lowercase());
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            for c in word.chars() {
+                lower.extend(c.to_lowercase());
+            }
         }
         if let Some(term) = match_word(&lower) {
             if reasons.len() < MAX_REASONS && !reasons.iter().any(|r| r.term == term.stem) {
@@ -395,6 +410,8 @@ mod tests {
     #[test]
     fn every_stem_is_lowercase_and_starts_with_an_ascii_letter() {
         for term in TERMS {
+            assert!(term.stem.len() >= MIN_TERM, "{}", term.stem);
+            assert!(match_word(term.stem).is_some(), "{}", term.stem);
             assert!(
                 term.stem
                     .bytes()

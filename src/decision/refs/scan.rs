@@ -324,13 +324,39 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b >= 0x80
 }
 
-/// The keywords grouped by their first letter (`a`–`z`), built once: a word start is compared
-/// only with the few keywords that can match it.
-static BY_FIRST_LETTER: Lazy<[Vec<&'static Keyword>; 26]> = Lazy::new(|| {
-    let mut index: [Vec<&'static Keyword>; 26] = Default::default();
+/// The number of slots of a two-byte index ([`pair_slot`]).
+pub(crate) const PAIR_SLOTS: usize = 26 * 30;
+
+/// The slot of a word's first two bytes in a two-byte index: the first must be an ASCII
+/// letter, the second a letter, `-`, `.`, a space or the lead byte of `æ`/`ø`/`å`
+/// (case-insensitive). Indexing by two bytes instead of one lets a word start be compared
+/// with the one or two entries that can match it instead of a dozen.
+pub(crate) fn pair_slot(first: u8, second: u8) -> Option<usize> {
+    let a = first.to_ascii_lowercase();
+    let b = second.to_ascii_lowercase();
+    if !a.is_ascii_lowercase() {
+        return None;
+    }
+    let b = match b {
+        b'a'..=b'z' => b - b'a',
+        b'-' => 26,
+        b'.' => 27,
+        b' ' => 28,
+        0xC3 => 29,
+        _ => return None,
+    };
+    Some(usize::from(a - b'a') * 30 + usize::from(b))
+}
+
+/// The keywords indexed by their first two bytes, built once.
+static BY_PAIR: Lazy<Vec<Vec<&'static Keyword>>> = Lazy::new(|| {
+    let mut index: Vec<Vec<&'static Keyword>> = vec![Vec::new(); PAIR_SLOTS];
     for k in KEYWORDS {
-        let first = k.text.first().copied().unwrap_or(b'a');
-        if let Some(bucket) = index.get_mut(usize::from(first.wrapping_sub(b'a'))) {
+        let slot = match k.text {
+            [a, b, ..] => pair_slot(*a, *b),
+            _ => None,
+        };
+        if let Some(bucket) = slot.and_then(|s| index.get_mut(s)) {
             bucket.push(k);
         }
     }
@@ -340,8 +366,8 @@ static BY_FIRST_LETTER: Lazy<[Vec<&'static Keyword>; 26]> = Lazy::new(|| {
 /// The keyword matching at `i` (case-insensitively), longest first.
 fn keyword_at(bytes: &[u8], i: usize) -> Option<&'static Keyword> {
     let rest = bytes.get(i..)?;
-    let first = rest.first()?.to_ascii_lowercase();
-    let bucket = BY_FIRST_LETTER.get(usize::from(first.wrapping_sub(b'a')))?;
+    let slot = pair_slot(*rest.first()?, *rest.get(1)?)?;
+    let bucket = BY_PAIR.get(slot)?;
     let mut best: Option<&'static Keyword> = None;
     for &k in bucket {
         let Some(candidate) = rest.get(..k.text.len()) else {
@@ -498,6 +524,20 @@ mod tests {
         let c = &chunks("æø 12-34")[0];
         assert_eq!((c.start, c.end), (5, 10));
         assert_eq!(c.seps(), &[Sep::Hyphen]);
+    }
+
+    #[test]
+    fn every_keyword_is_indexed() {
+        for k in KEYWORDS {
+            let hits = keyword_hits(std::str::from_utf8(k.text).unwrap_or(""));
+            let first = hits.first().map(|h| (h.end, h.ctx));
+            assert_eq!(
+                first,
+                Some((k.text.len(), k.ctx)),
+                "{:?}",
+                std::str::from_utf8(k.text)
+            );
+        }
     }
 
     #[test]

@@ -1,0 +1,130 @@
+//! `signatur refs` and `signatur redact` end to end, through the built binary.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const MAIL: &str = "From: Søren <soren@example.dk>\r\nTo: post@kommune.dk\r\n\
+                    Subject: Underretning, cpr 150390-0005\r\n\r\n\
+                    Hej, ring på tlf. 86 12 34 56. Sagsnr. 27.24.00-G01-5-19.\r\n";
+
+fn run(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the signatur binary runs");
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(stdin.as_bytes())
+            .expect("stdin is writable");
+    }
+    child
+        .wait_with_output()
+        .expect("the signatur binary finishes")
+}
+
+#[test]
+fn refs_prints_masked_json_per_message() {
+    let out = run(&["refs", "-"], MAIL);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 1);
+    assert!(
+        !stdout.contains("150390") && !stdout.contains("86123456"),
+        "{stdout}"
+    );
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON object");
+    assert_eq!(v["source"], "-");
+    assert_eq!(v["sensitive"], true);
+    let refs = v["references"].as_array().expect("references array");
+    let kinds: Vec<(&str, &str, &str)> = refs
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap_or(""),
+                r["field"].as_str().unwrap_or(""),
+                r["value"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("cpr", "subject", "XXXXXX-XXXX"),
+            ("phone", "body", "+45XXXXXXXX"),
+            ("case_number", "body", "27.24.00-G01-5-19"),
+        ]
+    );
+    assert_eq!(
+        (refs[0]["start"].as_u64(), refs[0]["end"].as_u64()),
+        (Some(18), Some(29))
+    );
+    assert_eq!(refs[0]["checksum"], true);
+}
+
+#[test]
+fn refs_unmasked_and_text_mode() {
+    let out = run(
+        &["refs", "--text", "--unmasked", "-"],
+        "Kære Ærø, cpr 150390-0005\r\n",
+    );
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let r = &v["references"][0];
+    assert_eq!(
+        (r["kind"].as_str(), r["value"].as_str()),
+        (Some("cpr"), Some("1503900005"))
+    );
+    // Spans point into the text as given (after the two-byte letters).
+    assert_eq!(
+        (r["start"].as_u64(), r["end"].as_u64()),
+        (Some(17), Some(28))
+    );
+}
+
+#[test]
+fn redact_prints_subject_and_body_masked() {
+    let out = run(&["redact", "-"], MAIL);
+    assert!(out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Underretning, cpr XXXXXX-XXXX\n\nHej, ring på tlf. XX XX XX XX. Sagsnr. 27.24.00-G01-5-19.\n"
+    );
+    let out = run(
+        &["redact", "--text", "--labels", "--all", "-"],
+        "cpr 150390-0005, sag 27.24.00-G01-5-19",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "cpr [CPR], sag [SAGSNUMMER]\n"
+    );
+}
+
+#[test]
+fn bad_input_fails_with_a_message_not_a_panic() {
+    let out = run(&["refs", "--text", "-"], "");
+    assert!(out.status.success(), "empty text is valid text");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(["refs", "--text", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(b"\xff\xfe").expect("writable");
+    }
+    let out = child.wait_with_output().expect("finishes");
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+    let out = run(&["refs", "/nonexistent/mail.eml"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
