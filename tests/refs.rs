@@ -463,6 +463,7 @@ fn case_number_table() {
         ("J.nr. 24/12345, bilag 3", "24/12345"),
         ("Jeres ref.: ABC-123", "ABC-123"),
         ("sag nr. 2019-0001234.", "2019-0001234"),
+        ("Ref.: 2024-012345", "2024-012345"), // a bare ref with a case-shaped identifier
         ("Deres ref: 32.18.04-P22-17-23", "32.18.04-P22-17-23"),
         ("Emne: Byggesag 02.34.02-Ø34-7-24", "02.34.02-Ø34-7-24"),
     ] {
@@ -479,6 +480,8 @@ fn case_number_table() {
         "Jeres ref.: Anne Hansen",              // no digits
         "ref. 1",                               // too short
         "Criminologists (Ref. 5-8) have found", // a citation
+        "IBM ThinkPad 770 (Stock Ref 683)",     // a stock number
+        "x-ref: SSRT2300 php post requests",    // an advisory id
         "1 REF 0.167317532658774153E+05",       // a float in a table
         "27.24.00-G01-5-195",                   // three-digit year
     ] {

@@ -3,9 +3,11 @@
 //! * SBSYS case numbers `<emne>-<facet>-<running number>-<year>` (`27.24.00-G01-5-19`) are
 //!   recognised anywhere: the shape is unmistakable.
 //! * After a case word (`j.nr.`, `journalnr.`, `sagsnr.`, `vores ref.`, `jeres ref.`,
-//!   `deres ref.`, `ref.`) the identifier that follows is taken whatever its system:
+//!   `deres ref.`) the identifier that follows is taken whatever its system:
 //!   Acadre's `2024-012345` or `24/12345`, a WorkZone or eDoc number, an SBSYS number.
-//!   Without the word such numbers are just numbers.
+//!   Without the word such numbers are just numbers. After a bare `ref.` or `reference`
+//!   (English mail's `Stock Ref 683`, `x-ref: SSRT2300`) only identifiers shaped like case
+//!   numbers are taken, with lower confidence.
 //! * A KLE emne `NN.NN.NN` is taken when `NN` is one of KLE's hovedgrupper, with an optional
 //!   handling facet (`32.18.04 G01`, `27.24.00-Ø34`). A code that also reads as a date
 //!   (`01.02.03`) needs a word such as `KLE` or `emne` before it; so does a gruppe `NN.NN`.
@@ -91,14 +93,15 @@ pub(super) fn kle_or_sbsys(c: &Candidate<'_>) -> Option<Reference> {
         return None;
     }
     let rest = c.text.get(chunk.end..)?;
-    let kle_context = matches!(c.ctx, Some(Ctx::Kle | Ctx::Case));
+    let kle_context = matches!(c.ctx, Some(Ctx::Kle | Ctx::Case | Ctx::WeakCase));
     if emne {
         if let Some((facet, facet_len)) = facet_at(rest) {
             let after_facet = rest.as_bytes().get(facet_len..).unwrap_or(&[]);
             if let Some(tail) = sbsys_tail(after_facet) {
                 let end = chunk.end + facet_len + tail;
                 let value = c.text.get(chunk.start..end)?.to_string();
-                let confidence = if c.ctx == Some(Ctx::Case) { 0.97 } else { 0.9 };
+                let case_word = matches!(c.ctx, Some(Ctx::Case | Ctx::WeakCase));
+                let confidence = if case_word { 0.97 } else { 0.9 };
                 let mut r = c.reference(RefKind::CaseNumber, value, confidence);
                 r.end = end;
                 return Some(r);
@@ -165,9 +168,19 @@ fn skip_filler(text: &str, mut pos: usize) -> usize {
     pos
 }
 
+/// Whether `id` has a digit on both sides of a `-`, `/` or `.`.
+fn has_separated_digits(id: &str) -> bool {
+    id.as_bytes().windows(3).any(
+        |w| matches!(w, [a, b'-' | b'/' | b'.', c] if a.is_ascii_digit() && c.is_ascii_digit()),
+    )
+}
+
 /// The case identifiers that follow case words (`j.nr.`, `sagsnr.`, `vores ref.`, …).
 pub(super) fn after_keywords(text: &str, hits: &[Hit], out: &mut Vec<Reference>) {
-    for hit in hits.iter().filter(|h| h.ctx == Ctx::Case) {
+    for hit in hits
+        .iter()
+        .filter(|h| matches!(h.ctx, Ctx::Case | Ctx::WeakCase))
+    {
         let start = skip_filler(text, hit.end);
         if start - hit.end > 12 {
             continue;
@@ -203,12 +216,21 @@ pub(super) fn after_keywords(text: &str, hits: &[Hit], out: &mut Vec<Reference>)
         if digits < 3 || longest_run > MAX_DIGIT_RUN || !id.starts_with(char::is_alphanumeric) {
             continue;
         }
+        // After a bare `ref`, only what is shaped like a case number: digits on both sides
+        // of a separator (`2024-012345`, `24/12345`), or five or more digits alone.
+        let weak = hit.ctx == Ctx::WeakCase;
+        if weak
+            && !(has_separated_digits(id)
+                || (id.len() >= 5 && id.bytes().all(|b| b.is_ascii_digit())))
+        {
+            continue;
+        }
         out.push(Reference {
             kind: RefKind::CaseNumber,
             start,
             end: start + id.len(),
             value: id.to_string(),
-            confidence: 0.8,
+            confidence: if weak { 0.6 } else { 0.8 },
             checksum: None,
         });
     }

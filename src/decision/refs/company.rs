@@ -5,8 +5,8 @@
 //! is reported even when the check fails (typing errors are worth showing, with
 //! `checksum: false`). Without such a word, 8 digits are anything (an order number, a phone
 //! number, a date written `01022023`), so they are reported only when the check holds, the
-//! number does not start with 0 and is not a date, a binary number or a phone number after
-//! a dialling code, and with low confidence.
+//! number does not start with 0 and is not a date, a binary number, part of a URL or a
+//! phone number after a dialling code, and with low confidence.
 //!
 //! A P-number is 10 digits, recognised only after `p-nr.`/`p-nummer`; some series were issued
 //! with wrong check digits, so its checksum is reported and never enforced.
@@ -67,9 +67,15 @@ pub(super) fn cvr(c: &Candidate<'_>) -> Option<Reference> {
         (true, false) => 0.6,
         (false, false) => return None,
         (false, true) => {
-            let neutral = matches!(c.ctx, None | Some(Ctx::Case));
+            let neutral = matches!(c.ctx, None | Some(Ctx::Case | Ctx::WeakCase));
+            // In a URL or an identifier (`…html#81798893`, `id=85482211`).
+            let in_url = matches!(
+                chunk.char_before(c.text),
+                Some('#' | '/' | '=' | '?' | '&' | '_')
+            );
             let binary = digits.bytes().all(|b| b == b'0' || b == b'1');
             if !neutral
+                || in_url
                 || binary
                 || is_date_ddmmyyyy(&digits)
                 || currency_after(c.text, chunk.end)

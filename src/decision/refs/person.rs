@@ -34,7 +34,7 @@ pub(super) fn cpr(c: &Candidate<'_>) -> Option<Reference> {
     }
     let context = match c.ctx {
         Some(Ctx::Cpr) => true,
-        None | Some(Ctx::Case) => false,
+        None | Some(Ctx::Case | Ctx::WeakCase) => false,
         Some(_) => return None,
     };
     if !context && currency_after(c.text, chunk.end) {

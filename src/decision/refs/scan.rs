@@ -190,6 +190,9 @@ pub(super) enum Ctx {
     Other,
     /// `j.nr.`, `sagsnr.`, `vores ref.`: a case follows.
     Case,
+    /// A bare `ref`/`reference`, which English mail uses for stock numbers and citations:
+    /// a case only when what follows looks like one.
+    WeakCase,
     /// `kle`, `emne`: a KLE code follows.
     Kle,
     /// `iban`.
@@ -308,8 +311,8 @@ const KEYWORDS: &[Keyword] = &[
     kw("our ref", Ctx::Case, false),
     kw("ref.nr", Ctx::Case, false),
     kw("refnr", Ctx::Case, false),
-    kw("reference", Ctx::Case, false),
-    kw("ref", Ctx::Case, false),
+    kw("reference", Ctx::WeakCase, false),
+    kw("ref", Ctx::WeakCase, false),
     kw("journalplan", Ctx::Kle, false),
     kw("kle-nr", Ctx::Kle, false),
     kw("kle", Ctx::Kle, false),
