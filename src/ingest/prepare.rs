@@ -284,9 +284,31 @@ enum State {
         in_digest: bool,
         fields: usize,
         field_start: Option<usize>,
+        /// Where the current run of dropped fields started.
         drop_from: Option<usize>,
+        /// MIME fields kept although they came after the limit.
+        kept_beyond: usize,
     },
     Body,
+}
+
+/// How many `Content-Type`, `Content-Transfer-Encoding` and `Content-Disposition` fields
+/// of one header block are kept beyond [`Limits::max_headers`].
+const MIME_FIELDS_BEYOND_LIMIT: usize = 3;
+
+fn is_mime_field(line: &[u8]) -> bool {
+    let name = line
+        .split(|b| *b == b':')
+        .next()
+        .unwrap_or_default()
+        .trim_ascii();
+    [
+        &b"content-type"[..],
+        b"content-transfer-encoding",
+        b"content-disposition",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n))
 }
 
 /// A nested message whose content is base64 or quoted-printable: checked when its body ends.
@@ -315,6 +337,7 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
         fields: 0,
         field_start: None,
         drop_from: None,
+        kept_beyond: 0,
     };
     let mut pos = 0;
 
@@ -330,6 +353,7 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
                 fields,
                 field_start,
                 drop_from,
+                kept_beyond,
             } => {
                 let continuation =
                     matches!(line.first(), Some(b' ' | b'\t')) && !content.is_empty();
@@ -338,15 +362,15 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
                     continue;
                 }
                 if let Some(start) = field_start.take() {
-                    if drop_from.is_none() {
-                        block.field(bytes, start..pos);
-                    }
+                    block.field(bytes, start..pos);
                 }
                 if content.is_empty() {
                     // End of the header block.
                     if let Some(from) = drop_from.take() {
-                        out.cuts.record("headers", limits.max_headers, *fields);
                         out.edits.push(Edit::Drop(from..pos));
+                    }
+                    if *fields > limits.max_headers {
+                        out.cuts.record("headers", limits.max_headers, *fields);
                     }
                     let message = block.message || (!block.has_type && *in_digest);
                     if let Some(b) = block.boundary {
@@ -387,16 +411,26 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
                                 fields: 0,
                                 field_start: None,
                                 drop_from: None,
+                                kept_beyond: 0,
                             };
                         }
                         (false, _) => state = State::Body,
                     }
                 } else {
                     *fields += 1;
-                    if *fields > limits.max_headers && drop_from.is_none() {
+                    if *fields <= limits.max_headers {
+                        *field_start = Some(pos);
+                    } else if *kept_beyond < MIME_FIELDS_BEYOND_LIMIT && is_mime_field(content) {
+                        // The structure must survive the cut: a Content-Type after a
+                        // thousand other fields still says where the parts are.
+                        if let Some(from) = drop_from.take() {
+                            out.edits.push(Edit::Drop(from..pos));
+                        }
+                        *kept_beyond += 1;
+                        *field_start = Some(pos);
+                    } else if drop_from.is_none() {
                         *drop_from = Some(pos);
                     }
-                    *field_start = Some(pos);
                 }
             }
             State::Body => {
@@ -426,6 +460,7 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
                             fields: 0,
                             field_start: None,
                             drop_from: None,
+                            kept_beyond: 0,
                         };
                     }
                 }
@@ -434,13 +469,15 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
         pos = next;
     }
     if let State::Header {
-        drop_from: Some(from),
-        fields,
-        ..
+        drop_from, fields, ..
     } = state
     {
-        out.cuts.record("headers", limits.max_headers, fields);
-        out.edits.push(Edit::Drop(from..bytes.len()));
+        if let Some(from) = drop_from {
+            out.edits.push(Edit::Drop(from..bytes.len()));
+        }
+        if fields > limits.max_headers {
+            out.cuts.record("headers", limits.max_headers, fields);
+        }
     }
     if let Some(p) = pending.take() {
         deepest_encoded = deepest_encoded.max(check_encoded(
@@ -621,6 +658,42 @@ mod tests {
         assert!(text.contains("\ndel\n--b--\n"));
         assert_eq!(cuts[0].what, "headers");
         assert_eq!(cuts[0].actual, 22);
+    }
+
+    #[test]
+    fn a_content_type_after_the_header_limit_is_kept() {
+        let mut raw = String::from(
+            "Subject: x/digest
+",
+        );
+        raw.push_str(
+            &"X-A: 1
+"
+            .repeat(20),
+        );
+        raw.push_str(
+            "Content-Type: multipart/mixed;
+ boundary=b
+X-Z: 1
+
+--b
+
+del
+--b--
+",
+        );
+        let limits = Limits {
+            max_headers: 5,
+            ..Limits::default()
+        };
+        let (bytes, _) = prep(raw.as_bytes(), &limits);
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(
+            text.contains("X-A: 1\nContent-Type: multipart/mixed;\n boundary=b\n\n--b\n"),
+            "{text}"
+        );
+        assert_eq!(text.matches("X-A: 1").count(), 4);
+        assert!(!text.contains("X-Z"));
     }
 
     fn encoded_nesting(depth: usize) -> String {
