@@ -6,5 +6,7 @@ pub mod refs;
 pub mod rules;
 pub mod sensitive;
 pub mod outcome;
+pub mod router;
 
-pub use outcome::{DecidedBy, Decision, Evidence, HeadDecision, LabelScore};
+pub use outcome::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
+pub use router::{FoundReference, Router};

@@ -68,6 +68,19 @@ pub struct HeadDecision {
     pub decided_by: DecidedBy,
     /// The words that pushed the top label most, strongest first.
     pub explanation: Vec<Evidence>,
+    /// For a KLE head that abstains on the emne: the gruppe or hovedgruppe it is sure of.
+    pub fallback: Option<Fallback>,
+}
+
+/// A coarser KLE decision: "it is a 32.18 matter" when the exact emne is uncertain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Fallback {
+    /// `gruppe` or `hovedgruppe`.
+    pub level: String,
+    /// The code (`32.18` or `32`).
+    pub code: String,
+    /// The summed probability of its emner.
+    pub probability: f32,
 }
 
 impl HeadDecision {
@@ -80,11 +93,25 @@ impl HeadDecision {
 /// The decision for a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct Decision {
-    /// One entry per head of the model, in the model's order.
+    /// One entry per head of the model, in the model's order, then heads set only by the
+    /// message or a rule.
     pub heads: Vec<HeadDecision>,
+    /// Identifiers found (case numbers, CPR, CVR, …), masked unless asked otherwise. Filled
+    /// by [`crate::decision::Router`]; empty from the bare classifier.
+    pub references: Vec<crate::decision::router::FoundReference>,
+    /// Whether the message carries a CPR number or health, social or criminal matters and
+    /// must be handled through secure channels.
+    pub sensitive: bool,
+    /// Why it is sensitive (categories and list terms, never message text).
+    pub sensitive_reasons: Vec<crate::decision::sensitive::Reason>,
 }
 
 impl Decision {
+    /// Whether any head abstains: a person should look at the message.
+    pub fn needs_review(&self) -> bool {
+        self.heads.iter().any(|h| h.abstain)
+    }
+
     /// The decision for the head named `name`.
     pub fn head(&self, name: &str) -> Option<&HeadDecision> {
         self.heads.iter().find(|h| h.head == name)

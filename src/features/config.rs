@@ -23,11 +23,14 @@ pub enum Field {
     AttachmentName,
     /// Text extracted from attachments.
     AttachmentText,
+    /// Other headers that say where a message comes from: the domains of Message-ID,
+    /// Reply-To, Sender and posting host, the mail program, keywords.
+    Headers,
 }
 
 impl Field {
     /// Every field, in a fixed order.
-    pub const ALL: [Field; 7] = [
+    pub const ALL: [Field; 8] = [
         Field::Subject,
         Field::Body,
         Field::Quoted,
@@ -35,6 +38,7 @@ impl Field {
         Field::Recipient,
         Field::AttachmentName,
         Field::AttachmentText,
+        Field::Headers,
     ];
 
     /// The namespace mixed into the hash, so that `byggesag` in the subject and in the body
@@ -48,6 +52,7 @@ impl Field {
             Field::Recipient => 0x5263_7074,
             Field::AttachmentName => 0x4174_6e6d,
             Field::AttachmentText => 0x4174_7478,
+            Field::Headers => 0x4864_7273,
         }
     }
 }
@@ -69,6 +74,9 @@ pub struct FieldWeights {
     pub attachment_name: f32,
     /// Attachment text.
     pub attachment_text: f32,
+    /// Other origin headers.
+    #[serde(default)]
+    pub headers: f32,
 }
 
 impl Default for FieldWeights {
@@ -81,6 +89,7 @@ impl Default for FieldWeights {
             recipient: 1.0,
             attachment_name: 0.7,
             attachment_text: 0.8,
+            headers: 0.5,
         }
     }
 }
@@ -96,6 +105,7 @@ impl FieldWeights {
             Field::Recipient => self.recipient,
             Field::AttachmentName => self.attachment_name,
             Field::AttachmentText => self.attachment_text,
+            Field::Headers => self.headers,
         }
     }
 }
@@ -134,7 +144,7 @@ impl Default for FeatureConfig {
             hash_bits: 18,
             seed: 0x5167_6e61_7475_72,
             word_ngrams: [1, 2],
-            char_ngrams: [3, 5],
+            char_ngrams: [4, 5],
             char_min_word_len: 5,
             char_weight: 0.4,
             stemmer: StemmerKind::Danish.as_str().to_string(),

@@ -1,6 +1,10 @@
 //! From a [`Message`] to a [`SparseVec`].
 
-use crate::features::hash::{combine, hash_bytes};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::features::hash::{combine, fmix64, hash_bytes};
 use crate::features::{FeatureConfig, Field};
 use crate::message::Message;
 use crate::text::{normalize, tokenize, Stemmer, StemmerKind, StopWords, TokenKind};
@@ -65,6 +69,8 @@ pub struct Featurizer {
     stemmer: Stemmer,
     stop: StopWords,
     mask: u64,
+    /// Identifies the stemmer and stop words for the per-thread stem cache.
+    fingerprint: u64,
 }
 
 /// Receives each feature occurrence: (hash, weight, surface text).
@@ -107,11 +113,13 @@ impl Featurizer {
         config.validate()?;
         let stemmer = Stemmer::new(config.stemmer.parse::<StemmerKind>()?);
         let stop = config.stop_words.parse::<StopWords>()?;
+        let fingerprint = hash_bytes(1, format!("{}|{}", stemmer.kind(), stop).as_bytes()) | 1;
         Ok(Featurizer {
             config: config.clone(),
             stemmer,
             stop,
             mask: (config.dim() as u64) - 1,
+            fingerprint,
         })
     }
 
@@ -167,6 +175,25 @@ impl Featurizer {
                 self.address(Field::Recipient, &r.address, w.recipient, sink);
             }
         }
+        if w.headers > 0.0 {
+            for h in &msg.headers {
+                let name = h.name.to_ascii_lowercase();
+                match name.as_str() {
+                    "message-id" | "reply-to" | "sender" | "references" | "in-reply-to" | "return-path" => {
+                        // Message ids and addresses: only their domains say something.
+                        for addr in h.value.split([' ', ',', '<', '>', '\t']).take(16) {
+                            if let Some(at) = addr.rfind('@') {
+                                self.domains(Field::Headers, &normalize(&addr[at + 1..]), w.headers, sink);
+                            }
+                        }
+                    }
+                    "nntp-posting-host" | "x-mailer" | "user-agent" | "x-newsreader" | "keywords" | "summary" | "distribution" => {
+                        self.text(Field::Headers, &h.value, w.headers, sink, &mut buf);
+                    }
+                    _ => {}
+                }
+            }
+        }
         for a in &msg.attachments {
             if w.attachment_name > 0.0 {
                 if let Some(name) = &a.name {
@@ -195,13 +222,19 @@ impl Featurizer {
         if let Some(at) = address.rfind('@') {
             let local = &address[..at];
             sink.emit(hash_bytes(base ^ (NS_LOCAL << 56), local.as_bytes()), weight * 0.5, shown, field);
-            let mut domain = &address[at + 1..];
-            while !domain.is_empty() {
-                sink.emit(hash_bytes(base ^ (NS_DOMAIN << 56), domain.as_bytes()), weight * 0.5, domain, field);
-                match domain.find('.') {
-                    Some(dot) => domain = &domain[dot + 1..],
-                    None => break,
-                }
+            self.domains(field, &address[at + 1..], weight * 0.5, sink);
+        }
+    }
+
+    /// A domain and each parent domain (`mail.aarhus.dk`, `aarhus.dk`, `dk`).
+    fn domains(&self, field: Field, domain: &str, weight: f32, sink: &mut impl Sink) {
+        let seed = self.config.seed ^ field.namespace() ^ (NS_DOMAIN << 56);
+        let mut domain = domain.trim_end_matches('.');
+        while !domain.is_empty() {
+            sink.emit(hash_bytes(seed, domain.as_bytes()), weight, domain, field);
+            match domain.find('.') {
+                Some(dot) => domain = &domain[dot + 1..],
+                None => break,
             }
         }
     }
@@ -230,18 +263,15 @@ impl Featurizer {
             let surface = tok.feature_text(text);
             let h = match tok.kind {
                 TokenKind::Word => {
-                    if self.stop.contains(surface) {
-                        return;
-                    }
-                    let stem = self.stemmer.stem(surface);
+                    let Some(stem_key) = self.stem_key(surface) else { return };
                     if c0 > 0 && surface.chars().count() >= self.config.char_min_word_len as usize {
                         char_ngrams(surface, c0, c1, buf, &mut offsets, |gram| {
                             sink.emit(hash_bytes(char_seed, gram), char_weight, surface, field);
                         });
                     }
-                    hash_bytes(uni_seed, stem.as_bytes())
+                    fmix64(stem_key ^ uni_seed)
                 }
-                TokenKind::Number(_) => hash_bytes(uni_seed, tok.feature_text(text).as_bytes()),
+                TokenKind::Number(_) => fmix64(hash_bytes(STEM_SEED, tok.feature_text(text).as_bytes()) ^ uni_seed),
             };
             if unigrams {
                 sink.emit(h, weight, surface, field);
@@ -253,6 +283,75 @@ impl Featurizer {
             }
             prev = Some((h, surface));
         });
+    }
+}
+
+/// Seed of the hash of a stem (before the field's namespace is mixed in).
+const STEM_SEED: u64 = 0x7374_656d;
+
+/// Most words recur, so their stop-word check, stem and stem hash are remembered per thread:
+/// Snowball stemming costs more than everything else done for a word.
+struct StemCache {
+    /// Which stemmer and stop words the entries were made with.
+    fingerprint: u64,
+    /// Word hash → stem hash, or `None` for a stop word.
+    map: HashMap<u64, Option<u64>, BuildHasherDefault<PassThrough>>,
+}
+
+/// Entries before the cache is cleared, which bounds its memory (about 8 MB).
+const STEM_CACHE_MAX: usize = 1 << 18;
+
+thread_local! {
+    static STEM_CACHE: RefCell<StemCache> = RefCell::new(StemCache { fingerprint: 0, map: HashMap::default() });
+}
+
+/// The keys are already hashes: hashing them again would only cost time.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+impl Featurizer {
+    /// The hash of `word`'s stem, or `None` for a stop word.
+    fn stem_key(&self, word: &str) -> Option<u64> {
+        let key = hash_bytes(0, word.as_bytes());
+        let compute = || {
+            if self.stop.contains(word) {
+                None
+            } else {
+                Some(hash_bytes(STEM_SEED, self.stemmer.stem(word).as_bytes()))
+            }
+        };
+        STEM_CACHE
+            .try_with(|cache| {
+                let mut cache = cache.borrow_mut();
+                if cache.fingerprint != self.fingerprint {
+                    cache.fingerprint = self.fingerprint;
+                    cache.map.clear();
+                }
+                if let Some(&v) = cache.map.get(&key) {
+                    return v;
+                }
+                if cache.map.len() >= STEM_CACHE_MAX {
+                    cache.map.clear();
+                }
+                let v = compute();
+                cache.map.insert(key, v);
+                v
+            })
+            .unwrap_or_else(|_| compute())
     }
 }
 

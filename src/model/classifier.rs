@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::decision::{DecidedBy, Decision, Evidence, HeadDecision, LabelScore};
+use crate::decision::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
+use crate::kle::{KleCode, Level};
 use crate::features::{FeatureConfig, Featurizer, SparseVec};
 use crate::message::Message;
 use crate::model::onnx::{self, Summary};
@@ -196,6 +197,7 @@ impl Classifier {
                     self.explain(msg, x, xn, self.offsets[h], n, best, k)
                 }
             };
+            let fallback = if abstain && info.name == KLE_HEAD { kle_fallback(&info.labels, p, threshold) } else { None };
             heads.push(HeadDecision {
                 head: info.name.clone(),
                 labels,
@@ -204,9 +206,10 @@ impl Classifier {
                 reason,
                 decided_by: DecidedBy::Model,
                 explanation,
+                fallback,
             });
         }
-        Decision { heads }
+        Decision { heads, ..Decision::default() }
     }
 
     /// The words whose features raised label `best`'s logit most over the head's mean.
@@ -241,5 +244,45 @@ impl Classifier {
         list.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.text.cmp(&b.text)));
         list.truncate(k);
         list
+    }
+}
+
+/// The head whose labels are KLE codes, and which gets hierarchical fallbacks.
+pub const KLE_HEAD: &str = "kle";
+
+/// When the emne is uncertain: the gruppe, else the hovedgruppe, whose emner together reach
+/// `threshold`. Labels that are not KLE codes are ignored.
+fn kle_fallback(labels: &[String], p: &[f32], threshold: f32) -> Option<Fallback> {
+    for level in [Level::Gruppe, Level::Hovedgruppe] {
+        let mut sums: Vec<(KleCode, f32)> = Vec::new();
+        for (label, &prob) in labels.iter().zip(p) {
+            let Some(code) = KleCode::parse(label).ok().and_then(|c| c.at_level(level)) else { continue };
+            match sums.iter_mut().find(|(c, _)| *c == code) {
+                Some((_, s)) => *s += prob,
+                None => sums.push((code, prob)),
+            }
+        }
+        if let Some((code, prob)) = sums.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
+            if prob >= threshold {
+                return Some(Fallback { level: level.as_str().to_string(), code: code.to_string(), probability: prob.min(1.0) });
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fallback_sums_emner_of_a_gruppe() {
+        let labels: Vec<String> = ["32.18.04", "32.18.08", "32.20.00", "02.00.00"].iter().map(|s| s.to_string()).collect();
+        let f = kle_fallback(&labels, &[0.5, 0.45, 0.03, 0.02], 0.9).unwrap();
+        assert_eq!((f.level.as_str(), f.code.as_str()), ("gruppe", "32.18"));
+        assert!((f.probability - 0.95).abs() < 1e-6);
+        let f = kle_fallback(&labels, &[0.4, 0.3, 0.25, 0.05], 0.9).unwrap();
+        assert_eq!((f.level.as_str(), f.code.as_str()), ("hovedgruppe", "32"));
+        assert!(kle_fallback(&labels, &[0.3, 0.2, 0.1, 0.4], 0.9).is_none());
     }
 }

@@ -59,14 +59,14 @@ impl Default for TrainOptions {
     fn default() -> TrainOptions {
         TrainOptions {
             seed: 42,
-            epochs: 12,
+            epochs: 6,
             learning_rate: 0.6,
             hidden: None,
             low_rank_above: 256,
             class_weight_power: 0.5,
             target_precision: 0.95,
             calibration_fraction: 0.1,
-            refit_on_all: true,
+            refit_on_all: false,
         }
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Numbers are where personal data hides (CPR numbers, phone numbers, account numbers) and
 //! where features overfit (a case number seen once). The tokenizer therefore never lets the
-//! digits of a number through: it says what *kind* of number it saw (`#cpr`, `#date`,
-//! `#n8`), and only KLE codes, which name a subject and not a person, keep their digits.
+//! digits of a long number through: it says what *kind* of number it saw (`#cpr`, `#date`,
+//! `#n8`). KLE codes, which name a subject, and numbers of at most four digits (`486`,
+//! `§ 42`, a postal code), which cannot identify anyone, keep their digits.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -24,7 +25,9 @@ pub enum NumberClass {
     Year,
     /// Exactly eight digits: a phone, CVR or account number.
     Eight,
-    /// Any other number, by its count of digits (1 to 6, where 6 means six or more).
+    /// A number of at most four digits that is none of the above: kept as written.
+    Short,
+    /// Any other number, by its count of digits (5, or 6 meaning six or more).
     Digits(u8),
 }
 
@@ -37,10 +40,7 @@ impl NumberClass {
             NumberClass::Kle => "#kle",
             NumberClass::Year => "#year",
             NumberClass::Eight => "#n8",
-            NumberClass::Digits(1) => "#n1",
-            NumberClass::Digits(2) => "#n2",
-            NumberClass::Digits(3) => "#n3",
-            NumberClass::Digits(4) => "#n4",
+            NumberClass::Short => "#short",
             NumberClass::Digits(5) => "#n5",
             NumberClass::Digits(_) => "#n6",
         }
@@ -72,7 +72,7 @@ impl Token {
     pub fn feature_text<'t>(&self, text: &'t str) -> &'t str {
         match self.kind {
             TokenKind::Word => text.get(self.start..self.end).unwrap_or(""),
-            TokenKind::Number(NumberClass::Kle) => text.get(self.start..self.end).unwrap_or(""),
+            TokenKind::Number(NumberClass::Kle | NumberClass::Short) => text.get(self.start..self.end).unwrap_or(""),
             TokenKind::Number(class) => class.token(),
         }
     }
@@ -166,7 +166,12 @@ fn classify_number(word: &str) -> NumberClass {
     if plain && digits == 4 && (word.starts_with("19") || word.starts_with("20")) {
         return NumberClass::Year;
     }
-    NumberClass::Digits(digits.clamp(1, 6) as u8)
+    if digits <= 4 {
+        // Short numbers are not identifiers and often carry the topic (`486`, `§ 42`,
+        // postal codes): they stay as they are.
+        return NumberClass::Short;
+    }
+    NumberClass::Digits(digits.clamp(5, 6) as u8)
 }
 
 #[cfg(test)]
@@ -187,14 +192,14 @@ mod tests {
             toks,
             [
                 "cpr", "#cpr", "og", "#cpr", "eller", "#cpr", "tlf", "#n8", "sag", "27.24.00",
-                "g01", "#n1", "#n2", "den", "#date", "i", "#year", "kl", "#n2"
+                "g01", "5", "19", "den", "#date", "i", "#year", "kl", "10"
             ]
         );
     }
 
     #[test]
     fn invalid_dates_are_not_cpr() {
-        assert_eq!(feature_texts("321390-1234"), ["#n6", "#n4"]);
+        assert_eq!(feature_texts("321390-1234"), ["#n6", "1234"]);
         assert_eq!(feature_texts("9999999999"), ["#n6"]);
     }
 

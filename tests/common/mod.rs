@@ -22,11 +22,16 @@ pub fn shared_data(sub: &str) -> Option<PathBuf> {
             path.display()
         );
     }
-    eprintln!("skipping: shared data {} not found (set SIGNATUR_DATA)", path.display());
+    eprintln!(
+        "skipping: shared data {} not found (set SIGNATUR_DATA)",
+        path.display()
+    );
     None
 }
 
 /// A fixture written for this project, under `tests/fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel)
 }

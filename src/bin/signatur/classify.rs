@@ -7,7 +7,10 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use signatur::model::dataset::{read_message, TextMode};
+use signatur::decision::rules::RuleSet;
+use signatur::decision::Router;
 use signatur::{Classifier, ClassifyOptions, Decision, Message};
+use std::sync::Arc;
 
 /// Arguments of `signatur classify`.
 #[derive(clap::Args)]
@@ -30,6 +33,12 @@ pub struct Args {
     /// Override a head's abstain threshold: `--threshold unit=0.8` (repeatable).
     #[arg(long, value_parser = parse_threshold)]
     pub threshold: Vec<(String, f32)>,
+    /// Municipal routing rules (TOML) that run before the model.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Show identifiers (CPR, CVR, …) as written instead of masked.
+    #[arg(long)]
+    pub unmasked: bool,
 }
 
 fn parse_threshold(s: &str) -> Result<(String, f32), String> {
@@ -42,8 +51,8 @@ fn parse_threshold(s: &str) -> Result<(String, f32), String> {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let clf = match Classifier::load(&args.model) {
-        Ok(c) => c,
+    let router = match load(&args) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("signatur classify: {e}");
             return ExitCode::FAILURE;
@@ -54,7 +63,7 @@ pub fn run(args: Args) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut emit = |source: &str, msg: signatur::Result<Message>| {
-        let result = msg.and_then(|m| clf.classify_with(&m, &opts));
+        let result = msg.and_then(|m| router.decide(&m, &opts, args.unmasked));
         match result {
             Ok(d) => {
                 let line = if args.json { json!({"source": source, "decision": d}).to_string() } else { readable(source, &d) };
@@ -89,6 +98,14 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
+fn load(args: &Args) -> signatur::Result<Router> {
+    let mut router = Router::new(Arc::new(Classifier::load(&args.model)?));
+    if let Some(path) = &args.rules {
+        router = router.with_rules(Arc::new(RuleSet::load(path)?));
+    }
+    Ok(router)
+}
+
 /// Every regular file under the given paths, in name order.
 fn files(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -109,9 +126,19 @@ fn readable(source: &str, d: &Decision) -> String {
     let mut s = source.to_string();
     for h in &d.heads {
         let top = h.top().map(|l| format!("{} ({:.2})", l.label, l.probability)).unwrap_or_default();
-        let flag = if h.abstain { " needs review" } else { "" };
+        let flag = match (&h.fallback, h.abstain) {
+            (Some(f), _) => format!(" needs review (sure of {} {} at {:.2})", f.level, f.code, f.probability),
+            (None, true) => " needs review".to_string(),
+            (None, false) => String::new(),
+        };
         let why: Vec<&str> = h.explanation.iter().take(3).map(|e| e.text.as_str()).collect();
         s.push_str(&format!("  {}: {top}{flag} [{}]", h.head, why.join(", ")));
+    }
+    for r in &d.references {
+        s.push_str(&format!("  {}={}", r.kind, r.value));
+    }
+    if d.sensitive {
+        s.push_str("  SENSITIVE");
     }
     s
 }

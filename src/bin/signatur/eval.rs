@@ -51,6 +51,15 @@ pub struct Args {
     /// With --folds: hash bits.
     #[arg(long)]
     pub hash_bits: Option<u8>,
+    /// With --folds: character n-gram orders, `LO-HI`.
+    #[arg(long, value_parser = crate::train::parse_range)]
+    pub char_ngrams: Option<[u8; 2]>,
+    /// With --folds: refit on all of each training part after calibrating.
+    #[arg(long)]
+    pub refit: bool,
+    /// Initial SGD learning rate.
+    #[arg(long)]
+    pub learning_rate: Option<f32>,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -93,9 +102,12 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
             evaluate(&clf, &dataset, &prepared, args.target_precision)
         }
         (None, Some(k)) => {
-            let feats = features(&args.stemmer, args.hash_bits);
+            let feats = features(&args.stemmer, args.hash_bits, args.char_ngrams);
             let prepared = read(&Featurizer::new(&feats)?);
-            let opts = options(args.seed, args.target_precision, args.epochs, args.hidden);
+            let mut opts = options(args.seed, args.target_precision, args.epochs, args.hidden, args.refit);
+    if let Some(lr) = args.learning_rate {
+        opts.learning_rate = lr;
+    }
             let pb = bar("folds", k as u64);
             let tick = |d: usize, _n: usize| pb.set_position(d as u64);
             let (report, folds) = cross_validate(&dataset, &prepared, &feats, &opts, k, Some(&tick))?;

@@ -42,20 +42,40 @@ pub struct Args {
     /// Hash buckets are 2^bits.
     #[arg(long)]
     pub hash_bits: Option<u8>,
+    /// Character n-gram orders, `LO-HI` (`0-0` turns them off).
+    #[arg(long, value_parser = parse_range)]
+    pub char_ngrams: Option<[u8; 2]>,
+    /// After calibrating on the held-out part, train again on all messages.
+    #[arg(long)]
+    pub refit: bool,
+    /// Initial SGD learning rate.
+    #[arg(long)]
+    pub learning_rate: Option<f32>,
 }
 
-pub fn options(seed: u64, target: f32, epochs: Option<u32>, hidden: Option<usize>) -> TrainOptions {
-    let mut o = TrainOptions { seed, target_precision: target, hidden, ..TrainOptions::default() };
+/// Parses `LO-HI`.
+pub fn parse_range(s: &str) -> Result<[u8; 2], String> {
+    let (a, b) = s.split_once('-').ok_or("expected LO-HI, e.g. 3-5")?;
+    let a: u8 = a.parse().map_err(|_| format!("{a:?} is not a number"))?;
+    let b: u8 = b.parse().map_err(|_| format!("{b:?} is not a number"))?;
+    Ok([a, b])
+}
+
+pub fn options(seed: u64, target: f32, epochs: Option<u32>, hidden: Option<usize>, refit: bool) -> TrainOptions {
+    let mut o = TrainOptions { seed, target_precision: target, hidden, refit_on_all: refit, ..TrainOptions::default() };
     if let Some(e) = epochs {
         o.epochs = e;
     }
     o
 }
 
-pub fn features(stemmer: &str, hash_bits: Option<u8>) -> FeatureConfig {
+pub fn features(stemmer: &str, hash_bits: Option<u8>, char_ngrams: Option<[u8; 2]>) -> FeatureConfig {
     let mut f = FeatureConfig { stemmer: stemmer.to_string(), ..FeatureConfig::default() };
     if let Some(b) = hash_bits {
         f.hash_bits = b;
+    }
+    if let Some(c) = char_ngrams {
+        f.char_ngrams = c;
     }
     f
 }
@@ -73,7 +93,7 @@ pub fn run(args: Args) -> ExitCode {
 fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     let started = Instant::now();
     let dataset = Dataset::load(&args.data)?;
-    let feats = features(&args.stemmer, args.hash_bits);
+    let feats = features(&args.stemmer, args.hash_bits, args.char_ngrams);
     let featurizer = Featurizer::new(&feats)?;
     let mode = if args.text { TextMode::PlainText } else { TextMode::Mail };
     let pb = bar("reading", dataset.items.len() as u64);
@@ -83,7 +103,10 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     for (path, e) in &prepared.failures {
         eprintln!("signatur train: skipped {}: {e}", path.display());
     }
-    let opts = options(args.seed, args.target_precision, args.epochs, args.hidden);
+    let mut opts = options(args.seed, args.target_precision, args.epochs, args.hidden, args.refit);
+    if let Some(lr) = args.learning_rate {
+        opts.learning_rate = lr;
+    }
     let (model, report) = train_prepared(&prepared, &dataset.heads, &feats, &opts)?;
     model.save(&args.out)?;
     for w in &report.warnings {

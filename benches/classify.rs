@@ -1,0 +1,70 @@
+//! Classification speed on 20 Newsgroups: from a parsed `Message`, and from raw RFC 5322
+//! bytes to a decision, next to featurisation alone (all on one core).
+//!
+//! Run: `cargo bench --bench classify`. Needs `../shared/data/20news/train` (or
+//! `$SIGNATUR_DATA`). The model is trained in the setup on the same messages.
+
+use std::path::PathBuf;
+
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use signatur::features::FeatureConfig;
+use signatur::model::dataset::Dataset;
+use signatur::model::eval::{prepare, train_prepared};
+use signatur::model::TrainOptions;
+use signatur::{Classifier, ClassifyOptions, Message};
+
+fn data() -> PathBuf {
+    std::env::var_os("SIGNATUR_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+        .join("20news/train")
+}
+
+fn bench(c: &mut Criterion) {
+    let dataset = match Dataset::load(data()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("classify bench needs 20news: {e}");
+            return;
+        }
+    };
+    let features = FeatureConfig::default();
+    let featurizer = signatur::features::Featurizer::new(&features).expect("config");
+    let prepared = prepare(&dataset, &featurizer, Default::default(), 2, None);
+    let (model, _) = train_prepared(&prepared, &dataset.heads, &features, &TrainOptions::default()).expect("train");
+    let clf = Classifier::from_model(&model).expect("load");
+    let raw: Vec<Vec<u8>> = dataset.items.iter().step_by(11).map(|i| std::fs::read(&i.path).expect("read")).collect();
+    let msgs: Vec<Message> = raw.iter().map(|r| Message::from_bytes(r).expect("parse")).collect();
+    let bytes: u64 = raw.iter().map(|r| r.len() as u64).sum();
+    let fast = ClassifyOptions { explain: 0, ..ClassifyOptions::default() };
+
+    let mut g: BenchmarkGroup<'_, _> = c.benchmark_group("20news");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(msgs.len() as u64));
+    g.bench_function("featurize", |b| b.iter(|| msgs.iter().map(|m| featurizer.featurize(m).len()).sum::<usize>()));
+    g.bench_function("classify_message", |b| {
+        b.iter(|| msgs.iter().map(|m| clf.classify_with(m, &fast).expect("classify").heads.len()).sum::<usize>())
+    });
+    g.bench_function("classify_message_explained", |b| {
+        b.iter(|| msgs.iter().map(|m| clf.classify(m).expect("classify").heads.len()).sum::<usize>())
+    });
+    g.bench_function("raw_bytes_to_decision", |b| {
+        b.iter(|| {
+            raw.iter()
+                .map(|r| clf.classify_with(&Message::from_bytes(r).expect("parse"), &fast).expect("classify").heads.len())
+                .sum::<usize>()
+        })
+    });
+    g.throughput(Throughput::Bytes(bytes));
+    g.bench_function("raw_bytes_to_decision_bytes", |b| {
+        b.iter(|| {
+            raw.iter()
+                .map(|r| clf.classify_with(&Message::from_bytes(r).expect("parse"), &fast).expect("classify").heads.len())
+                .sum::<usize>()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
