@@ -142,7 +142,7 @@ impl Default for FeatureConfig {
     fn default() -> FeatureConfig {
         FeatureConfig {
             hash_bits: 18,
-            seed: 0x5167_6e61_7475_72,
+            seed: 0x0051_676e_6174_7572,
             word_ngrams: [1, 2],
             char_ngrams: [4, 5],
             char_min_word_len: 5,

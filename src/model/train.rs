@@ -37,8 +37,10 @@ pub struct TrainOptions {
     pub seed: u64,
     /// Passes over the data.
     pub epochs: u32,
-    /// Initial learning rate, decayed linearly to zero.
-    pub learning_rate: f32,
+    /// Initial learning rate, decayed linearly to zero; `None` picks per model form (5.0 for
+    /// a linear model on unit-norm features, 0.5 for a low-rank one, whose two layers
+    /// multiply each other's steps).
+    pub learning_rate: Option<f32>,
     /// Hidden size of a low-rank model; `None` picks: linear up to `low_rank_above` classes.
     pub hidden: Option<usize>,
     /// Above this many classes in total, `hidden: None` trains a low-rank model of 64.
@@ -60,7 +62,7 @@ impl Default for TrainOptions {
         TrainOptions {
             seed: 42,
             epochs: 6,
-            learning_rate: 0.6,
+            learning_rate: None,
             hidden: None,
             low_rank_above: 256,
             class_weight_power: 0.5,
@@ -134,7 +136,7 @@ pub fn train(
     if heads.is_empty() {
         return Err(Error::new(ErrorKind::Training, "no heads to train"));
     }
-    if !(0.0..1.0).contains(&opts.calibration_fraction) || !(opts.target_precision > 0.0 && opts.target_precision <= 1.0) {
+    if !(0.0..1.0).contains(&opts.calibration_fraction) || opts.target_precision <= 0.0 || opts.target_precision > 1.0 || opts.target_precision.is_nan() {
         return Err(Error::new(ErrorKind::InvalidInput, "calibration_fraction must be in [0, 1) and target_precision in (0, 1]"));
     }
     let mut report = TrainReport { messages: examples.len(), ..TrainReport::default() };
@@ -230,7 +232,7 @@ pub fn train(
             // Every k-th message of each label goes to the held-out part, so rare labels
             // keep their first examples for training.
             let k = (1.0 / opts.calibration_fraction).round().max(2.0) as usize;
-            if *seen % k == 0 {
+            if seen.is_multiple_of(k) {
                 held_idx.push(i);
             } else {
                 fit_idx.push(i);
@@ -262,7 +264,11 @@ pub fn train(
         })
         .collect();
 
-    let sgd = Sgd { sizes: &sizes, dim, hidden, weights: &weights, opts };
+    let learning_rate = opts.learning_rate.unwrap_or(if hidden.is_some() { 0.5 } else { 5.0 });
+    if !(learning_rate > 0.0 && learning_rate.is_finite()) {
+        return Err(Error::new(ErrorKind::InvalidInput, format!("learning rate {learning_rate} must be positive")));
+    }
+    let sgd = Sgd { sizes: &sizes, dim, hidden, weights: &weights, opts, learning_rate };
     let (mut layers, mut bias) = sgd.fit(&normed, &fit_idx, &mut rng.clone());
 
     if !held_idx.is_empty() {
@@ -306,6 +312,18 @@ pub fn train(
         }
     }
 
+    let finite = |v: &[f32]| v.iter().all(|x| x.is_finite());
+    let ok = finite(&bias)
+        && match &layers {
+            Layers::Linear { w } => finite(w),
+            Layers::LowRank { embed, out, .. } => finite(embed) && finite(out),
+        };
+    if !ok {
+        return Err(Error::new(
+            ErrorKind::Training,
+            format!("training diverged (non-finite weights) at learning rate {learning_rate}: use a lower one"),
+        ));
+    }
     Ok((Params { features: features.clone(), heads: head_infos, idf, layers, bias }, report))
 }
 
@@ -374,6 +392,7 @@ struct Sgd<'a> {
     hidden: Option<usize>,
     weights: &'a [Vec<f32>],
     opts: &'a TrainOptions,
+    learning_rate: f32,
 }
 
 impl Sgd<'_> {
@@ -400,7 +419,7 @@ impl Sgd<'_> {
             rng.shuffle(&mut order);
             for &i in &order {
                 let ex = &data[i];
-                let lr = self.opts.learning_rate * (1.0 - step as f32 / total_steps).max(1e-4);
+                let lr = self.learning_rate * (1.0 - step as f32 / total_steps).max(1e-4);
                 step += 1;
                 // Forward.
                 match &layers {

@@ -106,7 +106,7 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
             let prepared = read(&Featurizer::new(&feats)?);
             let mut opts = options(args.seed, args.target_precision, args.epochs, args.hidden, args.refit);
     if let Some(lr) = args.learning_rate {
-        opts.learning_rate = lr;
+        opts.learning_rate = Some(lr);
     }
             let pb = bar("folds", k as u64);
             let tick = |d: usize, _n: usize| pb.set_position(d as u64);

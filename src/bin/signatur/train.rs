@@ -105,7 +105,7 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     }
     let mut opts = options(args.seed, args.target_precision, args.epochs, args.hidden, args.refit);
     if let Some(lr) = args.learning_rate {
-        opts.learning_rate = lr;
+        opts.learning_rate = Some(lr);
     }
     let (model, report) = train_prepared(&prepared, &dataset.heads, &feats, &opts)?;
     model.save(&args.out)?;
