@@ -215,16 +215,13 @@ impl Classifier {
     /// The words whose features raised label `best`'s logit most over the head's mean.
     #[allow(clippy::too_many_arguments)]
     fn explain(&self, msg: &Message, x: &SparseVec, xn: &[f32], offset: usize, n: usize, best: usize, k: usize) -> Vec<Evidence> {
-        let classes = self.params.classes();
-        let mut buf = vec![0.0f32; classes];
-        let mut push: HashMap<u32, f32> = HashMap::with_capacity(x.len());
-        for (&id, &v) in x.ids.iter().zip(xn) {
-            buf.iter_mut().for_each(|b| *b = 0.0);
-            self.params.add_contribution(id as usize, v, &mut buf);
-            let head = &buf[offset..offset + n];
-            let mean = head.iter().sum::<f32>() / n.max(1) as f32;
-            push.insert(id, head[best] - mean);
-        }
+        let push: HashMap<u32, f32> = x
+            .ids
+            .iter()
+            .zip(xn)
+            .zip(self.params.label_push(&x.ids, offset, n, best))
+            .map(|((&id, &v), w)| (id, v * w))
+            .collect();
         let surfaces = self.featurizer.surfaces(msg);
         let mut per_id: HashMap<u32, u32> = HashMap::new();
         for s in &surfaces {

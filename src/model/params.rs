@@ -84,31 +84,40 @@ impl Params {
         }
         off
     }
+}
 
-    /// The logit contribution of feature `id` (with normalised value `x`) to each class,
-    /// added into `out` (`[classes]`).
-    pub fn add_contribution(&self, id: usize, x: f32, out: &mut [f32]) {
+impl Params {
+    /// For each feature id, how much one unit of it raises the logit of label `best` over
+    /// the mean logit of its head (labels `offset..offset + n`): what explanations rank by.
+    /// Costs `n` per feature for a linear model and `2 × hidden` for a low-rank one.
+    pub fn label_push(&self, ids: &[u32], offset: usize, n: usize, best: usize) -> Vec<f32> {
         let c = self.classes();
+        let n = n.max(1);
         match &self.layers {
-            Layers::Linear { w } => {
-                if let Some(row) = w.get(id * c..(id + 1) * c) {
-                    for (o, wv) in out.iter_mut().zip(row) {
-                        *o += x * wv;
-                    }
-                }
-            }
-            Layers::LowRank { hidden, embed, out: w2 } => {
+            Layers::Linear { w } => ids
+                .iter()
+                .map(|&id| {
+                    let row = w.get(id as usize * c + offset..id as usize * c + offset + n).unwrap_or(&[]);
+                    let mean = row.iter().sum::<f32>() / n as f32;
+                    row.get(best).map(|b| b - mean).unwrap_or(0.0)
+                })
+                .collect(),
+            Layers::LowRank { hidden, embed, out } => {
                 let h = *hidden;
-                if let Some(e) = embed.get(id * h..(id + 1) * h) {
-                    for (k, ek) in e.iter().enumerate() {
-                        let s = x * ek;
-                        if let Some(row) = w2.get(k * c..(k + 1) * c) {
-                            for (o, wv) in out.iter_mut().zip(row) {
-                                *o += s * wv;
-                            }
-                        }
-                    }
-                }
+                // Direction in the hidden space that favours `best` over the head's mean.
+                let dir: Vec<f32> = (0..h)
+                    .map(|k| {
+                        let row = out.get(k * c + offset..k * c + offset + n).unwrap_or(&[]);
+                        let mean = row.iter().sum::<f32>() / n as f32;
+                        row.get(best).map(|b| b - mean).unwrap_or(0.0)
+                    })
+                    .collect();
+                ids.iter()
+                    .map(|&id| {
+                        let e = embed.get(id as usize * h..(id as usize + 1) * h).unwrap_or(&[]);
+                        e.iter().zip(&dir).map(|(a, b)| a * b).sum()
+                    })
+                    .collect()
             }
         }
     }

@@ -224,18 +224,25 @@ pub fn train(
     let want = (normed.len() as f32 * opts.calibration_fraction).round() as usize;
     let (mut fit_idx, mut held_idx) = (Vec::new(), Vec::new());
     if want >= min_heldout {
-        let mut per_label_seen: std::collections::HashMap<(usize, u32), usize> = Default::default();
+        // Stratified: group by the first labelled head's label, walk the groups in a fixed
+        // order and hold out every k-th message, but never a label's last training example.
+        let mut groups: std::collections::BTreeMap<(usize, u32), Vec<usize>> = Default::default();
         for &i in &order {
             let key = normed[i].labels.iter().enumerate().find_map(|(h, l)| l.map(|l| (h, l))).unwrap_or((usize::MAX, 0));
-            let seen = per_label_seen.entry(key).or_insert(0);
-            *seen += 1;
-            // Every k-th message of each label goes to the held-out part, so rare labels
-            // keep their first examples for training.
-            let k = (1.0 / opts.calibration_fraction).round().max(2.0) as usize;
-            if seen.is_multiple_of(k) {
-                held_idx.push(i);
-            } else {
-                fit_idx.push(i);
+            groups.entry(key).or_default().push(i);
+        }
+        let k = (1.0 / opts.calibration_fraction).round().max(2.0) as usize;
+        let mut c = 0usize;
+        for members in groups.values() {
+            let mut left = members.len();
+            for &i in members {
+                c += 1;
+                if c.is_multiple_of(k) && left > 1 {
+                    held_idx.push(i);
+                    left -= 1;
+                } else {
+                    fit_idx.push(i);
+                }
             }
         }
     } else {
