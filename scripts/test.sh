@@ -13,6 +13,16 @@ need_pkgs=()
 command -v python3 >/dev/null || need_pkgs+=(python3)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_pkgs+=(python3-venv)
 command -v cc >/dev/null || need_pkgs+=(gcc)
+# The C ABI tests (tests/c_abi.rs): the header compiled as C++, C programs under valgrind,
+# the C# binding with Mono, the Java binding with a JDK and JNA, pkg-config, nm and readelf.
+command -v c++ >/dev/null || need_pkgs+=(g++)
+command -v valgrind >/dev/null || need_pkgs+=(valgrind)
+command -v mcs >/dev/null || need_pkgs+=(mono-mcs)
+command -v mono >/dev/null || need_pkgs+=(mono-runtime)
+command -v javac >/dev/null || need_pkgs+=(default-jdk-headless)
+[ -f /usr/share/java/jna.jar ] || need_pkgs+=(libjna-java)
+command -v pkg-config >/dev/null || need_pkgs+=(pkg-config)
+{ command -v nm && command -v readelf; } >/dev/null || need_pkgs+=(binutils)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   log "installing ${need_pkgs[*]}"
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

@@ -37,6 +37,7 @@
 pub mod decision;
 pub mod error;
 pub mod features;
+pub mod ffi;
 pub mod ingest;
 pub mod kle;
 pub mod message;

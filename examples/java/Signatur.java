@@ -1,0 +1,372 @@
+// A Java binding of libsignatur's C API over JNA (Debian: libjna-java).
+//
+// Model, Message and MessageBuilder hold native handles: they are AutoCloseable (use
+// try-with-resources), and a Cleaner frees any that are garbage-collected unclosed. A failing
+// call throws SignaturException with the status and the library's own message. Decisions are
+// copied into plain Java objects, so they hold nothing native.
+//
+//   javac -cp /usr/share/java/jna.jar Signatur.java
+//   java -cp .:/usr/share/java/jna.jar -Djna.library.path=/path/to/lib ...
+import com.sun.jna.IntegerType;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.ByReference;
+import com.sun.jna.ptr.ByteByReference;
+import com.sun.jna.ptr.FloatByReference;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.lang.ref.Cleaner;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+public final class Signatur {
+    private Signatur() {}
+
+    /** The status codes of signatur.h, by value. */
+    public static final int OK = 0, NULL_ARGUMENT = 1, INVALID_UTF8 = 2, BUFFER_TOO_SMALL = 3,
+            OUT_OF_RANGE = 4, IO = 5, PARSE = 6, INVALID_INPUT = 7, TOO_LARGE = 8, INVALID_MODEL = 9,
+            UNSUPPORTED_MODEL_VERSION = 10, TRAINING = 11, INFERENCE = 12, CONFIG = 13, PANIC = 14,
+            OTHER = 15;
+
+    /** C's size_t. */
+    public static final class SizeT extends IntegerType {
+        private static final long serialVersionUID = 1L;
+
+        public SizeT() { this(0); }
+        public SizeT(long value) { super(Native.SIZE_T_SIZE, value, true); }
+    }
+
+    /** A size_t output parameter. */
+    public static final class SizeTByReference extends ByReference {
+        public SizeTByReference() { super(Native.SIZE_T_SIZE); }
+        public long getValue() {
+            return Native.SIZE_T_SIZE == 8 ? getPointer().getLong(0) : getPointer().getInt(0) & 0xffffffffL;
+        }
+    }
+
+    /** The C functions; signatur_status is uint32_t, read as int. */
+    interface C extends Library {
+        C LIB = Native.load("signatur", C.class);
+
+        String signatur_version();
+        String signatur_status_str(int status);
+        int signatur_last_error(byte[] buf, SizeT len, SizeTByReference outLen);
+
+        int signatur_model_load(byte[] path, SizeT len, PointerByReference out);
+        int signatur_model_from_bytes(byte[] data, SizeT len, PointerByReference out);
+        void signatur_model_free(Pointer model);
+        SizeT signatur_model_head_count(Pointer model);
+        int signatur_model_head_name(Pointer model, SizeT head, PointerByReference name, SizeTByReference len);
+        int signatur_model_classify(Pointer model, Pointer message, PointerByReference decision);
+        int signatur_model_classify_with(Pointer model, Pointer message, Pointer options, PointerByReference decision);
+
+        int signatur_classify_options_new(PointerByReference out);
+        int signatur_classify_options_set_top_k(Pointer options, int topK);
+        int signatur_classify_options_set_explain(Pointer options, int words);
+        void signatur_classify_options_free(Pointer options);
+
+        int signatur_message_from_bytes(byte[] raw, SizeT len, PointerByReference out);
+        int signatur_message_from_text(byte[] utf8, SizeT len, PointerByReference out);
+        int signatur_message_from_memo(byte[] xml, SizeT len, PointerByReference out);
+        void signatur_message_free(Pointer message);
+
+        int signatur_message_builder_new(PointerByReference out);
+        int signatur_message_builder_set_subject(Pointer b, byte[] utf8, SizeT len);
+        int signatur_message_builder_set_text_body(Pointer b, byte[] utf8, SizeT len);
+        int signatur_message_builder_set_sender(Pointer b, byte[] address, SizeT addressLen, byte[] name, SizeT nameLen);
+        int signatur_message_builder_add_to(Pointer b, byte[] address, SizeT addressLen, byte[] name, SizeT nameLen);
+        int signatur_message_builder_build(Pointer b, PointerByReference out);
+        void signatur_message_builder_free(Pointer b);
+
+        SizeT signatur_decision_head_count(Pointer d);
+        int signatur_decision_head_name(Pointer d, SizeT head, PointerByReference name, SizeTByReference len);
+        SizeT signatur_decision_label_count(Pointer d, SizeT head);
+        int signatur_decision_label(Pointer d, SizeT head, SizeT index, PointerByReference label, SizeTByReference len, FloatByReference p);
+        int signatur_decision_abstain(Pointer d, SizeT head, ByteByReference abstain, FloatByReference threshold);
+        SizeT signatur_decision_explanation_count(Pointer d, SizeT head);
+        int signatur_decision_explanation(Pointer d, SizeT head, SizeT index, PointerByReference text, SizeTByReference len, IntByReference field, FloatByReference weight);
+        SizeT signatur_decision_reference_count(Pointer d);
+        int signatur_decision_reference_masked(Pointer d, SizeT index, PointerByReference text, SizeTByReference len);
+        int signatur_decision_sensitive(Pointer d, ByteByReference sensitive, IntByReference categories);
+        int signatur_decision_json(Pointer d, PointerByReference json, SizeTByReference len);
+        void signatur_decision_free(Pointer d);
+    }
+
+    /** A failed call: the status and the library's detailed message. */
+    public static final class SignaturException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public final int status;
+
+        SignaturException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    /** Throws for any status but OK, with this thread's last error message. */
+    static void check(int status) {
+        if (status != OK) {
+            throw new SignaturException(status, lastError(status));
+        }
+    }
+
+    static String lastError(int status) {
+        SizeTByReference needed = new SizeTByReference();
+        if (C.LIB.signatur_last_error(null, new SizeT(0), needed) == BUFFER_TOO_SMALL) {
+            byte[] buf = new byte[(int) needed.getValue() + 1];
+            SizeTByReference len = new SizeTByReference();
+            if (C.LIB.signatur_last_error(buf, new SizeT(buf.length), len) == OK) {
+                return new String(buf, 0, (int) len.getValue(), StandardCharsets.UTF_8);
+            }
+        }
+        return C.LIB.signatur_status_str(status);
+    }
+
+    /** A function that makes a handle from bytes (signatur_model_load, …). */
+    interface Maker {
+        int make(byte[] data, SizeT len, PointerByReference out);
+    }
+
+    /** Calls `maker` on `data`; the new handle, or an exception. */
+    static Pointer make(Maker maker, byte[] data) {
+        PointerByReference out = new PointerByReference();
+        check(maker.make(data, size(data), out));
+        return out.getValue();
+    }
+
+    /** A borrowed UTF-8 text as a String. */
+    static String text(PointerByReference p, SizeTByReference len) {
+        return new String(p.getValue().getByteArray(0, (int) len.getValue()), StandardCharsets.UTF_8);
+    }
+
+    static byte[] utf8(String s) {
+        return s == null ? new byte[0] : s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static SizeT size(byte[] b) {
+        return new SizeT(b == null ? 0 : b.length);
+    }
+
+    public static String libraryVersion() {
+        return C.LIB.signatur_version();
+    }
+
+    /** A native handle freed exactly once: by close(), or by the Cleaner. */
+    abstract static class Handle implements AutoCloseable {
+        final Pointer ptr;
+        private final Cleaner.Cleanable cleanable;
+
+        Handle(Pointer ptr, java.util.function.Consumer<Pointer> free) {
+            this.ptr = ptr;
+            this.cleanable = CLEANER.register(this, () -> free.accept(ptr));
+        }
+
+        @Override
+        public void close() {
+            cleanable.clean();
+        }
+    }
+
+    /** A loaded model. Thread-safe: share one instance between all threads. */
+    public static final class Model extends Handle {
+        private Model(Pointer p) { super(p, C.LIB::signatur_model_free); }
+
+        public static Model load(String path) {
+            return new Model(make(C.LIB::signatur_model_load, utf8(path)));
+        }
+
+        public static Model fromBytes(byte[] modelFile) {
+            return new Model(make(C.LIB::signatur_model_from_bytes, modelFile));
+        }
+
+        public List<String> heads() {
+            List<String> heads = new ArrayList<>();
+            long n = C.LIB.signatur_model_head_count(ptr).longValue();
+            for (long h = 0; h < n; h++) {
+                PointerByReference name = new PointerByReference();
+                SizeTByReference len = new SizeTByReference();
+                check(C.LIB.signatur_model_head_name(ptr, new SizeT(h), name, len));
+                heads.add(text(name, len));
+            }
+            return heads;
+        }
+
+        public Decision classify(Message message) {
+            PointerByReference out = new PointerByReference();
+            check(C.LIB.signatur_model_classify(ptr, message.ptr, out));
+            return Decision.copyAndFree(out.getValue());
+        }
+
+        public Decision classify(Message message, int topK, int explain) {
+            PointerByReference o = new PointerByReference();
+            check(C.LIB.signatur_classify_options_new(o));
+            Pointer options = o.getValue();
+            try {
+                check(C.LIB.signatur_classify_options_set_top_k(options, topK));
+                check(C.LIB.signatur_classify_options_set_explain(options, explain));
+                PointerByReference out = new PointerByReference();
+                check(C.LIB.signatur_model_classify_with(ptr, message.ptr, options, out));
+                return Decision.copyAndFree(out.getValue());
+            } finally {
+                C.LIB.signatur_classify_options_free(options);
+            }
+        }
+    }
+
+    /** A message to classify. Immutable; may be classified from several threads. */
+    public static final class Message extends Handle {
+        private Message(Pointer p) { super(p, C.LIB::signatur_message_free); }
+
+        /** Raw RFC 5322 / MIME bytes (any charset). */
+        public static Message fromBytes(byte[] raw) {
+            return new Message(make(C.LIB::signatur_message_from_bytes, raw));
+        }
+
+        /** Plain UTF-8 text. */
+        public static Message fromText(byte[] utf8) {
+            return new Message(make(C.LIB::signatur_message_from_text, utf8));
+        }
+
+        public static Message fromText(String text) {
+            return fromText(utf8(text));
+        }
+
+        /** A Digital Post MeMo XML message. */
+        public static Message fromMemo(byte[] xml) {
+            return new Message(make(C.LIB::signatur_message_from_memo, xml));
+        }
+    }
+
+    /** Builds a message from fields a host parsed itself (JavaMail, an ESDH). */
+    public static final class MessageBuilder extends Handle {
+        public MessageBuilder() { super(create(), C.LIB::signatur_message_builder_free); }
+
+        private static Pointer create() {
+            PointerByReference out = new PointerByReference();
+            check(C.LIB.signatur_message_builder_new(out));
+            return out.getValue();
+        }
+
+        public MessageBuilder subject(String s) {
+            byte[] b = utf8(s);
+            check(C.LIB.signatur_message_builder_set_subject(ptr, b, size(b)));
+            return this;
+        }
+
+        public MessageBuilder textBody(String s) {
+            byte[] b = utf8(s);
+            check(C.LIB.signatur_message_builder_set_text_body(ptr, b, size(b)));
+            return this;
+        }
+
+        public MessageBuilder sender(String address, String name) {
+            byte[] a = utf8(address), n = utf8(name);
+            check(C.LIB.signatur_message_builder_set_sender(ptr, a, size(a), n, size(n)));
+            return this;
+        }
+
+        public MessageBuilder to(String address) {
+            byte[] a = utf8(address);
+            check(C.LIB.signatur_message_builder_add_to(ptr, a, size(a), null, new SizeT(0)));
+            return this;
+        }
+
+        public Message build() {
+            PointerByReference out = new PointerByReference();
+            check(C.LIB.signatur_message_builder_build(ptr, out));
+            return new Message(out.getValue());
+        }
+    }
+
+    /** One head of a decision. */
+    public static final class Head {
+        public final String name;
+        public final boolean abstains;
+        /** Labels, most probable first, with their probabilities. */
+        public final Map<String, Float> labels;
+        public final List<String> explanation;
+
+        Head(String name, boolean abstains, Map<String, Float> labels, List<String> explanation) {
+            this.name = name;
+            this.abstains = abstains;
+            this.labels = Collections.unmodifiableMap(labels);
+            this.explanation = Collections.unmodifiableList(explanation);
+        }
+
+        public String top() {
+            return labels.keySet().iterator().next();
+        }
+    }
+
+    /** A decision, copied out of the library. */
+    public static final class Decision {
+        public final List<Head> heads;
+        /** Reference values masked for display (CPR numbers as XXXXXX-XXXX). */
+        public final List<String> references;
+        public final boolean sensitive;
+        public final String json;
+
+        private Decision(List<Head> heads, List<String> references, boolean sensitive, String json) {
+            this.heads = Collections.unmodifiableList(heads);
+            this.references = Collections.unmodifiableList(references);
+            this.sensitive = sensitive;
+            this.json = json;
+        }
+
+        static Decision copyAndFree(Pointer d) {
+            try {
+                List<Head> heads = new ArrayList<>();
+                long n = C.LIB.signatur_decision_head_count(d).longValue();
+                for (long h = 0; h < n; h++) {
+                    SizeT head = new SizeT(h);
+                    PointerByReference s = new PointerByReference();
+                    SizeTByReference len = new SizeTByReference();
+                    check(C.LIB.signatur_decision_head_name(d, head, s, len));
+                    String name = text(s, len);
+                    ByteByReference abstain = new ByteByReference();
+                    FloatByReference f = new FloatByReference();
+                    check(C.LIB.signatur_decision_abstain(d, head, abstain, f));
+                    Map<String, Float> labels = new LinkedHashMap<>();
+                    long m = C.LIB.signatur_decision_label_count(d, head).longValue();
+                    for (long i = 0; i < m; i++) {
+                        check(C.LIB.signatur_decision_label(d, head, new SizeT(i), s, len, f));
+                        labels.put(text(s, len), f.getValue());
+                    }
+                    List<String> words = new ArrayList<>();
+                    long k = C.LIB.signatur_decision_explanation_count(d, head).longValue();
+                    for (long i = 0; i < k; i++) {
+                        IntByReference field = new IntByReference();
+                        check(C.LIB.signatur_decision_explanation(d, head, new SizeT(i), s, len, field, f));
+                        words.add(text(s, len));
+                    }
+                    heads.add(new Head(name, abstain.getValue() != 0, labels, words));
+                }
+                List<String> refs = new ArrayList<>();
+                long r = C.LIB.signatur_decision_reference_count(d).longValue();
+                for (long i = 0; i < r; i++) {
+                    PointerByReference s = new PointerByReference();
+                    SizeTByReference len = new SizeTByReference();
+                    check(C.LIB.signatur_decision_reference_masked(d, new SizeT(i), s, len));
+                    refs.add(text(s, len));
+                }
+                ByteByReference sensitive = new ByteByReference();
+                IntByReference categories = new IntByReference();
+                check(C.LIB.signatur_decision_sensitive(d, sensitive, categories));
+                PointerByReference json = new PointerByReference();
+                SizeTByReference jlen = new SizeTByReference();
+                check(C.LIB.signatur_decision_json(d, json, jlen));
+                return new Decision(heads, refs, sensitive.getValue() != 0, text(json, jlen));
+            } finally {
+                C.LIB.signatur_decision_free(d);
+            }
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! Training from a labelled data set on disk, and the owned byte buffer the model file comes
+//! back in.
+
+use crate::features::{FeatureConfig, Featurizer};
+use crate::ffi::input::{object, object_mut, text, Failure, Out};
+use crate::ffi::status::{boundary, free_boxed, signatur_status};
+use crate::model::dataset::{Dataset, TextMode};
+use crate::model::eval::{prepare, train_prepared};
+use crate::model::TrainOptions;
+
+/// Bytes owned by the library (a trained model file).
+///
+/// Thread safety: immutable; may be read from any number of threads at once. Free it with
+/// `signatur_bytes_free`.
+pub struct signatur_bytes {
+    data: Vec<u8>,
+}
+
+/// Options for `signatur_train_from_path`.
+///
+/// Thread safety: must not be used by two threads at once while being modified. Free it
+/// with `signatur_train_options_free`.
+pub struct signatur_train_options {
+    train: TrainOptions,
+    features: FeatureConfig,
+    mode: TextMode,
+}
+
+/// The most epochs a caller may ask for: bounds the work of one call.
+const MAX_EPOCHS: u32 = 1000;
+
+/// The largest hidden size of a low-rank model: bounds the model's memory.
+const MAX_HIDDEN: u32 = 1024;
+
+/// Creates training options with the defaults of `signatur train` (seed 42, Danish
+/// stemming, 2^18 hash buckets, thresholds for 95 % precision, files read as RFC 5322 mail
+/// or MeMo XML).
+///
+/// On `SIGNATUR_STATUS_OK`, `*out_options` is new, to be freed with
+/// `signatur_train_options_free`.
+///
+/// # Safety
+///
+/// `out_options` must point to a writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_new(
+    out_options: *mut *mut signatur_train_options,
+) -> signatur_status {
+    boundary("signatur_train_options_new", || {
+        let out = Out::new(out_options, "out_options")?;
+        let o = Box::new(signatur_train_options {
+            train: TrainOptions::default(),
+            features: FeatureConfig::default(),
+            mode: TextMode::Mail,
+        });
+        // SAFETY: `out` was checked and the caller guarantees it is writable.
+        unsafe { out.write(Box::into_raw(o)) };
+        Ok(())
+    })
+}
+
+/// Runs `f` on the options behind `options`.
+///
+/// # Safety
+///
+/// `options` must be NULL or live options not used by another thread.
+unsafe fn update(
+    function: &'static str,
+    options: *mut signatur_train_options,
+    f: impl FnOnce(&mut signatur_train_options) -> Result<(), Failure>,
+) -> signatur_status {
+    boundary(function, || {
+        // SAFETY: the caller guarantees NULL or live options used by this thread only.
+        f(unsafe { object_mut(options, "options") }?)
+    })
+}
+
+/// Sets the seed for splitting, ordering and initialisation: the same data, options and
+/// seed give the same model.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_seed(
+    options: *mut signatur_train_options,
+    seed: u64,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update("signatur_train_options_set_seed", options, |o| {
+            o.train.seed = seed;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the number of passes over the data (1 to 1000).
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_epochs(
+    options: *mut signatur_train_options,
+    epochs: u32,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update("signatur_train_options_set_epochs", options, |o| {
+            if !(1..=MAX_EPOCHS).contains(&epochs) {
+                return Err(Failure::new(
+                    signatur_status::InvalidInput,
+                    format!("epochs {epochs} is outside 1..={MAX_EPOCHS}"),
+                ));
+            }
+            o.train.epochs = epochs;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the precision the abstain thresholds are chosen to reach on held-out data, in
+/// `(0, 1]`: higher means fewer automatic decisions, and fewer wrong ones.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_target_precision(
+    options: *mut signatur_train_options,
+    precision: f32,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update(
+            "signatur_train_options_set_target_precision",
+            options,
+            |o| {
+                if !(precision > 0.0 && precision <= 1.0) {
+                    return Err(Failure::new(
+                        signatur_status::InvalidInput,
+                        format!("target precision {precision} is not in (0, 1]"),
+                    ));
+                }
+                o.train.target_precision = precision;
+                Ok(())
+            },
+        )
+    }
+}
+
+/// Sets the hidden size of a low-rank model (0: a linear model; at most 1024). Without
+/// this call the model is linear up to 256 labels in total and low-rank above.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_hidden(
+    options: *mut signatur_train_options,
+    hidden: u32,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update("signatur_train_options_set_hidden", options, |o| {
+            if hidden > MAX_HIDDEN {
+                return Err(Failure::new(
+                    signatur_status::InvalidInput,
+                    format!("hidden size {hidden} is above {MAX_HIDDEN}"),
+                ));
+            }
+            o.train.hidden = Some(hidden as usize);
+            Ok(())
+        })
+    }
+}
+
+/// Sets the number of hash buckets to `2^bits` (8 to 24): fewer make a smaller model that
+/// confuses more words.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_hash_bits(
+    options: *mut signatur_train_options,
+    bits: u32,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update("signatur_train_options_set_hash_bits", options, |o| {
+            let mut features = o.features.clone();
+            features.hash_bits = u8::try_from(bits).unwrap_or(u8::MAX);
+            features.validate()?;
+            o.features = features;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the stemmer by name (UTF-8): `danish` (the default), `english` or `none`.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread; `name` NULL (only with
+/// `len` 0) or readable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_stemmer(
+    options: *mut signatur_train_options,
+    name: *const u8,
+    len: usize,
+) -> signatur_status {
+    boundary("signatur_train_options_set_stemmer", || {
+        // SAFETY: the caller guarantees live options used by this thread only.
+        let o = unsafe { object_mut(options, "options") }?;
+        // SAFETY: the caller guarantees `name` is readable for `len` bytes or NULL.
+        let name = unsafe { text(name, len, "name") }?;
+        let mut features = o.features.clone();
+        features.stemmer = name.to_string();
+        features.validate()?;
+        o.features = features;
+        Ok(())
+    })
+}
+
+/// Sets how message files are read: 1 reads each file as the plain UTF-8 text of a
+/// message's body; 0 (the default) as RFC 5322 mail, or MeMo XML when it looks like it.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_plain_text(
+    options: *mut signatur_train_options,
+    plain_text: u8,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update("signatur_train_options_set_plain_text", options, |o| {
+            o.mode = if plain_text != 0 {
+                TextMode::PlainText
+            } else {
+                TextMode::Mail
+            };
+            Ok(())
+        })
+    }
+}
+
+/// Frees training options. NULL is a no-op; must not be called twice for the same options.
+///
+/// # Safety
+///
+/// `options` must be NULL or options from `signatur_train_options_new` not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_free(options: *mut signatur_train_options) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { free_boxed("signatur_train_options_free", options) }
+}
+
+/// Trains a model from the labelled data set at the UTF-8 path `(data_path, len)`: a
+/// directory with one folder of messages per label (one head, `label`), or a CSV / JSON
+/// Lines manifest with a `path` column and one column per head, as `signatur train`
+/// reads. Files that fail to parse are skipped and counted in the model's summary
+/// (`signatur_model_summary_json` after loading it).
+///
+/// Blocks until done; reading and featurising use all cores. On `SIGNATUR_STATUS_OK`,
+/// `*out_model` holds the bytes of the model file, to be written to disk or loaded with
+/// `signatur_model_from_bytes`, and freed with `signatur_bytes_free`; on failure nothing is
+/// written (`SIGNATUR_STATUS_IO` for a missing path, `SIGNATUR_STATUS_TRAINING` when no
+/// model can be learnt from the data).
+///
+/// Thread safety: may be called from any number of threads at once.
+///
+/// # Safety
+///
+/// `data_path` must be NULL (only with `len` 0) or point to `len` readable bytes;
+/// `options` must be live options not modified during the call; `out_model` must point to a
+/// writable pointer.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_from_path(
+    data_path: *const u8,
+    len: usize,
+    options: *const signatur_train_options,
+    out_model: *mut *mut signatur_bytes,
+) -> signatur_status {
+    boundary("signatur_train_from_path", || {
+        let out = Out::new(out_model, "out_model")?;
+        // SAFETY: the caller guarantees live options not modified during the call.
+        let o = unsafe { object(options, "options") }?;
+        // SAFETY: the caller guarantees `data_path` is readable for `len` bytes or NULL.
+        let path = unsafe { text(data_path, len, "data_path") }?;
+        if path.is_empty() {
+            return Err(Failure::new(
+                signatur_status::InvalidInput,
+                "`data_path` is empty",
+            ));
+        }
+        let dataset = Dataset::load(path)?;
+        let featurizer = Featurizer::new(&o.features)?;
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let prepared = prepare(&dataset, &featurizer, o.mode, threads, None);
+        let (model, _report) = train_prepared(&prepared, &dataset.heads, &o.features, &o.train)?;
+        let data = model.to_onnx()?;
+        // SAFETY: `out` was checked and the caller guarantees it is writable.
+        unsafe { out.write(Box::into_raw(Box::new(signatur_bytes { data }))) };
+        Ok(())
+    })
+}
+
+/// The bytes: `*out_data` points to `*out_len` bytes owned by `bytes`, valid until it is
+/// freed.
+///
+/// # Safety
+///
+/// `bytes` must be a live buffer; `out_data` and `out_len` writable.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_bytes_data(
+    bytes: *const signatur_bytes,
+    out_data: *mut *const u8,
+    out_len: *mut usize,
+) -> signatur_status {
+    boundary("signatur_bytes_data", || {
+        let (out_data, out_len) = (
+            Out::new(out_data, "out_data")?,
+            Out::new(out_len, "out_len")?,
+        );
+        // SAFETY: the caller guarantees a live buffer.
+        let b = unsafe { object(bytes, "bytes") }?;
+        // SAFETY: both outputs were checked and the caller guarantees they are writable.
+        unsafe {
+            out_data.write(b.data.as_ptr());
+            out_len.write(b.data.len());
+        }
+        Ok(())
+    })
+}
+
+/// Frees bytes from the library. NULL is a no-op; must not be called twice for the same
+/// buffer.
+///
+/// # Safety
+///
+/// `bytes` must be NULL or a buffer from this library not freed yet.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_bytes_free(bytes: *mut signatur_bytes) {
+    // SAFETY: forwarded from this function's contract.
+    unsafe { free_boxed("signatur_bytes_free", bytes) }
+}

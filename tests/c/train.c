@@ -1,0 +1,71 @@
+/*
+ * Training through the C API: train on a corpus with the options the Rust test used, load
+ * the model from the returned bytes, and check that it decides exactly like the model the
+ * Rust API trained (training is deterministic for a seed).
+ *
+ * usage: train CORPUS_DIR RUST_MODEL.onnx
+ */
+#include "check.h"
+
+static const char *const texts[] = {
+    "Jeg vil gerne s\xc3\xb8ge om byggetilladelse til en carport.",
+    "Skraldespanden er ikke t\xc3\xb8mt.",
+    "Vores datter skal skifte skole.",
+};
+
+int main(int argc, char **argv) {
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s CORPUS_DIR RUST_MODEL.onnx\n", argv[0]);
+        return 2;
+    }
+    signatur_train_options *options = NULL;
+    signatur_bytes *bytes = NULL;
+    EXPECT_STATUS(signatur_train_options_new(&options), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_train_options_set_hash_bits(options, 14), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_train_options_set_seed(options, 42), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_train_from_path(TEXT(argv[1]), options, &bytes), SIGNATUR_STATUS_OK);
+    signatur_train_options_free(options);
+    if (bytes == NULL) {
+        char msg[1024];
+        fprintf(stderr, "training failed: %s\n", last_error(msg, sizeof msg));
+        return finish("train");
+    }
+    const uint8_t *data = NULL;
+    size_t len = 0;
+    const signatur_model *trained = NULL, *reference = NULL;
+    EXPECT_STATUS(signatur_bytes_data(bytes, &data, &len), SIGNATUR_STATUS_OK);
+    EXPECT(len > 1000);
+    EXPECT_STATUS(signatur_model_from_bytes(data, len, &trained), SIGNATUR_STATUS_OK);
+    signatur_bytes_free(bytes); /* the model keeps nothing of the bytes */
+    EXPECT_STATUS(signatur_model_load(TEXT(argv[2]), &reference), SIGNATUR_STATUS_OK);
+    if (trained == NULL || reference == NULL) {
+        return finish("train");
+    }
+    const char *summary;
+    EXPECT_STATUS(signatur_model_summary_json(trained, &summary, &len), SIGNATUR_STATUS_OK);
+    EXPECT(strstr(summary, "\"messages\":24") != NULL);
+
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        signatur_message *m = NULL;
+        signatur_decision *a = NULL, *b = NULL;
+        const char *ja, *jb;
+        size_t la, lb;
+        EXPECT_STATUS(signatur_message_from_text(TEXT(texts[i]), &m), SIGNATUR_STATUS_OK);
+        EXPECT_STATUS(signatur_model_classify(trained, m, &a), SIGNATUR_STATUS_OK);
+        EXPECT_STATUS(signatur_model_classify(reference, m, &b), SIGNATUR_STATUS_OK);
+        if (a != NULL && b != NULL) {
+            EXPECT_STATUS(signatur_decision_json(a, &ja, &la), SIGNATUR_STATUS_OK);
+            EXPECT_STATUS(signatur_decision_json(b, &jb, &lb), SIGNATUR_STATUS_OK);
+            if (la != lb || memcmp(ja, jb, la) != 0) {
+                fprintf(stderr, "message %zu: C-trained and Rust-trained models differ:\n%s\n%s\n", i, ja, jb);
+                failures++;
+            }
+        }
+        signatur_decision_free(a);
+        signatur_decision_free(b);
+        signatur_message_free(m);
+    }
+    signatur_model_free(trained);
+    signatur_model_free(reference);
+    return finish("train");
+}
