@@ -8,8 +8,9 @@
 //!   dynamically and statically, under valgrind and built with ASan/UBSan), in C# (Mono) and
 //!   in Java (JNA).
 //!
-//! The programs use `target/release/libsignatur.{so,a}`; the test runs
-//! `cargo build --release --lib` first when they are missing or older than the sources.
+//! The programs use the `libsignatur.{so,a}` that `cargo test` built beside this test, or
+//! `target/release/libsignatur.{so,a}` (built with `cargo build --release --lib` when missing
+//! or older than the sources) when the test binary itself is older than the sources.
 //! Regenerate the header and the symbol list with `scripts/gen-header.sh` (which runs these
 //! tests with `SIGNATUR_BLESS=1`).
 
@@ -279,9 +280,9 @@ fn exported_symbols_match_the_committed_list_and_the_header() {
 
 /// Where the release library is, and a model trained for the tests.
 struct Library {
-    /// `target/release`, holding `libsignatur.so` and `libsignatur.a`.
+    /// The directory holding `libsignatur.so` and `libsignatur.a`.
     dir: PathBuf,
-    /// Scratch space for the programs: `target/release/c_abi/`.
+    /// Scratch space for the programs: `target/<profile>/c_abi/`.
     work: PathBuf,
     /// A model trained on `tests/fixtures/ffi/corpus` with hash bits 14.
     model: PathBuf,
@@ -312,33 +313,54 @@ fn newest_source() -> SystemTime {
     newest
 }
 
-/// The release library, built when missing or older than the sources, and the test model.
+/// Whether `dir` holds both libraries, built after the last change to the sources.
+fn fresh_libraries(dir: &Path, newest: SystemTime) -> bool {
+    ["libsignatur.so", "libsignatur.a"].iter().all(|f| {
+        std::fs::metadata(dir.join(f))
+            .and_then(|m| m.modified())
+            .is_ok_and(|m| m >= newest)
+    })
+}
+
+/// The built libraries and the test model.
+///
+/// `cargo test` compiles the crate once for all its crate types, so the `.so` and `.a` built
+/// with this test sit beside it in `target/<profile>/deps/`; those are used when current.
+/// Otherwise (a test binary older than the sources) `target/release/` is used, built with
+/// `cargo build --release --lib` when missing or stale.
 fn library() -> &'static Library {
     static LIB: OnceLock<Library> = OnceLock::new();
     LIB.get_or_init(|| {
-        // target/<profile>/deps/c_abi-<hash> → target/
+        // target/<profile>/deps/c_abi-<hash>
         let exe = std::env::current_exe().expect("test executable");
+        let deps = exe.parent().expect("deps directory").to_path_buf();
         let target = exe
             .ancestors()
             .nth(3)
             .expect("target directory")
             .to_path_buf();
-        let dir = target.join("release");
         let newest = newest_source();
-        let fresh = ["libsignatur.so", "libsignatur.a"].iter().all(|f| {
-            std::fs::metadata(dir.join(f))
-                .and_then(|m| m.modified())
-                .is_ok_and(|m| m >= newest)
-        });
-        if !fresh {
-            eprintln!("building target/release/libsignatur.{{so,a}} (missing or older than src/)");
-            run(Command::new(env!("CARGO"))
-                .args(["build", "--release", "--lib", "--manifest-path"])
-                .arg(root().join("Cargo.toml"))
-                .env("CARGO_TARGET_DIR", &target));
-        }
-        let work = dir.join("c_abi");
-        std::fs::create_dir_all(&work).expect("create target/release/c_abi");
+        let dir = if fresh_libraries(&deps, newest) {
+            deps
+        } else {
+            let release = target.join("release");
+            if !fresh_libraries(&release, newest) {
+                eprintln!(
+                    "building target/release/libsignatur.{{so,a}} (missing or older than src/)"
+                );
+                run(Command::new(env!("CARGO"))
+                    .args(["build", "--release", "--lib", "--manifest-path"])
+                    .arg(root().join("Cargo.toml"))
+                    .env("CARGO_TARGET_DIR", &target));
+            }
+            release
+        };
+        let work = exe
+            .ancestors()
+            .nth(2)
+            .expect("profile directory")
+            .join("c_abi");
+        std::fs::create_dir_all(&work).expect("create target/<profile>/c_abi");
         let model = work.join("test-model.onnx");
         train_test_model(&model);
         Library { dir, work, model }
