@@ -327,7 +327,7 @@ enum NoText {
     HtmlWithoutText,
     /// No part has a text type: the content is declared as something else
     /// (`Content-Type: setext/plain` in one 20 Newsgroups post).
-    NoTextPart,
+    NotTextType,
 }
 
 /// Text outside tags, comments, `<style>`, `<script>` and `<title>`, found without our
@@ -407,7 +407,7 @@ fn why_no_text(raw: &[u8], msg: &Message) -> Option<NoText> {
             .iter()
             .all(|a| !a.media_type.starts_with("text/"))
     {
-        return Some(NoText::NoTextPart);
+        return Some(NoText::NotTextType);
     }
     None
 }
@@ -562,9 +562,7 @@ fn mimekit_every_message_parses_and_hard_ones_are_right() {
     };
     let all = parse_all(&dir.join("messages"));
     assert_eq!(all.len(), 32);
-    for sub in ["partial"] {
-        assert!(!parse_all(&dir.join(sub)).is_empty());
-    }
+    assert_eq!(parse_all(&dir.join("partial")).len(), 7);
     // The dkim folder also holds keys; its messages are the .msg files.
     for path in files_in(&dir.join("dkim"))
         .iter()

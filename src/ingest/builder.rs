@@ -10,7 +10,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::{Address, Attachment, BodySource, Channel, Extraction, Header, Message};
 
-use super::decode::{decode_charset, normalize_newlines};
+use super::decode::{decode_charset, normalize_newlines, split_media_type};
 use super::html::html_to_text;
 use super::limits::{cut_text, Cuts, Limits};
 use super::mime::make_body;
@@ -276,24 +276,6 @@ fn strip_brackets(id: &str) -> String {
         .trim_end_matches('>')
         .trim()
         .to_string()
-}
-
-/// Splits `text/plain; charset=x` into the lowercased type and the charset.
-fn split_media_type(media_type: &str) -> (String, Option<String>) {
-    let mut parts = media_type.split(';');
-    let base = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-    let charset = parts.find_map(|p| {
-        let (k, v) = p.split_once('=')?;
-        k.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| v.trim().trim_matches('"').to_string())
-    });
-    let base = if base.is_empty() {
-        "application/octet-stream".to_string()
-    } else {
-        base
-    };
-    (base, charset)
 }
 
 fn attachment(a: PendingAttachment, limits: &Limits, cuts: &mut Cuts) -> Attachment {

@@ -180,12 +180,44 @@ pub(crate) fn unflow(text: &str) -> String {
     out
 }
 
-/// Line ends as `\n`: mail arrives with CRLF, LF and now and then a lone CR.
+/// Splits a media type with parameters (`text/plain; charset=iso-8859-1`, as hosts and
+/// MeMo's `encodingFormat` give it) into the lowercased type and the charset. An empty type
+/// is `application/octet-stream`, as MIME treats an unknown one.
+pub(crate) fn split_media_type(media_type: &str) -> (String, Option<String>) {
+    let mut parts = media_type.split(';');
+    let base = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset = parts.find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("charset")
+            .then(|| v.trim().trim_matches('"').to_string())
+    });
+    let base = if base.is_empty() {
+        "application/octet-stream".to_string()
+    } else {
+        base
+    };
+    (base, charset)
+}
+
+/// Line ends as `\n`: mail arrives with CRLF, LF and now and then a lone CR. One pass.
 pub(crate) fn normalize_newlines(text: &str) -> Cow<'_, str> {
-    if !text.contains('\r') {
+    let bytes = text.as_bytes();
+    let mut crs = memchr::memchr_iter(b'\r', bytes).peekable();
+    if crs.peek().is_none() {
         return Cow::Borrowed(text);
     }
-    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for i in crs {
+        out.push_str(text.get(last..i).unwrap_or(""));
+        if bytes.get(i + 1) != Some(&b'\n') {
+            out.push('\n');
+        }
+        last = i + 1;
+    }
+    out.push_str(text.get(last..).unwrap_or(""));
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -246,7 +278,21 @@ mod tests {
     }
 
     #[test]
+    fn media_types_with_parameters() {
+        assert_eq!(
+            split_media_type("Text/Plain; charset=\"ISO-8859-1\""),
+            ("text/plain".to_string(), Some("ISO-8859-1".to_string()))
+        );
+        assert_eq!(
+            split_media_type(""),
+            ("application/octet-stream".to_string(), None)
+        );
+    }
+
+    #[test]
     fn newlines() {
         assert_eq!(normalize_newlines("a\r\nb\rc\n"), "a\nb\nc\n");
+        assert_eq!(normalize_newlines("æ\r\r\nø\r"), "æ\n\nø\n");
+        assert_eq!(normalize_newlines("ingen"), "ingen");
     }
 }

@@ -14,7 +14,7 @@ pub(crate) fn raw_headers(
     raw: &[u8],
     max: usize,
 ) -> (Vec<Header>, usize) {
-    let list = headers
+    let list: Vec<Header> = headers
         .iter()
         .filter(|h| is_field(h, raw))
         .take(max)
@@ -23,7 +23,12 @@ pub(crate) fn raw_headers(
             value: header_text(raw, h.offset_start as usize, h.offset_end as usize),
         })
         .collect();
-    (list, headers.iter().filter(|h| is_field(h, raw)).count())
+    let count = if list.len() < max {
+        list.len()
+    } else {
+        headers.iter().filter(|h| is_field(h, raw)).count()
+    };
+    (list, count)
 }
 
 /// Whether mail-parser's header is a real `name: value` field. At the end of the input
@@ -35,34 +40,35 @@ pub(crate) fn is_field(h: &mail_parser::Header<'_>, raw: &[u8]) -> bool {
 
 /// The value of a header field from its raw bytes: unfolded, trimmed, RFC 2047 decoded.
 pub(crate) fn header_text(raw: &[u8], start: usize, end: usize) -> String {
-    let bytes = raw.get(start..end).unwrap_or_default();
-    let bytes = bytes.trim_ascii();
-    if memchr::memmem::find(bytes, b"=?").is_some() {
+    let bytes = raw.get(start..end).unwrap_or_default().trim_ascii();
+    let encoded_word = memchr::memchr_iter(b'=', bytes).any(|i| bytes.get(i + 1) == Some(&b'?'));
+    if encoded_word {
         // mail-parser's unstructured parser unfolds and decodes encoded words; it needs the
         // line end that ends the field.
-        let mut owned = bytes.to_vec();
+        let mut owned = Vec::with_capacity(bytes.len() + 1);
+        owned.extend_from_slice(bytes);
         owned.push(b'\n');
         if let HeaderValue::Text(t) = MessageStream::new(&owned).parse_unstructured() {
             return t.trim().to_string();
         }
         return String::new();
     }
-    let text = String::from_utf8_lossy(bytes);
-    if !text.contains('\n') {
-        return text.into_owned();
+    // Unfold: a line break and the white space after it are one space.
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut rest = bytes;
+    while let Some(nl) = memchr::memchr(b'\n', rest) {
+        let line = rest.get(..nl).unwrap_or_default();
+        out.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        rest = rest.get(nl + 1..).unwrap_or_default();
+        let indent = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        rest = rest.get(indent..).unwrap_or_default();
+        out.push(b' ');
     }
-    // Unfold: a line break followed by white space is white space.
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if i == 0 {
-            out.push_str(line);
-        } else {
-            out.push(' ');
-            out.push_str(line.trim_start());
-        }
-    }
-    out
+    out.extend_from_slice(rest);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The value of the last header named `name`: mail-parser's choice when a header repeats.

@@ -56,8 +56,38 @@ impl Out {
 
     /// Writes text from the document: whitespace collapses unless `pre`.
     fn push_text(&mut self, s: &str, pre: bool) {
-        for c in s.chars() {
-            self.push_char(c, pre);
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs of visible ASCII go in whole; everything else char by char.
+            let run = bytes
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_graphic())
+                .count();
+            if run > 0 {
+                self.flush();
+                self.after_marker = false;
+                self.text.push_str(s.get(i..i + run).unwrap_or(""));
+                i += run;
+                continue;
+            }
+            // ASCII white space outside <pre> collapses without decoding characters.
+            if !pre && bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+                if !self.after_marker {
+                    self.want(Break::Space);
+                }
+                i += 1;
+                continue;
+            }
+            match s.get(i..).and_then(|rest| rest.chars().next()) {
+                Some(c) => {
+                    self.push_char(c, pre);
+                    i += c.len_utf8();
+                }
+                None => break,
+            }
         }
     }
 
@@ -106,66 +136,22 @@ fn is_invisible(c: char) -> bool {
 }
 
 /// Elements whose content is never shown.
-const HIDDEN: &[&str] = &["script", "style", "title", "template", "xml"];
+fn is_hidden(name: &str) -> bool {
+    matches!(name, "script" | "style" | "title" | "template" | "xml")
+}
 
-/// A break an element causes before and after itself.
+/// The break an element (lowercase name) causes before and after itself.
 fn block_break(name: &str) -> Break {
-    const PARAGRAPH: &[&str] = &[
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "pre",
-        "table",
-        "hr",
-        "dl",
-        "ul",
-        "ol",
-    ];
-    const LINE: &[&str] = &[
-        "br",
-        "div",
-        "tr",
-        "li",
-        "dt",
-        "dd",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "address",
-        "center",
-        "form",
-        "fieldset",
-        "figure",
-        "figcaption",
-        "main",
-        "nav",
-        "aside",
-        "caption",
-        "body",
-        "html",
-        "option",
-        "legend",
-        "details",
-        "summary",
-    ];
-    const SPACE: &[&str] = &[
-        "td", "th", "img", "input", "button", "select", "textarea", "label",
-    ];
-    let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(name));
-    if is(PARAGRAPH) {
-        Break::Paragraph
-    } else if is(LINE) {
-        Break::Line
-    } else if is(SPACE) {
-        Break::Space
-    } else {
-        Break::None
+    match name {
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "pre" | "table" | "hr"
+        | "dl" | "ul" | "ol" => Break::Paragraph,
+        "br" | "div" | "tr" | "li" | "dt" | "dd" | "section" | "article" | "header" | "footer"
+        | "address" | "center" | "form" | "fieldset" | "figure" | "figcaption" | "main" | "nav"
+        | "aside" | "caption" | "body" | "html" | "option" | "legend" | "details" | "summary" => {
+            Break::Line
+        }
+        "td" | "th" | "img" | "input" | "button" | "select" | "textarea" | "label" => Break::Space,
+        _ => Break::None,
     }
 }
 
@@ -331,18 +317,27 @@ fn tag(
         .iter()
         .take_while(|b| b.is_ascii_alphanumeric() || **b == b':' || **b == b'-')
         .count();
-    let name = html.get(name_start..name_start + name_len).unwrap_or("");
     let end = tag_end(bytes, name_start + name_len, quotes);
-
+    // Element names that matter are short; longer ones (custom elements) do nothing.
+    let mut buf = [0u8; 12];
+    let Some(lower) = buf.get_mut(..name_len) else {
+        return end;
+    };
+    lower.copy_from_slice(
+        bytes
+            .get(name_start..name_start + name_len)
+            .unwrap_or_default(),
+    );
+    lower.make_ascii_lowercase();
+    let name = std::str::from_utf8(lower).unwrap_or("");
     if name.is_empty() {
         return end;
     }
     if !closing {
-        if let Some(hidden) = HIDDEN.iter().find(|h| h.eq_ignore_ascii_case(name)) {
-            return find_close_tag(bytes, end, hidden)
-                .map_or(end_of_input, |p| skip_to_gt(bytes, p));
+        if is_hidden(name) {
+            return find_close_tag(bytes, end, name).map_or(end_of_input, |p| skip_to_gt(bytes, p));
         }
-        if name.eq_ignore_ascii_case("head") && *head_has_end {
+        if name == "head" && *head_has_end {
             // Skip the head only if it ends somewhere; broken mail sometimes never closes it.
             let stop =
                 find_close_tag(bytes, end, "head").or_else(|| find_ci(bytes, end, b"<", b"body"));
@@ -353,7 +348,7 @@ fn tag(
         }
     }
 
-    let eq = |n: &str| name.eq_ignore_ascii_case(n);
+    let eq = |n: &str| name == n;
     let mut brk = block_break(name);
     let nested_list = if closing {
         lists.len() > 1

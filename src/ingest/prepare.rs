@@ -97,13 +97,14 @@ fn header_block_end(bytes: &[u8], from: usize) -> usize {
     if rest.first() == Some(&b'\n') || rest.starts_with(b"\r\n") {
         return from;
     }
-    let lf = memmem::find(rest, b"\n\n");
-    let crlf = memmem::find(rest, b"\n\r\n");
-    match (lf, crlf) {
-        (Some(a), Some(b)) => from + a.min(b) + 1,
-        (Some(a), None) | (None, Some(a)) => from + a + 1,
-        (None, None) => bytes.len(),
+    // Line by line, so that only the header block is read, whatever follows it.
+    for nl in memchr_iter(b'\n', rest) {
+        let next = rest.get(nl + 1..).unwrap_or_default();
+        if next.first() == Some(&b'\n') || next.starts_with(b"\r\n") {
+            return from + nl + 1;
+        }
     }
+    bytes.len()
 }
 
 /// Re-reads the bytes of top-level header lines that are not UTF-8 as Windows-1252. `None` when
@@ -135,21 +136,36 @@ fn needs_scan(bytes: &[u8], limits: &Limits) -> bool {
     if bytes.len() > SCAN_ABOVE_BYTES {
         return true;
     }
-    if memmem::find_iter(bytes, b"\n--")
-        .nth(limits.max_parts)
-        .is_some()
-    {
+    let delimiters = memmem::find_iter(bytes, b"\n--")
+        .take(limits.max_parts + 1)
+        .count();
+    if delimiters > limits.max_parts {
         return true;
+    }
+    if delimiters == 0 {
+        // Without a line that could open a part, only the top-level header block can make
+        // the body a (nested, possibly encoded) message.
+        let head = bytes.get(..header_block_end(bytes, 0)).unwrap_or_default();
+        return nesting_mentions(head) > 0;
     }
     nesting_mentions(bytes) > 0
 }
 
 /// How often `bytes` names a type that nests messages (`rfc822`, `global`, `digest` after a
-/// `/`, in any case). An upper bound on how deep messages in `bytes` can nest.
+/// `/` and optional white space, in any case, as mail-parser reads a Content-Type). An upper
+/// bound on how deep messages in `bytes` can nest.
 fn nesting_mentions(bytes: &[u8]) -> usize {
     memchr_iter(b'/', bytes)
         .filter(|&i| {
-            let after = bytes.get(i + 1..i + 7).unwrap_or_default();
+            let mut j = i + 1;
+            while bytes.get(j).is_some_and(u8::is_ascii_whitespace) {
+                j += 1;
+            }
+            // Most slashes (URLs, HTML) fail on the first letter.
+            if !matches!(bytes.get(j), Some(b'r' | b'R' | b'g' | b'G' | b'd' | b'D')) {
+                return false;
+            }
+            let after = bytes.get(j..j + 6).unwrap_or_default();
             after.eq_ignore_ascii_case(b"rfc822")
                 || after.eq_ignore_ascii_case(b"global")
                 || after.eq_ignore_ascii_case(b"digest")
@@ -222,15 +238,28 @@ impl<'a> Block<'a> {
         let Some(colon) = memchr(b':', text) else {
             return;
         };
-        let name = text.get(..colon).unwrap_or_default().trim_ascii();
+        // mail-parser ignores white space inside a header name ("Content - Type").
+        let mut name_buf = [0u8; 34];
+        let mut name_len = 0;
+        for &c in text.get(..colon).unwrap_or_default() {
+            if c.is_ascii_whitespace() {
+                continue;
+            }
+            match name_buf.get_mut(name_len) {
+                Some(slot) => *slot = c,
+                None => return,
+            }
+            name_len += 1;
+        }
+        let name = name_buf.get(..name_len).unwrap_or_default();
         let value = text.get(colon + 1..).unwrap_or_default();
         if name.eq_ignore_ascii_case(b"content-type") {
             self.has_type = true;
-            let v = value.trim_ascii_start();
-            let starts = |p: &[u8]| v.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
-            self.message = starts(b"message/rfc822") || starts(b"message/global");
-            self.digest = starts(b"multipart/digest");
-            if starts(b"multipart/") {
+            let (main, sub) = type_and_subtype(value);
+            let is = |a: &[u8], b: &[u8]| a.eq_ignore_ascii_case(b);
+            self.message = is(main, b"message") && (is(sub, b"rfc822") || is(sub, b"global"));
+            self.digest = is(main, b"multipart") && is(sub, b"digest");
+            if is(main, b"multipart") {
                 self.boundary = boundary_param(value);
             }
         } else if name.eq_ignore_ascii_case(b"content-transfer-encoding") {
@@ -241,6 +270,20 @@ impl<'a> Block<'a> {
                 self.encoded = Some(start..start + v.len());
             }
         }
+    }
+}
+
+/// The type and subtype of a Content-Type value, white space around them and the `/`
+/// ignored, as mail-parser reads them.
+fn type_and_subtype(value: &[u8]) -> (&[u8], &[u8]) {
+    let end = memchr(b';', value).unwrap_or(value.len());
+    let main = value.get(..end).unwrap_or_default();
+    match memchr(b'/', main) {
+        Some(slash) => (
+            main.get(..slash).unwrap_or_default().trim_ascii(),
+            main.get(slash + 1..).unwrap_or_default().trim_ascii(),
+        ),
+        None => (main.trim_ascii(), &[]),
     }
 }
 
@@ -727,6 +770,29 @@ del
             }
         }
         s
+    }
+
+    #[test]
+    fn nesting_types_are_found_as_mail_parser_reads_them() {
+        assert_eq!(
+            nesting_mentions(b"message/rfc822 Message/ RFC822 multipart /\tDigest"),
+            3
+        );
+        assert_eq!(
+            nesting_mentions(b"https://example.dk/gallery/ message/global"),
+            1
+        );
+        assert_eq!(
+            type_and_subtype(b" Message / RFC822 ; x=y"),
+            (&b"Message"[..], &b"RFC822"[..])
+        );
+        // A folded, oddly spaced header name still declares an encoded nested message.
+        let raw = encoded_nesting(5000).replace(
+            "Content-Type: message/rfc822\nContent-Transfer-Encoding: base64",
+            "Content - Type : Message /\n RFC822\nContent-transfer-ENCODING: BASE64",
+        );
+        let (_, cuts) = prep(raw.as_bytes(), &Limits::default());
+        assert_eq!(cuts[0].what, "nesting", "{cuts:?}");
     }
 
     #[test]

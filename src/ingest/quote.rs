@@ -26,6 +26,9 @@
 //!
 //! Every line of the body goes to exactly one of the three parts.
 
+use memchr::memmem::Finder;
+use once_cell::sync::Lazy;
+
 /// A sign-off or disclaimer further from the end of the new text than this many non-blank
 /// lines is taken to be part of the letter, not its signature.
 pub const MAX_SIGNATURE_LINES: usize = 25;
@@ -41,9 +44,18 @@ pub(crate) struct Split {
 /// What a line is, as far as the split is concerned.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Kind {
-    New,
-    Quoted,
-    Signature,
+    New = 0,
+    Quoted = 1,
+    Signature = 2,
+}
+
+/// Removes blank lines and spaces around a part without reallocating.
+fn trim_in_place(part: &mut String) {
+    let is_pad = |c: char| c == '\n' || c == '\r' || c == ' ';
+    let end = part.trim_end_matches(is_pad).len();
+    part.truncate(end);
+    let start = part.len() - part.trim_start_matches(is_pad).len();
+    part.drain(..start);
 }
 
 /// Splits `text` into new text, quoted history and signature.
@@ -64,23 +76,29 @@ pub(crate) fn split(text: &str) -> Split {
         }
     }
 
-    let mut out = Split::default();
+    // Exact sizes first: one allocation per part.
+    let mut sizes = [0usize; 3];
     for (line, kind) in lines.iter().zip(&kinds) {
-        let target = match kind {
-            Kind::New => &mut out.new_text,
-            Kind::Quoted => &mut out.quoted,
-            Kind::Signature => &mut out.signature,
-        };
-        target.push_str(line);
-        target.push('\n');
-    }
-    for part in [&mut out.new_text, &mut out.quoted, &mut out.signature] {
-        let trimmed = part.trim_matches(|c: char| c == '\n' || c == '\r' || c == ' ');
-        if trimmed.len() != part.len() {
-            *part = trimmed.to_string();
+        if let Some(n) = sizes.get_mut(*kind as usize) {
+            *n += line.len() + 1;
         }
     }
-    out
+    let mut parts = sizes.map(String::with_capacity);
+    for (line, kind) in lines.iter().zip(&kinds) {
+        if let Some(target) = parts.get_mut(*kind as usize) {
+            target.push_str(line);
+            target.push('\n');
+        }
+    }
+    for part in &mut parts {
+        trim_in_place(part);
+    }
+    let [new_text, quoted, signature] = parts;
+    Split {
+        new_text,
+        quoted,
+        signature,
+    }
 }
 
 /// Marks quoted lines in `kinds` and returns the index where the rest of the body is
@@ -93,6 +111,30 @@ fn find_history(lines: &[&str], kinds: &mut [Kind]) -> Option<usize> {
             if let Some(k) = kinds.get_mut(i) {
                 *k = Kind::Quoted;
             }
+            i += 1;
+            continue;
+        }
+        // Every marker below starts with one of these or ends with a colon; most lines of a
+        // letter are passed over here.
+        let t = line.trim().as_bytes();
+        let maybe_marker = matches!(
+            t.first(),
+            Some(
+                b'-' | b'_'
+                    | b'*'
+                    | b'F'
+                    | b'f'
+                    | b'A'
+                    | b'a'
+                    | b'D'
+                    | b'd'
+                    | b'O'
+                    | b'o'
+                    | b'L'
+                    | b'l'
+            )
+        ) || t.last() == Some(&b':');
+        if !maybe_marker {
             i += 1;
             continue;
         }
@@ -146,7 +188,12 @@ fn include_rule_above(lines: &[&str], i: usize) -> usize {
 }
 
 fn is_blank(line: &str) -> bool {
-    line.trim().is_empty()
+    // Most lines start with a letter: decided on the first byte.
+    match line.bytes().find(|b| !b.is_ascii_whitespace()) {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => line.trim().is_empty(),
+    }
 }
 
 fn is_quote_line(line: &str) -> bool {
@@ -196,13 +243,18 @@ fn header_role(line: &str) -> Option<u8> {
     ]) {
         return None;
     }
-    let colon = t.find(':').filter(|&c| c < 24)?;
-    let name = t.get(..colon)?.trim_end_matches('*').trim().to_lowercase();
-    match name.as_str() {
+    let colon = t.as_bytes().iter().take(24).position(|b| *b == b':')?;
+    let name = t.get(..colon)?.trim_end_matches('*').trim();
+    if name.len() > 12 {
+        return None;
+    }
+    let mut buf = [0u8; 12];
+    let lower = ascii_lower(name, &mut buf)?;
+    match lower {
         "fra" | "from" | "afsender" => Some(0),
         "sendt" | "sent" | "dato" | "date" => Some(1),
         "til" | "to" | "modtager" => Some(2),
-        "emne" | "subject" | "vedr" | "vedrørende" => Some(3),
+        "emne" | "subject" | "vedr" | "vedr\u{f8}rende" => Some(3),
         "cc" | "bcc" | "importance" | "prioritet" | "vigtighed" => Some(4),
         _ => None,
     }
@@ -211,7 +263,10 @@ fn header_role(line: &str) -> Option<u8> {
 /// `Fra:` (or `From:`) followed, within the next lines, by at least two of date, recipient
 /// and subject: the block Outlook writes above the message it replies to.
 fn is_outlook_header_block(lines: &[&str], i: usize) -> bool {
-    if header_role(lines.get(i).copied().unwrap_or("")) != Some(0) {
+    let line = lines.get(i).copied().unwrap_or("");
+    // The block starts with Fra/From/Afsender: most lines are rejected on their first letter.
+    let first = line.trim_start().trim_start_matches('*').bytes().next();
+    if !matches!(first, Some(b'F' | b'f' | b'A' | b'a')) || header_role(line) != Some(0) {
         return false;
     }
     let mut seen = [false; 5];
@@ -316,13 +371,42 @@ fn find_signature(lines: &[&str], kinds: &[Kind]) -> Option<usize> {
         if is_sign_off(line) || is_mobile_line(line) {
             return Some(j);
         }
+        // A disclaimer starts a paragraph (its first line may be a heading).
+        let paragraph_start = j == 0 || is_blank(lines.get(j - 1).copied().unwrap_or(""));
         let next = lines.get(j + 1).copied().unwrap_or("");
-        if is_disclaimer(line, next) {
-            // The disclaimer starts its paragraph; its first line may be a heading.
+        if paragraph_start && is_disclaimer(line, next) {
             return Some(j);
         }
     }
     None
+}
+
+/// `text` without a prefix that equals `lower` when lowercased, without allocating.
+/// `lower` must be lowercase.
+fn strip_prefix_lower<'t>(text: &'t str, lower: &str) -> Option<&'t str> {
+    let mut chars = text.char_indices();
+    for want in lower.chars() {
+        let (_, c) = chars.next()?;
+        if c != want && !c.to_lowercase().eq(std::iter::once(want)) {
+            return None;
+        }
+    }
+    Some(
+        chars
+            .next()
+            .map_or("", |(i, _)| text.get(i..).unwrap_or("")),
+    )
+}
+
+/// `name` lowercased (ASCII and the Danish letters) into `buf`, when it fits.
+fn ascii_lower<'b>(name: &str, buf: &'b mut [u8; 12]) -> Option<&'b str> {
+    let bytes = name.as_bytes();
+    let out = buf.get_mut(..bytes.len())?;
+    out.copy_from_slice(bytes);
+    out.make_ascii_lowercase();
+    // Multi-byte letters (ø in "Vedrørende") stay as written: the uppercase forms are
+    // rare in these headers and would not match, which is safe.
+    std::str::from_utf8(out).ok()
 }
 
 /// `Med venlig hilsen`, `Mvh`, `Best regards`, alone or followed by a name.
@@ -331,8 +415,14 @@ fn is_sign_off(line: &str) -> bool {
     if t.is_empty() || t.len() > 60 {
         return false;
     }
-    let lower = t.to_lowercase();
-    let lower = lower.trim_end_matches(['.', ',', '!', ':', '-']).trim_end();
+    // Every sign-off starts with one of these letters; most lines are rejected here.
+    if !t.starts_with([
+        'M', 'm', 'V', 'v', 'D', 'd', 'B', 'b', 'K', 'k', 'H', 'h', 'R', 'r', 'W', 'w', 'Y', 'y',
+        'S', 's', 'C', 'c', 'T', 't',
+    ]) {
+        return false;
+    }
+    let t = t.trim_end_matches(['.', ',', '!', ':', '-']).trim_end();
     const SIGN_OFFS: &[&str] = &[
         "med venlig hilsen",
         "med venlig hilsen / best regards",
@@ -363,21 +453,23 @@ fn is_sign_off(line: &str) -> bool {
         "thanks and regards",
         "br",
     ];
-    SIGN_OFFS.iter().any(|s| {
-        lower == *s
-            || lower
-                .strip_prefix(s)
-                .is_some_and(|rest| rest.starts_with([' ', ',', '/']) && s.len() > 2)
-    })
+    let first = t.chars().next().map(|c| c.to_ascii_lowercase());
+    SIGN_OFFS
+        .iter()
+        .filter(|s| s.chars().next() == first)
+        .any(|s| {
+            strip_prefix_lower(t, s).is_some_and(|rest| {
+                rest.is_empty() || rest.starts_with([' ', ',', '/']) && s.len() > 2
+            })
+        })
 }
 
 /// `Sendt fra min iPhone` and the other lines mail apps add.
 fn is_mobile_line(line: &str) -> bool {
     let t = line.trim();
-    if t.len() > 80 {
+    if t.len() > 80 || !t.starts_with(['S', 's', 'H', 'h', 'F', 'f', 'G', 'g']) {
         return false;
     }
-    let lower = t.to_lowercase();
     const PREFIXES: &[&str] = &[
         "sendt fra min ",
         "sendt fra outlook",
@@ -396,21 +488,16 @@ fn is_mobile_line(line: &str) -> bool {
         "get outlook for",
         "sent via blackberry",
     ];
-    PREFIXES.iter().any(|p| lower.starts_with(p))
+    let first = t.chars().next().map(|c| c.to_ascii_lowercase());
+    PREFIXES
+        .iter()
+        .filter(|p| p.chars().next() == first)
+        .any(|p| strip_prefix_lower(t, p).is_some())
 }
 
-/// A confidentiality disclaimer, judged on a line and the next one (phrases wrap).
-fn is_disclaimer(line: &str, next: &str) -> bool {
-    let t = line.trim();
-    if t.is_empty() {
-        return false;
-    }
-    let mut s = t.to_lowercase();
-    if !next.trim().is_empty() {
-        s.push(' ');
-        s.push_str(&next.trim().to_lowercase());
-    }
-    const STRONG: &[&str] = &[
+/// Phrases that alone mark a disclaimer.
+static DISCLAIMER_PHRASES: Lazy<Vec<Finder<'static>>> = Lazy::new(|| {
+    [
         "hvis du ikke er den rette modtager",
         "hvis du ikke er den tiltænkte modtager",
         "hvis du har modtaget denne e-mail ved en fejl",
@@ -427,21 +514,15 @@ fn is_disclaimer(line: &str, next: &str) -> bool {
         "fortrolighedsmeddelelse",
         "ansvarsfraskrivelse:",
         "disclaimer:",
-    ];
-    if STRONG.iter().any(|p| s.contains(p)) {
-        return true;
-    }
-    let about_mail = [
-        "denne e-mail",
-        "denne mail",
-        "denne meddelelse",
-        "this e-mail",
-        "this email",
-        "this message",
     ]
     .iter()
-    .any(|p| s.starts_with(p) || s.contains(&format!(": {p}")));
-    let confidential = [
+    .map(|p| Finder::new(p.as_bytes()))
+    .collect()
+});
+
+/// Words that make a sentence about "this e-mail" a disclaimer.
+static CONFIDENTIAL_WORDS: Lazy<Vec<Finder<'static>>> = Lazy::new(|| {
+    [
         "fortrolig",
         "confidential",
         "privileged",
@@ -449,8 +530,95 @@ fn is_disclaimer(line: &str, next: &str) -> bool {
         "intended recipient",
     ]
     .iter()
-    .any(|p| s.contains(p));
-    about_mail && confidential
+    .map(|p| Finder::new(p.as_bytes()))
+    .collect()
+});
+
+/// Every disclaimer phrase contains one of these (ASCII, so they are found without
+/// lowercasing the text first); most paragraphs are rejected by them.
+static DISCLAIMER_STEMS: Lazy<Vec<Finder<'static>>> = Lazy::new(|| {
+    [
+        "modtage",
+        "recipient",
+        "confidential",
+        "fortrolig",
+        "disclaimer",
+        "ansvarsfraskrivelse",
+        "privileged",
+        "tavshedspligt",
+        "attachments",
+        "transmitted",
+        "received",
+    ]
+    .iter()
+    .map(|p| Finder::new(p.as_bytes()))
+    .collect()
+});
+
+/// A confidentiality disclaimer, judged on a line and the next one (phrases wrap).
+fn is_disclaimer(line: &str, next: &str) -> bool {
+    let t = line.trim();
+    // The shortest phrase ("disclaimer:") is 11 bytes; a paragraph start that short is a
+    // heading or a name, not a disclaimer.
+    if t.len() < 11 {
+        return false;
+    }
+    // Both lines, ASCII-lowercased, at most 300 bytes each, in a stack buffer.
+    let mut buf = [0u8; 601];
+    let mut len = 0;
+    for (i, part) in [t.as_bytes(), next.trim().as_bytes()].iter().enumerate() {
+        if i > 0 {
+            if let Some(b) = buf.get_mut(len) {
+                *b = b' ';
+                len += 1;
+            }
+        }
+        let part = part.get(..part.len().min(300)).unwrap_or_default();
+        if let Some(dst) = buf.get_mut(len..len + part.len()) {
+            dst.copy_from_slice(part);
+            dst.make_ascii_lowercase();
+            len += part.len();
+        }
+    }
+    let ascii = buf.get(..len).unwrap_or_default();
+    if !DISCLAIMER_STEMS.iter().any(|f| f.find(ascii).is_some()) {
+        return false;
+    }
+    // Two lines, lowercased, at most about 600 bytes: the phrases sit at the start.
+    let mut s = String::with_capacity(t.len().min(300) + next.len().min(300) + 1);
+    for (i, part) in [t, next.trim()].iter().enumerate() {
+        let mut end = part.len().min(300);
+        while !part.is_char_boundary(end) {
+            end -= 1;
+        }
+        if i > 0 && !part.is_empty() {
+            s.push(' ');
+        }
+        s.extend(
+            part.get(..end)
+                .unwrap_or("")
+                .chars()
+                .flat_map(char::to_lowercase),
+        );
+    }
+    let bytes = s.as_bytes();
+    if DISCLAIMER_PHRASES.iter().any(|f| f.find(bytes).is_some()) {
+        return true;
+    }
+    const ABOUT_MAIL: &[&str] = &[
+        "denne e-mail",
+        "denne mail",
+        "denne meddelelse",
+        "this e-mail",
+        "this email",
+        "this message",
+    ];
+    // "This e-mail …", or a heading first ("Fortrolighed: Denne e-mail …").
+    let after_heading = s.find(": ").map_or("", |i| s.get(i + 2..).unwrap_or(""));
+    let about_mail = ABOUT_MAIL
+        .iter()
+        .any(|p| s.starts_with(p) || after_heading.starts_with(p));
+    about_mail && CONFIDENTIAL_WORDS.iter().any(|f| f.find(bytes).is_some())
 }
 
 #[cfg(test)]
