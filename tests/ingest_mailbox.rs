@@ -126,6 +126,23 @@ fn spamassassin_files_are_single_messages_named_by_file() {
 }
 
 #[test]
+fn memo_files_are_read_as_digital_post() {
+    let Some(dir) = common::shared_data("memo") else {
+        return;
+    };
+    let items: Vec<_> = read_inputs([
+        dir.join("MeMo_Full_Example.xml"),
+        dir.join("MeMo_NemSMS.xml"),
+    ])
+    .collect();
+    assert_eq!(items.len(), 2);
+    for (source, r) in &items {
+        let m = r.as_ref().unwrap_or_else(|e| panic!("{source}: {e}"));
+        assert_eq!(m.channel, signatur::Channel::DigitalPost, "{source}");
+    }
+}
+
+#[test]
 fn signatur_parse_prints_json_lines_and_fails_on_bad_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let good = dir.path().join("god.eml");

@@ -19,6 +19,8 @@
 //! - a file whose first line is an mbox envelope line (`From sender date`, `From -`) is an
 //!   mbox file (the SpamAssassin corpus stores single messages this way, and then the source
 //!   is just the file name);
+//! - a file that is a MeMo XML document (Digital Post) is read by
+//!   [`Message::from_memo_with`](crate::Message::from_memo_with);
 //! - any other file is one message.
 //!
 //! ```no_run
@@ -285,6 +287,9 @@ pub(crate) fn is_envelope(line: &[u8]) -> bool {
 fn read_file(path: &Path, limits: &Limits) -> Item {
     let source = path.display().to_string();
     let result = read_bounded(path, limits.max_message_bytes).and_then(|(bytes, total)| {
+        if super::memo::looks_like_memo(&bytes) {
+            return Message::from_memo_with(&bytes, limits);
+        }
         let mut msg = Message::from_bytes_with(&bytes, limits)?;
         if total > bytes.len() as u64 {
             note_size_cut(&mut msg, limits, total);
