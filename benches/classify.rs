@@ -31,27 +31,63 @@ fn bench(c: &mut Criterion) {
     let features = FeatureConfig::default();
     let featurizer = signatur::features::Featurizer::new(&features).expect("config");
     let prepared = prepare(&dataset, &featurizer, Default::default(), 2, None);
-    let (model, _) = train_prepared(&prepared, &dataset.heads, &features, &TrainOptions::default()).expect("train");
+    let (model, _) = train_prepared(
+        &prepared,
+        &dataset.heads,
+        &features,
+        &TrainOptions::default(),
+    )
+    .expect("train");
     let clf = Classifier::from_model(&model).expect("load");
-    let raw: Vec<Vec<u8>> = dataset.items.iter().step_by(11).map(|i| std::fs::read(&i.path).expect("read")).collect();
-    let msgs: Vec<Message> = raw.iter().map(|r| Message::from_bytes(r).expect("parse")).collect();
+    let raw: Vec<Vec<u8>> = dataset
+        .items
+        .iter()
+        .step_by(11)
+        .map(|i| std::fs::read(&i.path).expect("read"))
+        .collect();
+    let msgs: Vec<Message> = raw
+        .iter()
+        .map(|r| Message::from_bytes(r).expect("parse"))
+        .collect();
     let bytes: u64 = raw.iter().map(|r| r.len() as u64).sum();
-    let fast = ClassifyOptions { explain: 0, ..ClassifyOptions::default() };
+    let fast = ClassifyOptions {
+        explain: 0,
+        ..ClassifyOptions::default()
+    };
 
     let mut g: BenchmarkGroup<'_, _> = c.benchmark_group("20news");
     g.sample_size(10);
     g.throughput(Throughput::Elements(msgs.len() as u64));
-    g.bench_function("featurize", |b| b.iter(|| msgs.iter().map(|m| featurizer.featurize(m).len()).sum::<usize>()));
+    g.bench_function("featurize", |b| {
+        b.iter(|| {
+            msgs.iter()
+                .map(|m| featurizer.featurize(m).len())
+                .sum::<usize>()
+        })
+    });
     g.bench_function("classify_message", |b| {
-        b.iter(|| msgs.iter().map(|m| clf.classify_with(m, &fast).expect("classify").heads.len()).sum::<usize>())
+        b.iter(|| {
+            msgs.iter()
+                .map(|m| clf.classify_with(m, &fast).expect("classify").heads.len())
+                .sum::<usize>()
+        })
     });
     g.bench_function("classify_message_explained", |b| {
-        b.iter(|| msgs.iter().map(|m| clf.classify(m).expect("classify").heads.len()).sum::<usize>())
+        b.iter(|| {
+            msgs.iter()
+                .map(|m| clf.classify(m).expect("classify").heads.len())
+                .sum::<usize>()
+        })
     });
     g.bench_function("raw_bytes_to_decision", |b| {
         b.iter(|| {
             raw.iter()
-                .map(|r| clf.classify_with(&Message::from_bytes(r).expect("parse"), &fast).expect("classify").heads.len())
+                .map(|r| {
+                    clf.classify_with(&Message::from_bytes(r).expect("parse"), &fast)
+                        .expect("classify")
+                        .heads
+                        .len()
+                })
                 .sum::<usize>()
         })
     });
@@ -59,7 +95,12 @@ fn bench(c: &mut Criterion) {
     g.bench_function("raw_bytes_to_decision_bytes", |b| {
         b.iter(|| {
             raw.iter()
-                .map(|r| clf.classify_with(&Message::from_bytes(r).expect("parse"), &fast).expect("classify").heads.len())
+                .map(|r| {
+                    clf.classify_with(&Message::from_bytes(r).expect("parse"), &fast)
+                        .expect("classify")
+                        .heads
+                        .len()
+                })
                 .sum::<usize>()
         })
     });

@@ -44,7 +44,9 @@ pub mod message;
 pub mod model;
 pub mod text;
 
-pub use error::{Error, ErrorKind, Result};
 pub use decision::Decision;
+pub use error::{Error, ErrorKind, Result};
+pub use message::{
+    Address, Attachment, Body, BodySource, Channel, Extraction, Header, Message, Truncation,
+};
 pub use model::{Classifier, ClassifyOptions, Model};
-pub use message::{Address, Attachment, Body, BodySource, Channel, Extraction, Header, Message, Truncation};

@@ -303,7 +303,10 @@ mod tests {
     fn debug_output_is_redacted() {
         let m = Message {
             subject: "Ansøgning om hjælp, cpr 010190-1234".into(),
-            sender: Some(Address::new("jens.hansen@example.dk", Some("Jens Hansen".into()))),
+            sender: Some(Address::new(
+                "jens.hansen@example.dk",
+                Some("Jens Hansen".into()),
+            )),
             body: Body {
                 text: "Mit cpr-nummer er 010190-1234".into(),
                 ..Body::default()

@@ -28,13 +28,46 @@ fn python() -> Option<PathBuf> {
 }
 
 const TOPICS: [(&str, &[&str]); 3] = [
-    ("byg", &["byggetilladelse", "carport", "tilbygning", "byggesagsbehandling", "tegninger", "lokalplan"]),
-    ("skole", &["skolen", "elev", "klasse", "frokostordning", "skolebus", "undervisning"]),
-    ("social", &["kontanthjælp", "boligstøtte", "ydelse", "sagsbehandler", "bevilling", "pension"]),
+    (
+        "byg",
+        &[
+            "byggetilladelse",
+            "carport",
+            "tilbygning",
+            "byggesagsbehandling",
+            "tegninger",
+            "lokalplan",
+        ],
+    ),
+    (
+        "skole",
+        &[
+            "skolen",
+            "elev",
+            "klasse",
+            "frokostordning",
+            "skolebus",
+            "undervisning",
+        ],
+    ),
+    (
+        "social",
+        &[
+            "kontanthjælp",
+            "boligstøtte",
+            "ydelse",
+            "sagsbehandler",
+            "bevilling",
+            "pension",
+        ],
+    ),
 ];
 
 fn corpus() -> (Vec<Message>, Vec<Example>, Vec<HeadSpec>, FeatureConfig) {
-    let features = FeatureConfig { hash_bits: 14, ..FeatureConfig::default() };
+    let features = FeatureConfig {
+        hash_bits: 14,
+        ..FeatureConfig::default()
+    };
     let f = signatur::features::Featurizer::new(&features).unwrap();
     let mut msgs = Vec::new();
     let mut examples = Vec::new();
@@ -48,12 +81,21 @@ fn corpus() -> (Vec<Message>, Vec<Example>, Vec<HeadSpec>, FeatureConfig) {
             i
         );
         let m = Message::from_text(&text);
-        examples.push(Example { x: f.featurize(&m), labels: vec![Some(t as u32), Some((i % 2) as u32)] });
+        examples.push(Example {
+            x: f.featurize(&m),
+            labels: vec![Some(t as u32), Some((i % 2) as u32)],
+        });
         msgs.push(m);
     }
     let heads = vec![
-        HeadSpec { name: "unit".into(), labels: TOPICS.iter().map(|t| t.0.to_string()).collect() },
-        HeadSpec { name: "facet".into(), labels: vec!["G01".into(), "Ø34".into()] },
+        HeadSpec {
+            name: "unit".into(),
+            labels: TOPICS.iter().map(|t| t.0.to_string()).collect(),
+        },
+        HeadSpec {
+            name: "facet".into(),
+            labels: vec!["G01".into(), "Ø34".into()],
+        },
     ];
     (msgs, examples, heads, features)
 }
@@ -62,27 +104,64 @@ fn corpus() -> (Vec<Message>, Vec<Example>, Vec<HeadSpec>, FeatureConfig) {
 fn onnxruntime_gives_the_same_probabilities_as_tract() {
     let Some(py) = python() else { return };
     let (msgs, examples, heads, features) = corpus();
-    let prepared = Prepared { examples, item_index: Vec::new(), failures: Vec::new() };
+    let prepared = Prepared {
+        examples,
+        item_index: Vec::new(),
+        failures: Vec::new(),
+    };
     for hidden in [None, Some(16)] {
-        let opts = TrainOptions { hidden: hidden.or(Some(0)), epochs: 5, ..TrainOptions::default() };
+        let opts = TrainOptions {
+            hidden: hidden.or(Some(0)),
+            epochs: 5,
+            ..TrainOptions::default()
+        };
         let (model, _) = train_prepared(&prepared, &heads, &features, &opts).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("m.onnx");
         model.save(&path).unwrap();
         let clf = Classifier::load(&path).unwrap();
 
-        let xs: Vec<_> = msgs.iter().take(20).map(|m| clf.featurizer().featurize(m)).collect();
+        let xs: Vec<_> = msgs
+            .iter()
+            .take(20)
+            .map(|m| clf.featurizer().featurize(m))
+            .collect();
         let tract = clf.probabilities(&xs).unwrap();
         let l = xs.iter().map(|x| x.len()).max().unwrap();
-        let ids: Vec<Vec<i64>> = xs.iter().map(|x| (0..l).map(|c| x.ids.get(c).map(|&i| i as i64).unwrap_or(0)).collect()).collect();
-        let tf: Vec<Vec<f32>> = xs.iter().map(|x| (0..l).map(|c| x.vals.get(c).copied().unwrap_or(0.0)).collect()).collect();
+        let ids: Vec<Vec<i64>> = xs
+            .iter()
+            .map(|x| {
+                (0..l)
+                    .map(|c| x.ids.get(c).map(|&i| i as i64).unwrap_or(0))
+                    .collect()
+            })
+            .collect();
+        let tf: Vec<Vec<f32>> = xs
+            .iter()
+            .map(|x| {
+                (0..l)
+                    .map(|c| x.vals.get(c).copied().unwrap_or(0.0))
+                    .collect()
+            })
+            .collect();
         let input = dir.path().join("in.json");
         let output = dir.path().join("out.json");
-        std::fs::write(&input, serde_json::json!({"ids": ids, "tf": tf}).to_string()).unwrap();
+        std::fs::write(
+            &input,
+            serde_json::json!({"ids": ids, "tf": tf}).to_string(),
+        )
+        .unwrap();
         let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/onnx_check.py");
-        let st = Command::new(&py).arg(script).arg(&path).arg(&input).arg(&output).status().unwrap();
+        let st = Command::new(&py)
+            .arg(script)
+            .arg(&path)
+            .arg(&input)
+            .arg(&output)
+            .status()
+            .unwrap();
         assert!(st.success(), "onnx_check.py failed for hidden={hidden:?}");
-        let out: serde_json::Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+        let out: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
         assert!(out["opset"][0].as_i64().unwrap() >= 13);
         assert_eq!(out["metadata"]["signatur.format_version"], "1");
         let mut max_diff = 0.0f64;
@@ -99,20 +178,31 @@ fn onnxruntime_gives_the_same_probabilities_as_tract() {
                 }
             }
         }
-        assert!(max_diff < 1e-5, "hidden={hidden:?}: max difference {max_diff}");
+        assert!(
+            max_diff < 1e-5,
+            "hidden={hidden:?}: max difference {max_diff}"
+        );
     }
 }
 
 #[test]
 fn model_file_holds_no_training_text() {
     let (_, examples, heads, features) = corpus();
-    let prepared = Prepared { examples, item_index: Vec::new(), failures: Vec::new() };
-    let (model, _) = train_prepared(&prepared, &heads, &features, &TrainOptions::default()).unwrap();
+    let prepared = Prepared {
+        examples,
+        item_index: Vec::new(),
+        failures: Vec::new(),
+    };
+    let (model, _) =
+        train_prepared(&prepared, &heads, &features, &TrainOptions::default()).unwrap();
     let bytes = model.to_onnx().unwrap();
     let hay = String::from_utf8_lossy(&bytes).to_lowercase();
     for (_, words) in TOPICS {
         for w in words.iter() {
-            assert!(!hay.contains(w), "the model file contains the training word {w:?}");
+            assert!(
+                !hay.contains(w),
+                "the model file contains the training word {w:?}"
+            );
         }
     }
     assert!(!hay.contains("hej kommune"));

@@ -1,12 +1,12 @@
 //! Decisions: labels with calibrated confidence, abstaining, and what a message refers to
 //! (cases, persons, companies) and whether it carries sensitive personal data.
 
+pub mod outcome;
 pub mod redact;
 pub mod refs;
+pub mod router;
 pub mod rules;
 pub mod sensitive;
-pub mod outcome;
-pub mod router;
 
 pub use outcome::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
 pub use router::{FoundReference, Router};

@@ -28,7 +28,13 @@ pub struct Evidence {
 
 impl std::fmt::Debug for Evidence {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Evidence({:?}, <{} bytes>, {:.3})", self.field, self.text.len(), self.weight)
+        write!(
+            f,
+            "Evidence({:?}, <{} bytes>, {:.3})",
+            self.field,
+            self.text.len(),
+            self.weight
+        )
     }
 }
 

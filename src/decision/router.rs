@@ -18,7 +18,7 @@ use crate::decision::refs::{self, RefKind};
 use crate::decision::rules::RuleSet;
 use crate::decision::sensitive;
 use crate::message::Message;
-use crate::model::{ClassifyOptions, Classifier};
+use crate::model::{Classifier, ClassifyOptions};
 use crate::Result;
 
 /// A reference found in the message, as the decision reports it: the value is masked
@@ -52,7 +52,10 @@ pub struct Router {
 impl Router {
     /// A router with a model.
     pub fn new(classifier: Arc<Classifier>) -> Router {
-        Router { classifier: Some(classifier), rules: None }
+        Router {
+            classifier: Some(classifier),
+            rules: None,
+        }
     }
 
     /// A router without a model: only message data and rules decide.
@@ -73,17 +76,36 @@ impl Router {
 
     /// Decides `msg`. `unmasked` puts identifiers in the decision as written; by default
     /// they are masked.
-    pub fn decide(&self, msg: &Message, opts: &ClassifyOptions, unmasked: bool) -> Result<Decision> {
+    pub fn decide(
+        &self,
+        msg: &Message,
+        opts: &ClassifyOptions,
+        unmasked: bool,
+    ) -> Result<Decision> {
         let mut fixed: Vec<HeadDecision> = Vec::new();
         if let Some(routing) = msg.memo.as_ref().and_then(|m| m.deterministic()) {
             for (head, label) in routing.labels() {
-                fixed.push(fixed_head(head, &label.value, label.confidence, DecidedBy::Message { reason: label.reason.to_string() }));
+                fixed.push(fixed_head(
+                    head,
+                    &label.value,
+                    label.confidence,
+                    DecidedBy::Message {
+                        reason: label.reason.to_string(),
+                    },
+                ));
             }
         }
         if let Some(m) = self.rules.as_ref().and_then(|r| r.apply(msg)) {
             for (head, label) in &m.labels {
                 if !fixed.iter().any(|h| &h.head == head) {
-                    fixed.push(fixed_head(head, label, m.confidence, DecidedBy::Rule { name: m.rule.clone() }));
+                    fixed.push(fixed_head(
+                        head,
+                        label,
+                        m.confidence,
+                        DecidedBy::Rule {
+                            name: m.rule.clone(),
+                        },
+                    ));
                 }
             }
         }
@@ -108,7 +130,11 @@ impl Router {
                 end: r.reference.end,
                 confidence: r.reference.confidence,
                 checksum: r.reference.checksum,
-                value: if unmasked { r.reference.value.clone() } else { r.reference.masked_with(&mask) },
+                value: if unmasked {
+                    r.reference.value.clone()
+                } else {
+                    r.reference.masked_with(&mask)
+                },
             })
             .collect();
         let s = sensitive::assess_found(msg, &found);
@@ -121,7 +147,10 @@ impl Router {
 fn fixed_head(head: &str, label: &str, confidence: f32, by: DecidedBy) -> HeadDecision {
     HeadDecision {
         head: head.to_string(),
-        labels: vec![LabelScore { label: label.to_string(), probability: confidence }],
+        labels: vec![LabelScore {
+            label: label.to_string(),
+            probability: confidence,
+        }],
         abstain: false,
         threshold: 0.0,
         reason: None,

@@ -165,11 +165,17 @@ impl FeatureConfig {
         }
         let [w0, w1] = self.word_ngrams;
         if w0 == 0 || w1 < w0 || w1 > 2 {
-            return bad(format!("word_ngrams {:?}: supported are [1, 1], [1, 2], [2, 2]", self.word_ngrams));
+            return bad(format!(
+                "word_ngrams {:?}: supported are [1, 1], [1, 2], [2, 2]",
+                self.word_ngrams
+            ));
         }
         let [c0, c1] = self.char_ngrams;
         if !((c0 == 0 && c1 == 0) || (c0 >= 2 && c1 >= c0 && c1 <= 8)) {
-            return bad(format!("char_ngrams {:?}: use [0, 0] or orders within 2..=8", self.char_ngrams));
+            return bad(format!(
+                "char_ngrams {:?}: use [0, 0] or orders within 2..=8",
+                self.char_ngrams
+            ));
         }
         self.stemmer.parse::<StemmerKind>()?;
         self.stop_words.parse::<StopWords>()?;

@@ -47,7 +47,13 @@ pub struct Surface {
 impl std::fmt::Debug for Surface {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Redacted: the text is the message's own words.
-        write!(f, "Surface({}, {:?}, <{} bytes>)", self.id, self.field, self.text.len())
+        write!(
+            f,
+            "Surface({}, {:?}, <{} bytes>)",
+            self.id,
+            self.field,
+            self.text.len()
+        )
     }
 }
 
@@ -137,7 +143,12 @@ impl Featurizer {
     }
 
     /// The features of `msg`, reusing `scratch` and `out` to avoid allocating.
-    pub fn featurize_into(&self, msg: &Message, scratch: &mut Vec<(u32, f32)>, out: &mut SparseVec) {
+    pub fn featurize_into(
+        &self,
+        msg: &Message,
+        scratch: &mut Vec<(u32, f32)>,
+        out: &mut SparseVec,
+    ) {
         scratch.clear();
         self.walk(msg, &mut Occurrences(scratch, self.mask));
         merge(scratch, out);
@@ -168,7 +179,13 @@ impl Featurizer {
             if let Some(org) = msg.header("Organization") {
                 self.text(Field::Sender, org, w.sender, sink, &mut buf);
             }
-            self.text(Field::Sender, &msg.body.signature, w.sender * 0.5, sink, &mut buf);
+            self.text(
+                Field::Sender,
+                &msg.body.signature,
+                w.sender * 0.5,
+                sink,
+                &mut buf,
+            );
         }
         if w.recipient > 0.0 {
             for r in msg.to.iter().chain(&msg.cc) {
@@ -179,15 +196,22 @@ impl Featurizer {
             for h in &msg.headers {
                 let name = h.name.to_ascii_lowercase();
                 match name.as_str() {
-                    "message-id" | "reply-to" | "sender" | "references" | "in-reply-to" | "return-path" => {
+                    "message-id" | "reply-to" | "sender" | "references" | "in-reply-to"
+                    | "return-path" => {
                         // Message ids and addresses: only their domains say something.
                         for addr in h.value.split([' ', ',', '<', '>', '\t']).take(16) {
                             if let Some(at) = addr.rfind('@') {
-                                self.domains(Field::Headers, &normalize(&addr[at + 1..]), w.headers, sink);
+                                self.domains(
+                                    Field::Headers,
+                                    &normalize(&addr[at + 1..]),
+                                    w.headers,
+                                    sink,
+                                );
                             }
                         }
                     }
-                    "nntp-posting-host" | "x-mailer" | "user-agent" | "x-newsreader" | "keywords" | "summary" | "distribution" => {
+                    "nntp-posting-host" | "x-mailer" | "user-agent" | "x-newsreader"
+                    | "keywords" | "summary" | "distribution" => {
                         self.text(Field::Headers, &h.value, w.headers, sink, &mut buf);
                     }
                     _ => {}
@@ -197,13 +221,30 @@ impl Featurizer {
         for a in &msg.attachments {
             if w.attachment_name > 0.0 {
                 if let Some(name) = &a.name {
-                    self.text(Field::AttachmentName, name, w.attachment_name, sink, &mut buf);
+                    self.text(
+                        Field::AttachmentName,
+                        name,
+                        w.attachment_name,
+                        sink,
+                        &mut buf,
+                    );
                 }
                 let ns = self.config.seed ^ Field::AttachmentName.namespace() ^ (NS_MEDIA << 56);
-                sink.emit(hash_bytes(ns, a.media_type.as_bytes()), w.attachment_name, &a.media_type, Field::AttachmentName);
+                sink.emit(
+                    hash_bytes(ns, a.media_type.as_bytes()),
+                    w.attachment_name,
+                    &a.media_type,
+                    Field::AttachmentName,
+                );
             }
             if let Some(text) = &a.text {
-                self.text(Field::AttachmentText, text, w.attachment_text, sink, &mut buf);
+                self.text(
+                    Field::AttachmentText,
+                    text,
+                    w.attachment_text,
+                    sink,
+                    &mut buf,
+                );
             }
         }
     }
@@ -218,10 +259,20 @@ impl Featurizer {
         let base = self.config.seed ^ field.namespace();
         // Evidence shows an address as its domain only: the local part may name a person.
         let shown = address.rfind('@').map(|at| &address[at..]).unwrap_or("@");
-        sink.emit(hash_bytes(base ^ (NS_ADDRESS << 56), address.as_bytes()), weight, shown, field);
+        sink.emit(
+            hash_bytes(base ^ (NS_ADDRESS << 56), address.as_bytes()),
+            weight,
+            shown,
+            field,
+        );
         if let Some(at) = address.rfind('@') {
             let local = &address[..at];
-            sink.emit(hash_bytes(base ^ (NS_LOCAL << 56), local.as_bytes()), weight * 0.5, shown, field);
+            sink.emit(
+                hash_bytes(base ^ (NS_LOCAL << 56), local.as_bytes()),
+                weight * 0.5,
+                shown,
+                field,
+            );
             self.domains(field, &address[at + 1..], weight * 0.5, sink);
         }
     }
@@ -263,7 +314,9 @@ impl Featurizer {
             let surface = tok.feature_text(text);
             let h = match tok.kind {
                 TokenKind::Word => {
-                    let Some(stem_key) = self.stem_key(surface) else { return };
+                    let Some(stem_key) = self.stem_key(surface) else {
+                        return;
+                    };
                     if c0 > 0 && surface.chars().count() >= self.config.char_min_word_len as usize {
                         char_ngrams(surface, c0, c1, buf, &mut offsets, |gram| {
                             sink.emit(hash_bytes(char_seed, gram), char_weight, surface, field);
@@ -271,14 +324,22 @@ impl Featurizer {
                     }
                     fmix64(stem_key ^ uni_seed)
                 }
-                TokenKind::Number(_) => fmix64(hash_bytes(STEM_SEED, tok.feature_text(text).as_bytes()) ^ uni_seed),
+                TokenKind::Number(_) => {
+                    fmix64(hash_bytes(STEM_SEED, tok.feature_text(text).as_bytes()) ^ uni_seed)
+                }
             };
             if unigrams {
                 sink.emit(h, weight, surface, field);
             }
             if bigrams {
                 if let Some((ph, psurface)) = prev {
-                    sink.emit2(combine(ph, h) ^ bi_seed, weight, psurface, Some(surface), field);
+                    sink.emit2(
+                        combine(ph, h) ^ bi_seed,
+                        weight,
+                        psurface,
+                        Some(surface),
+                        field,
+                    );
                 }
             }
             prev = Some((h, surface));
@@ -356,7 +417,14 @@ impl Featurizer {
 }
 
 /// Calls `each` with every character n-gram (orders `lo..=hi`) of `<word>`.
-fn char_ngrams(word: &str, lo: u8, hi: u8, buf: &mut Vec<u8>, offsets: &mut Vec<usize>, mut each: impl FnMut(&[u8])) {
+fn char_ngrams(
+    word: &str,
+    lo: u8,
+    hi: u8,
+    buf: &mut Vec<u8>,
+    offsets: &mut Vec<usize>,
+    mut each: impl FnMut(&[u8]),
+) {
     buf.clear();
     offsets.clear();
     buf.push(b'<');
@@ -433,7 +501,10 @@ mod tests {
     #[test]
     fn vector_is_sorted_unique_and_deterministic() {
         let f = Featurizer::new(&FeatureConfig::default()).unwrap();
-        let m = msg("Byggetilladelse", "Jeg søger om byggetilladelse til en carport. Byggesagsbehandling tak.");
+        let m = msg(
+            "Byggetilladelse",
+            "Jeg søger om byggetilladelse til en carport. Byggesagsbehandling tak.",
+        );
         let v = f.featurize(&m);
         assert!(!v.is_empty());
         assert!(v.ids.windows(2).all(|w| w[0] < w[1]));
@@ -446,7 +517,11 @@ mod tests {
         let f = Featurizer::new(&FeatureConfig::default()).unwrap();
         let a = f.featurize(&msg("", "byggesagsbehandling"));
         let b = f.featurize(&msg("", "byggesag"));
-        let shared = a.ids.iter().filter(|id| b.ids.binary_search(id).is_ok()).count();
+        let shared = a
+            .ids
+            .iter()
+            .filter(|id| b.ids.binary_search(id).is_ok())
+            .count();
         assert!(shared >= 3, "only {shared} shared features");
     }
 
@@ -473,8 +548,12 @@ mod tests {
     fn surfaces_name_the_words() {
         let f = Featurizer::new(&FeatureConfig::default()).unwrap();
         let s = f.surfaces(&msg("Ansøgning", "om tilskud"));
-        assert!(s.iter().any(|s| s.text == "ansøgning" && s.field == Field::Subject));
-        assert!(s.iter().any(|s| s.text == "tilskud" && s.field == Field::Body));
+        assert!(s
+            .iter()
+            .any(|s| s.text == "ansøgning" && s.field == Field::Subject));
+        assert!(s
+            .iter()
+            .any(|s| s.text == "tilskud" && s.field == Field::Body));
     }
 
     #[test]
@@ -482,7 +561,9 @@ mod tests {
         let mut buf = Vec::new();
         let mut off = Vec::new();
         let mut grams = Vec::new();
-        char_ngrams("æble", 3, 3, &mut buf, &mut off, |g| grams.push(String::from_utf8(g.to_vec()).unwrap()));
+        char_ngrams("æble", 3, 3, &mut buf, &mut off, |g| {
+            grams.push(String::from_utf8(g.to_vec()).unwrap())
+        });
         assert_eq!(grams, ["<æb", "æbl", "ble", "le>"]);
     }
 }

@@ -136,19 +136,28 @@ fn needs_scan(bytes: &[u8], limits: &Limits) -> bool {
     if bytes.len() > SCAN_ABOVE_BYTES {
         return true;
     }
-    let delimiters = memmem::find_iter(bytes, b"\n--")
-        .take(limits.max_parts + 1)
-        .count();
-    if delimiters > limits.max_parts {
+    // A nested message is declared in a header block: the top one, or one after a line that
+    // could be a part delimiter. Only those blocks are searched, each byte at most once.
+    let top = header_block_end(bytes, 0);
+    if nesting_mentions(bytes.get(..top).unwrap_or_default()) > 0 {
         return true;
     }
-    if delimiters == 0 {
-        // Without a line that could open a part, only the top-level header block can make
-        // the body a (nested, possibly encoded) message.
-        let head = bytes.get(..header_block_end(bytes, 0)).unwrap_or_default();
-        return nesting_mentions(head) > 0;
+    let mut scanned_until = top;
+    for (count, at) in memmem::find_iter(bytes, b"\n--").enumerate() {
+        if count >= limits.max_parts {
+            return true;
+        }
+        let Some(line_end) = memchr(b'\n', bytes.get(at + 1..).unwrap_or_default()) else {
+            break;
+        };
+        let block_start = (at + 1 + line_end + 1).max(scanned_until);
+        let block_end = header_block_end(bytes, block_start);
+        if nesting_mentions(bytes.get(block_start..block_end).unwrap_or_default()) > 0 {
+            return true;
+        }
+        scanned_until = block_end;
     }
-    nesting_mentions(bytes) > 0
+    false
 }
 
 /// How often `bytes` names a type that nests messages (`rfc822`, `global`, `digest` after a

@@ -83,7 +83,13 @@ pub fn threshold_for_precision(scored: &[Scored], target: f32) -> Threshold {
             coverage: (i + 1) as f32 / s.len().max(1) as f32,
         },
         None => Threshold {
-            threshold: s.first().map(|x| x.confidence).unwrap_or(1.0).max(target).min(1.0).next_up_f32(),
+            threshold: s
+                .first()
+                .map(|x| x.confidence)
+                .unwrap_or(1.0)
+                .max(target)
+                .min(1.0)
+                .next_up_f32(),
             precision: None,
             coverage: 0.0,
         },
@@ -110,10 +116,20 @@ mod tests {
 
     #[test]
     fn threshold_reaches_target_on_most_confident_prefix() {
-        let s: Vec<Scored> = [(0.99, true), (0.98, true), (0.9, true), (0.8, false), (0.7, true), (0.6, false)]
-            .iter()
-            .map(|&(c, ok)| Scored { confidence: c, correct: ok })
-            .collect();
+        let s: Vec<Scored> = [
+            (0.99, true),
+            (0.98, true),
+            (0.9, true),
+            (0.8, false),
+            (0.7, true),
+            (0.6, false),
+        ]
+        .iter()
+        .map(|&(c, ok)| Scored {
+            confidence: c,
+            correct: ok,
+        })
+        .collect();
         let t = threshold_for_precision(&s, 0.95);
         assert_eq!(t.threshold, 0.9);
         assert_eq!(t.precision, Some(1.0));
@@ -124,7 +140,10 @@ mod tests {
 
     #[test]
     fn unreachable_target_abstains_everywhere() {
-        let s = [Scored { confidence: 0.7, correct: false }];
+        let s = [Scored {
+            confidence: 0.7,
+            correct: false,
+        }];
         let t = threshold_for_precision(&s, 0.95);
         assert!(t.threshold > 0.95);
         assert_eq!(t.coverage, 0.0);

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::decision::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
-use crate::kle::{KleCode, Level};
 use crate::features::{FeatureConfig, Featurizer, SparseVec};
+use crate::kle::{KleCode, Level};
 use crate::message::Message;
 use crate::model::onnx::{self, Summary};
 use crate::model::params::{normalise, HeadInfo, Params};
@@ -62,7 +62,11 @@ pub struct ClassifyOptions {
 
 impl Default for ClassifyOptions {
     fn default() -> ClassifyOptions {
-        ClassifyOptions { top_k: 3, explain: 5, thresholds: HashMap::new() }
+        ClassifyOptions {
+            top_k: 3,
+            explain: 5,
+            thresholds: HashMap::new(),
+        }
     }
 }
 
@@ -90,11 +94,22 @@ impl Classifier {
     /// Loads a model from the bytes of a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Classifier> {
         let decoded = onnx::decode(bytes)?;
-        let head_sizes = decoded.params.heads.iter().map(|h| h.labels.len()).collect();
+        let head_sizes = decoded
+            .params
+            .heads
+            .iter()
+            .map(|h| h.labels.len())
+            .collect();
         let runtime = Runtime::new(&decoded.proto, head_sizes)?;
         let featurizer = Featurizer::new(&decoded.params.features)?;
         let offsets = decoded.params.offsets();
-        Ok(Classifier { params: decoded.params, summary: decoded.summary, featurizer, runtime, offsets })
+        Ok(Classifier {
+            params: decoded.params,
+            summary: decoded.summary,
+            featurizer,
+            runtime,
+            offsets,
+        })
     }
 
     /// A classifier for an in-memory model (encodes it to ONNX and loads that, so it runs
@@ -141,10 +156,19 @@ impl Classifier {
     }
 
     /// Classifies several messages in one run of the model.
-    pub fn classify_batch(&self, msgs: &[Message], opts: &ClassifyOptions) -> Result<Vec<Decision>> {
+    pub fn classify_batch(
+        &self,
+        msgs: &[Message],
+        opts: &ClassifyOptions,
+    ) -> Result<Vec<Decision>> {
         let xs: Vec<SparseVec> = msgs.iter().map(|m| self.featurizer.featurize(m)).collect();
         let probs = self.probabilities(&xs)?;
-        Ok(msgs.iter().zip(&xs).enumerate().map(|(i, (m, x))| self.decide(m, x, &probs, i, opts)).collect())
+        Ok(msgs
+            .iter()
+            .zip(&xs)
+            .enumerate()
+            .map(|(i, (m, x))| self.decide(m, x, &probs, i, opts))
+            .collect())
     }
 
     /// Per head, the `n × labels` probabilities for feature vectors `xs`, from the ONNX
@@ -159,7 +183,13 @@ impl Classifier {
         let mut tf = vec![0f32; n * l];
         for (r, x) in xs.iter().enumerate() {
             if let Some(&bad) = x.ids.iter().find(|&&id| id as usize >= self.params.dim()) {
-                return Err(Error::new(ErrorKind::InvalidInput, format!("feature id {bad} outside the model's {} buckets", self.params.dim())));
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "feature id {bad} outside the model's {} buckets",
+                        self.params.dim()
+                    ),
+                ));
             }
             for (c, (&id, &v)) in x.ids.iter().zip(&x.vals).enumerate() {
                 ids[r * l + c] = id as i64;
@@ -169,23 +199,41 @@ impl Classifier {
         self.runtime.run(ids, tf, n, l)
     }
 
-    fn decide(&self, msg: &Message, x: &SparseVec, probs: &[Vec<f32>], row: usize, opts: &ClassifyOptions) -> Decision {
+    fn decide(
+        &self,
+        msg: &Message,
+        x: &SparseVec,
+        probs: &[Vec<f32>],
+        row: usize,
+        opts: &ClassifyOptions,
+    ) -> Decision {
         let mut heads = Vec::with_capacity(self.params.heads.len());
         let mut contributions: Option<(Vec<f32>, Vec<f32>)> = None;
         for (h, info) in self.params.heads.iter().enumerate() {
             let n = info.labels.len();
-            let p = probs.get(h).and_then(|p| p.get(row * n..(row + 1) * n)).unwrap_or(&[]);
+            let p = probs
+                .get(h)
+                .and_then(|p| p.get(row * n..(row + 1) * n))
+                .unwrap_or(&[]);
             let mut order: Vec<usize> = (0..p.len()).collect();
             order.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
             let labels: Vec<LabelScore> = order
                 .iter()
                 .take(opts.top_k.max(1))
-                .map(|&i| LabelScore { label: info.labels[i].clone(), probability: p[i] })
+                .map(|&i| LabelScore {
+                    label: info.labels[i].clone(),
+                    probability: p[i],
+                })
                 .collect();
-            let threshold = opts.thresholds.get(&info.name).copied().unwrap_or(info.threshold);
+            let threshold = opts
+                .thresholds
+                .get(&info.name)
+                .copied()
+                .unwrap_or(info.threshold);
             let top = labels.first().map(|l| l.probability).unwrap_or(0.0);
             let abstain = top < threshold;
-            let reason = abstain.then(|| format!("top probability {top:.3} is under the threshold {threshold:.3}"));
+            let reason = abstain
+                .then(|| format!("top probability {top:.3} is under the threshold {threshold:.3}"));
             let explanation = match (opts.explain, order.first()) {
                 (0, _) | (_, None) => Vec::new(),
                 (k, Some(&best)) => {
@@ -197,7 +245,11 @@ impl Classifier {
                     self.explain(msg, x, xn, self.offsets[h], n, best, k)
                 }
             };
-            let fallback = if abstain && info.name == KLE_HEAD { kle_fallback(&info.labels, p, threshold) } else { None };
+            let fallback = if abstain && info.name == KLE_HEAD {
+                kle_fallback(&info.labels, p, threshold)
+            } else {
+                None
+            };
             heads.push(HeadDecision {
                 head: info.name.clone(),
                 labels,
@@ -209,12 +261,24 @@ impl Classifier {
                 fallback,
             });
         }
-        Decision { heads, ..Decision::default() }
+        Decision {
+            heads,
+            ..Decision::default()
+        }
     }
 
     /// The words whose features raised label `best`'s logit most over the head's mean.
     #[allow(clippy::too_many_arguments)]
-    fn explain(&self, msg: &Message, x: &SparseVec, xn: &[f32], offset: usize, n: usize, best: usize, k: usize) -> Vec<Evidence> {
+    fn explain(
+        &self,
+        msg: &Message,
+        x: &SparseVec,
+        xn: &[f32],
+        offset: usize,
+        n: usize,
+        best: usize,
+        k: usize,
+    ) -> Vec<Evidence> {
         let push: HashMap<u32, f32> = x
             .ids
             .iter()
@@ -236,9 +300,17 @@ impl Classifier {
         let mut list: Vec<Evidence> = totals
             .into_iter()
             .filter(|(_, w)| *w > 0.0)
-            .map(|((text, field), weight)| Evidence { text: text.to_string(), field, weight })
+            .map(|((text, field), weight)| Evidence {
+                text: text.to_string(),
+                field,
+                weight,
+            })
             .collect();
-        list.sort_by(|a, b| b.weight.total_cmp(&a.weight).then_with(|| a.text.cmp(&b.text)));
+        list.sort_by(|a, b| {
+            b.weight
+                .total_cmp(&a.weight)
+                .then_with(|| a.text.cmp(&b.text))
+        });
         list.truncate(k);
         list
     }
@@ -253,7 +325,9 @@ fn kle_fallback(labels: &[String], p: &[f32], threshold: f32) -> Option<Fallback
     for level in [Level::Gruppe, Level::Hovedgruppe] {
         let mut sums: Vec<(KleCode, f32)> = Vec::new();
         for (label, &prob) in labels.iter().zip(p) {
-            let Some(code) = KleCode::parse(label).ok().and_then(|c| c.at_level(level)) else { continue };
+            let Some(code) = KleCode::parse(label).ok().and_then(|c| c.at_level(level)) else {
+                continue;
+            };
             match sums.iter_mut().find(|(c, _)| *c == code) {
                 Some((_, s)) => *s += prob,
                 None => sums.push((code, prob)),
@@ -261,7 +335,11 @@ fn kle_fallback(labels: &[String], p: &[f32], threshold: f32) -> Option<Fallback
         }
         if let Some((code, prob)) = sums.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
             if prob >= threshold {
-                return Some(Fallback { level: level.as_str().to_string(), code: code.to_string(), probability: prob.min(1.0) });
+                return Some(Fallback {
+                    level: level.as_str().to_string(),
+                    code: code.to_string(),
+                    probability: prob.min(1.0),
+                });
             }
         }
     }
@@ -274,7 +352,10 @@ mod tests {
 
     #[test]
     fn fallback_sums_emner_of_a_gruppe() {
-        let labels: Vec<String> = ["32.18.04", "32.18.08", "32.20.00", "02.00.00"].iter().map(|s| s.to_string()).collect();
+        let labels: Vec<String> = ["32.18.04", "32.18.08", "32.20.00", "02.00.00"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let f = kle_fallback(&labels, &[0.5, 0.45, 0.03, 0.02], 0.9).unwrap();
         assert_eq!((f.level.as_str(), f.code.as_str()), ("gruppe", "32.18"));
         assert!((f.probability - 0.95).abs() < 1e-6);

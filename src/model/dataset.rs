@@ -54,14 +54,21 @@ impl Dataset {
         if meta.is_dir() {
             return load_dir(path);
         }
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let rows = match ext.as_str() {
             "csv" => read_csv(path)?,
             "jsonl" | "ndjson" | "json" => read_jsonl(path)?,
             _ => {
                 return Err(Error::new(
                     ErrorKind::InvalidInput,
-                    format!("{}: expected a directory, a .csv or a .jsonl manifest", path.display()),
+                    format!(
+                        "{}: expected a directory, a .csv or a .jsonl manifest",
+                        path.display()
+                    ),
                 ))
             }
         };
@@ -117,15 +124,32 @@ fn load_dir(root: &Path) -> Result<Dataset> {
         .into_iter()
         .map(|(path, label)| {
             let idx = labels.binary_search(&label).map(|i| i as u32).ok();
-            Item { path, labels: vec![idx] }
+            Item {
+                path,
+                labels: vec![idx],
+            }
         })
         .collect();
-    Ok(Dataset { heads: vec![HeadSpec { name: "label".into(), labels }], items })
+    Ok(Dataset {
+        heads: vec![HeadSpec {
+            name: "label".into(),
+            labels,
+        }],
+        items,
+    })
 }
 
-fn collect_files(dir: &Path, label: &str, out: &mut Vec<(PathBuf, String)>, depth: usize) -> Result<()> {
+fn collect_files(
+    dir: &Path,
+    label: &str,
+    out: &mut Vec<(PathBuf, String)>,
+    depth: usize,
+) -> Result<()> {
     if depth > 16 {
-        return Err(Error::new(ErrorKind::InvalidInput, format!("{}: directories nested too deep", dir.display())));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("{}: directories nested too deep", dir.display()),
+        ));
     }
     for e in std::fs::read_dir(dir).map_err(|e| Error::from(e).context(dir.display()))? {
         let e = e.map_err(|e| Error::from(e).context(dir.display()))?;
@@ -133,7 +157,9 @@ fn collect_files(dir: &Path, label: &str, out: &mut Vec<(PathBuf, String)>, dept
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
-        let ft = e.file_type().map_err(|e| Error::from(e).context(dir.display()))?;
+        let ft = e
+            .file_type()
+            .map_err(|e| Error::from(e).context(dir.display()))?;
         if ft.is_dir() {
             collect_files(&e.path(), label, out, depth + 1)?;
         } else if ft.is_file() {
@@ -153,16 +179,31 @@ fn read_csv(path: &Path) -> Result<Vec<Row>> {
         .map_err(|e| Error::new(ErrorKind::Io, format!("{}: {e}", path.display())))?;
     let headers = rdr
         .headers()
-        .map_err(|e| Error::new(ErrorKind::Parse, format!("{}: header line: {e}", path.display())))?
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Parse,
+                format!("{}: header line: {e}", path.display()),
+            )
+        })?
         .clone();
     let path_col = headers
         .iter()
         .position(|h| h == "path" || h == "file")
-        .ok_or_else(|| Error::new(ErrorKind::Parse, format!("{}: no `path` column in the header line", path.display())))?;
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Parse,
+                format!("{}: no `path` column in the header line", path.display()),
+            )
+        })?;
     let mut rows = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
-        let rec = rec.map_err(|e| Error::new(ErrorKind::Parse, format!("{}: line {line}: {e}", path.display())))?;
+        let rec = rec.map_err(|e| {
+            Error::new(
+                ErrorKind::Parse,
+                format!("{}: line {line}: {e}", path.display()),
+            )
+        })?;
         let file = rec.get(path_col).unwrap_or("").to_string();
         let labels = headers
             .iter()
@@ -186,9 +227,16 @@ fn read_jsonl(path: &Path) -> Result<Vec<Row>> {
         if line.trim().is_empty() {
             continue;
         }
-        let bad = |m: String| Error::new(ErrorKind::Parse, format!("{}: line {line_no}: {m}", path.display()));
+        let bad = |m: String| {
+            Error::new(
+                ErrorKind::Parse,
+                format!("{}: line {line_no}: {m}", path.display()),
+            )
+        };
         let v: serde_json::Value = serde_json::from_str(line).map_err(|e| bad(e.to_string()))?;
-        let obj = v.as_object().ok_or_else(|| bad("not a JSON object".into()))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| bad("not a JSON object".into()))?;
         let file = obj
             .get("path")
             .or_else(|| obj.get("file"))
@@ -216,7 +264,10 @@ fn read_jsonl(path: &Path) -> Result<Vec<Row>> {
 
 fn from_rows(manifest: &Path, rows: Vec<Row>) -> Result<Dataset> {
     let base = manifest.parent().unwrap_or(Path::new("."));
-    let mut head_names: Vec<String> = rows.iter().flat_map(|r| r.2.iter().map(|(h, _)| h.clone())).collect();
+    let mut head_names: Vec<String> = rows
+        .iter()
+        .flat_map(|r| r.2.iter().map(|(h, _)| h.clone()))
+        .collect();
     head_names.sort();
     head_names.dedup();
     let mut heads: Vec<HeadSpec> = head_names
@@ -224,21 +275,34 @@ fn from_rows(manifest: &Path, rows: Vec<Row>) -> Result<Dataset> {
         .map(|name| {
             let mut labels: Vec<String> = rows
                 .iter()
-                .flat_map(|r| r.2.iter().filter(|(h, _)| h == name).filter_map(|(_, l)| l.clone()))
+                .flat_map(|r| {
+                    r.2.iter()
+                        .filter(|(h, _)| h == name)
+                        .filter_map(|(_, l)| l.clone())
+                })
                 .collect();
             labels.sort();
             labels.dedup();
-            HeadSpec { name: name.clone(), labels }
+            HeadSpec {
+                name: name.clone(),
+                labels,
+            }
         })
         .collect();
     heads.retain(|h| !h.labels.is_empty());
     if heads.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidInput, format!("{}: no head has any label", manifest.display())));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("{}: no head has any label", manifest.display()),
+        ));
     }
     let mut items = Vec::with_capacity(rows.len());
     for (line, file, labels) in rows {
         if file.is_empty() {
-            return Err(Error::new(ErrorKind::Parse, format!("{}: line {line}: empty path", manifest.display())));
+            return Err(Error::new(
+                ErrorKind::Parse,
+                format!("{}: line {line}: empty path", manifest.display()),
+            ));
         }
         let idx = heads
             .iter()
@@ -250,7 +314,10 @@ fn from_rows(manifest: &Path, rows: Vec<Row>) -> Result<Dataset> {
                     .and_then(|l| h.labels.binary_search(l).ok().map(|i| i as u32))
             })
             .collect();
-        items.push(Item { path: base.join(file), labels: idx });
+        items.push(Item {
+            path: base.join(file),
+            labels: idx,
+        });
     }
     items.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Dataset { heads, items })
@@ -264,7 +331,11 @@ mod tests {
     fn csv_manifest_with_missing_labels() {
         let dir = tempfile::tempdir().unwrap();
         let m = dir.path().join("m.csv");
-        std::fs::write(&m, "path,unit,kle\na.eml,Byg,02.00.00\nb.eml,Social,\n\"c,d.eml\",Byg,32.18.04\n").unwrap();
+        std::fs::write(
+            &m,
+            "path,unit,kle\na.eml,Byg,02.00.00\nb.eml,Social,\n\"c,d.eml\",Byg,32.18.04\n",
+        )
+        .unwrap();
         let d = Dataset::load(&m).unwrap();
         assert_eq!(d.heads.len(), 2);
         assert_eq!(d.heads[0].name, "kle");
@@ -277,7 +348,11 @@ mod tests {
     fn jsonl_manifest_errors_name_the_line() {
         let dir = tempfile::tempdir().unwrap();
         let m = dir.path().join("m.jsonl");
-        std::fs::write(&m, "{\"path\":\"a.eml\",\"unit\":\"Byg\"}\n{\"unit\":\"Byg\"}\n").unwrap();
+        std::fs::write(
+            &m,
+            "{\"path\":\"a.eml\",\"unit\":\"Byg\"}\n{\"unit\":\"Byg\"}\n",
+        )
+        .unwrap();
         let e = Dataset::load(&m).unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");
     }
@@ -299,6 +374,9 @@ mod tests {
     #[test]
     fn empty_directory_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
-        assert_eq!(Dataset::load(dir.path()).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            Dataset::load(dir.path()).unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
     }
 }

@@ -28,7 +28,13 @@ pub struct Prepared {
 }
 
 /// Reads and featurises every message of `dataset` on `threads` threads.
-pub fn prepare(dataset: &Dataset, featurizer: &Featurizer, mode: TextMode, threads: usize, progress: Option<Progress<'_>>) -> Prepared {
+pub fn prepare(
+    dataset: &Dataset,
+    featurizer: &Featurizer,
+    mode: TextMode,
+    threads: usize,
+    progress: Option<Progress<'_>>,
+) -> Prepared {
     let n = dataset.items.len();
     let threads = threads.clamp(1, 64);
     let chunk = n.div_ceil(threads).max(1);
@@ -45,7 +51,10 @@ pub fn prepare(dataset: &Dataset, featurizer: &Featurizer, mode: TextMode, threa
                         .iter()
                         .enumerate()
                         .map(|(i, item)| {
-                            let r = read_message(&item.path, mode).map(|m| Example { x: featurizer.featurize(&m), labels: item.labels.clone() });
+                            let r = read_message(&item.path, mode).map(|m| Example {
+                                x: featurizer.featurize(&m),
+                                labels: item.labels.clone(),
+                            });
                             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                             if let Some(p) = progress {
                                 p(d, n);
@@ -56,9 +65,16 @@ pub fn prepare(dataset: &Dataset, featurizer: &Featurizer, mode: TextMode, threa
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
-    let mut out = Prepared { examples: Vec::with_capacity(n), item_index: Vec::with_capacity(n), failures: Vec::new() };
+    let mut out = Prepared {
+        examples: Vec::with_capacity(n),
+        item_index: Vec::with_capacity(n),
+        failures: Vec::new(),
+    };
     for (i, r) in parts.into_iter().flatten() {
         match r {
             Ok(ex) => {
@@ -73,7 +89,10 @@ pub fn prepare(dataset: &Dataset, featurizer: &Featurizer, mode: TextMode, threa
 
 /// The current time as RFC 3339 UTC (seconds), without a date crate.
 pub(crate) fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     // Civil-from-days (H. Hinnant).
@@ -86,15 +105,28 @@ pub(crate) fn now_rfc3339() -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// Trains a model from prepared examples and fills in its summary.
-pub fn train_prepared(prepared: &Prepared, heads: &[HeadSpec], features: &FeatureConfig, opts: &TrainOptions) -> Result<(Model, TrainReport)> {
+pub fn train_prepared(
+    prepared: &Prepared,
+    heads: &[HeadSpec],
+    features: &FeatureConfig,
+    opts: &TrainOptions,
+) -> Result<(Model, TrainReport)> {
     let (params, report) = train(&prepared.examples, heads, features, opts)?;
     let mut warnings = report.warnings.clone();
     if !prepared.failures.is_empty() {
-        warnings.push(format!("{} messages failed to parse and were skipped", prepared.failures.len()));
+        warnings.push(format!(
+            "{} messages failed to parse and were skipped",
+            prepared.failures.len()
+        ));
     }
     let summary = Summary {
         messages: report.messages as u64,
@@ -190,7 +222,13 @@ struct Pred<'a> {
     probs: &'a [f32],
 }
 
-fn head_report(name: &str, labels: &[String], preds: &[Pred<'_>], threshold: f32, target: f32) -> HeadReport {
+fn head_report(
+    name: &str,
+    labels: &[String],
+    preds: &[Pred<'_>],
+    threshold: f32,
+    target: f32,
+) -> HeadReport {
     let k = labels.len();
     let mut tp = vec![0u64; k];
     let mut fp = vec![0u64; k];
@@ -222,7 +260,10 @@ fn head_report(name: &str, labels: &[String], preds: &[Pred<'_>], threshold: f32
         if !ok {
             fp[best] += 1;
         }
-        scored.push(Scored { confidence: conf, correct: ok });
+        scored.push(Scored {
+            confidence: conf,
+            correct: ok,
+        });
         let b = ((conf * 15.0) as usize).min(14);
         bins[b].0 += 1;
         bins[b].1 += conf as f64;
@@ -240,16 +281,43 @@ fn head_report(name: &str, labels: &[String], preds: &[Pred<'_>], threshold: f32
             f1_sum += f1;
             f1_n += 1;
         }
-        label_reports.push(LabelReport { label: labels[i].clone(), precision, recall, f1, support: support[i] });
+        label_reports.push(LabelReport {
+            label: labels[i].clone(),
+            precision,
+            recall,
+            f1,
+            support: support[i],
+        });
     }
     let th = threshold_for_precision(&scored, target);
-    let above: Vec<&Scored> = scored.iter().filter(|s| s.confidence >= threshold).collect();
-    let ece = bins.iter().map(|&(c, conf, ok)| if c == 0 { 0.0 } else { (c as f64 / n.max(1) as f64) * (conf / c as f64 - ok as f64 / c as f64).abs() }).sum();
+    let above: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.confidence >= threshold)
+        .collect();
+    let ece = bins
+        .iter()
+        .map(|&(c, conf, ok)| {
+            if c == 0 {
+                0.0
+            } else {
+                (c as f64 / n.max(1) as f64) * (conf / c as f64 - ok as f64 / c as f64).abs()
+            }
+        })
+        .sum();
     let mut confused: Vec<Confusion> = confusion
         .into_iter()
-        .map(|((t, p), count)| Confusion { truth: labels[t].clone(), predicted: labels[p].clone(), count })
+        .map(|((t, p), count)| Confusion {
+            truth: labels[t].clone(),
+            predicted: labels[p].clone(),
+            count,
+        })
         .collect();
-    confused.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.truth.cmp(&b.truth)).then_with(|| a.predicted.cmp(&b.predicted)));
+    confused.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.truth.cmp(&b.truth))
+            .then_with(|| a.predicted.cmp(&b.predicted))
+    });
     confused.truncate(10);
     HeadReport {
         head: name.to_string(),
@@ -260,7 +328,8 @@ fn head_report(name: &str, labels: &[String], preds: &[Pred<'_>], threshold: f32
         coverage_at_precision: th.coverage as f64,
         target_precision: target as f64,
         coverage_at_threshold: div(above.len() as f64, n as f64),
-        precision_at_threshold: (!above.is_empty()).then(|| above.iter().filter(|s| s.correct).count() as f64 / above.len() as f64),
+        precision_at_threshold: (!above.is_empty())
+            .then(|| above.iter().filter(|s| s.correct).count() as f64 / above.len() as f64),
         ece,
         labels: label_reports,
         confused,
@@ -269,7 +338,12 @@ fn head_report(name: &str, labels: &[String], preds: &[Pred<'_>], threshold: f32
 
 /// Evaluates `classifier` on `prepared` examples of `dataset`. True labels are matched to
 /// the model's labels by name; heads the model lacks are left out.
-pub fn evaluate(classifier: &Classifier, dataset: &Dataset, prepared: &Prepared, target_precision: f32) -> Result<EvalReport> {
+pub fn evaluate(
+    classifier: &Classifier,
+    dataset: &Dataset,
+    prepared: &Prepared,
+    target_precision: f32,
+) -> Result<EvalReport> {
     let mut probs: Vec<Vec<f32>> = vec![Vec::new(); classifier.heads().len()];
     for batch in prepared.examples.chunks(256) {
         let xs: Vec<_> = batch.iter().map(|e| e.x.clone()).collect();
@@ -279,7 +353,9 @@ pub fn evaluate(classifier: &Classifier, dataset: &Dataset, prepared: &Prepared,
     }
     let mut heads = Vec::new();
     for (h, info) in classifier.heads().iter().enumerate() {
-        let Some(dh) = dataset.head_index(&info.name) else { continue };
+        let Some(dh) = dataset.head_index(&info.name) else {
+            continue;
+        };
         let k = info.labels.len();
         let preds: Vec<Pred<'_>> = prepared
             .examples
@@ -288,15 +364,33 @@ pub fn evaluate(classifier: &Classifier, dataset: &Dataset, prepared: &Prepared,
             .filter_map(|(i, ex)| {
                 let t = ex.labels.get(dh).copied().flatten()?;
                 let name = &dataset.heads[dh].labels[t as usize];
-                Some(Pred { truth: info.labels.iter().position(|l| l == name), probs: &probs[h][i * k..(i + 1) * k] })
+                Some(Pred {
+                    truth: info.labels.iter().position(|l| l == name),
+                    probs: &probs[h][i * k..(i + 1) * k],
+                })
             })
             .collect();
-        heads.push(head_report(&info.name, &info.labels, &preds, info.threshold, target_precision));
+        heads.push(head_report(
+            &info.name,
+            &info.labels,
+            &preds,
+            info.threshold,
+            target_precision,
+        ));
     }
     if heads.is_empty() {
-        return Err(Error::new(ErrorKind::InvalidInput, "the data set has none of the model's heads"));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "the data set has none of the model's heads",
+        ));
     }
-    Ok(EvalReport { messages: prepared.examples.len() as u64, skipped: prepared.failures.len() as u64, folds: None, fold_accuracy: Vec::new(), heads })
+    Ok(EvalReport {
+        messages: prepared.examples.len() as u64,
+        skipped: prepared.failures.len() as u64,
+        folds: None,
+        fold_accuracy: Vec::new(),
+        heads,
+    })
 }
 
 /// The fold of each example: stratified on the first head's label (messages without it
@@ -304,7 +398,10 @@ pub fn evaluate(classifier: &Classifier, dataset: &Dataset, prepared: &Prepared,
 pub fn assign_folds(prepared: &Prepared, k: usize, seed: u64) -> Vec<usize> {
     let mut strata: std::collections::BTreeMap<Option<u32>, Vec<usize>> = Default::default();
     for (i, ex) in prepared.examples.iter().enumerate() {
-        strata.entry(ex.labels.first().copied().flatten()).or_default().push(i);
+        strata
+            .entry(ex.labels.first().copied().flatten())
+            .or_default()
+            .push(i);
     }
     let mut rng = Rng::new(seed ^ 0xf01d);
     let mut fold = vec![0; prepared.examples.len()];
@@ -330,25 +427,45 @@ pub fn cross_validate(
     progress: Option<Progress<'_>>,
 ) -> Result<(EvalReport, Vec<usize>)> {
     if k < 2 || k > prepared.examples.len() {
-        return Err(Error::new(ErrorKind::InvalidInput, format!("cannot make {k} folds of {} messages", prepared.examples.len())));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "cannot make {k} folds of {} messages",
+                prepared.examples.len()
+            ),
+        ));
     }
     let folds = assign_folds(prepared, k, opts.seed);
     let heads = &dataset.heads;
-    let mut probs: Vec<Vec<Vec<f32>>> = heads.iter().map(|_| vec![Vec::new(); prepared.examples.len()]).collect();
+    let mut probs: Vec<Vec<Vec<f32>>> = heads
+        .iter()
+        .map(|_| vec![Vec::new(); prepared.examples.len()])
+        .collect();
     let mut thresholds = vec![0.0f32; heads.len()];
     let mut fold_accuracy = Vec::new();
     for f in 0..k {
         let train_part = Prepared {
-            examples: prepared.examples.iter().zip(&folds).filter(|(_, &g)| g != f).map(|(e, _)| e.clone()).collect(),
+            examples: prepared
+                .examples
+                .iter()
+                .zip(&folds)
+                .filter(|(_, &g)| g != f)
+                .map(|(e, _)| e.clone())
+                .collect(),
             item_index: Vec::new(),
             failures: Vec::new(),
         };
         let (model, _) = train_prepared(&train_part, heads, features, opts)?;
         let clf = Classifier::from_model(&model)?;
-        let test: Vec<usize> = (0..prepared.examples.len()).filter(|&i| folds[i] == f).collect();
+        let test: Vec<usize> = (0..prepared.examples.len())
+            .filter(|&i| folds[i] == f)
+            .collect();
         let (mut ok, mut n) = (0, 0);
         for batch in test.chunks(256) {
-            let xs: Vec<_> = batch.iter().map(|&i| prepared.examples[i].x.clone()).collect();
+            let xs: Vec<_> = batch
+                .iter()
+                .map(|&i| prepared.examples[i].x.clone())
+                .collect();
             let out = clf.probabilities(&xs)?;
             for (h, p) in out.iter().enumerate() {
                 let c = heads[h].labels.len();
@@ -356,7 +473,9 @@ pub fn cross_validate(
                     let row = p[r * c..(r + 1) * c].to_vec();
                     if h == 0 {
                         if let Some(t) = prepared.examples[i].labels[0] {
-                            let best = (0..c).max_by(|&a, &b| row[a].total_cmp(&row[b]).then(b.cmp(&a))).unwrap_or(0);
+                            let best = (0..c)
+                                .max_by(|&a, &b| row[a].total_cmp(&row[b]).then(b.cmp(&a)))
+                                .unwrap_or(0);
                             n += 1;
                             ok += (best == t as usize) as usize;
                         }
@@ -379,12 +498,29 @@ pub fn cross_validate(
             .examples
             .iter()
             .enumerate()
-            .filter_map(|(i, ex)| ex.labels[h].map(|t| Pred { truth: Some(t as usize), probs: &probs[h][i] }))
+            .filter_map(|(i, ex)| {
+                ex.labels[h].map(|t| Pred {
+                    truth: Some(t as usize),
+                    probs: &probs[h][i],
+                })
+            })
             .collect();
-        reports.push(head_report(&head.name, &head.labels, &preds, thresholds[h], opts.target_precision));
+        reports.push(head_report(
+            &head.name,
+            &head.labels,
+            &preds,
+            thresholds[h],
+            opts.target_precision,
+        ));
     }
     Ok((
-        EvalReport { messages: prepared.examples.len() as u64, skipped: prepared.failures.len() as u64, folds: Some(k), fold_accuracy, heads: reports },
+        EvalReport {
+            messages: prepared.examples.len() as u64,
+            skipped: prepared.failures.len() as u64,
+            folds: Some(k),
+            fold_accuracy,
+            heads: reports,
+        },
         folds,
     ))
 }
@@ -403,8 +539,19 @@ mod tests {
     #[test]
     fn metrics_on_a_known_table() {
         let labels = vec!["a".to_string(), "b".to_string()];
-        let rows = [([0.9f32, 0.1], 0usize), ([0.8, 0.2], 0), ([0.3, 0.7], 0), ([0.4, 0.6], 1)];
-        let preds: Vec<Pred<'_>> = rows.iter().map(|(p, t)| Pred { truth: Some(*t), probs: &p[..] }).collect();
+        let rows = [
+            ([0.9f32, 0.1], 0usize),
+            ([0.8, 0.2], 0),
+            ([0.3, 0.7], 0),
+            ([0.4, 0.6], 1),
+        ];
+        let preds: Vec<Pred<'_>> = rows
+            .iter()
+            .map(|(p, t)| Pred {
+                truth: Some(*t),
+                probs: &p[..],
+            })
+            .collect();
         let r = head_report("h", &labels, &preds, 0.75, 0.95);
         assert!((r.accuracy - 0.75).abs() < 1e-9);
         assert!((r.top3_accuracy - 1.0).abs() < 1e-9);

@@ -11,7 +11,7 @@ pub mod params;
 mod runtime;
 pub mod train;
 
-pub use classifier::{ClassifyOptions, Classifier, Model};
+pub use classifier::{Classifier, ClassifyOptions, Model};
 pub use onnx::Summary;
 pub use params::{HeadInfo, Layers, Params};
 pub use train::{train, Example, HeadSpec, TrainOptions, TrainReport};

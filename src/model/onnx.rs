@@ -94,10 +94,20 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         tensor_f32("eps", &[], &[NORM_EPS]),
     ];
     let mut nodes = vec![
-        node("Gather", &["idf", "ids"], &["idf_g"], vec![attr_int("axis", 0)]),
+        node(
+            "Gather",
+            &["idf", "ids"],
+            &["idf_g"],
+            vec![attr_int("axis", 0)],
+        ),
         node("Mul", &["tf", "idf_g"], &["x"], vec![]),
         node("Mul", &["x", "x"], &["x2"], vec![]),
-        node("ReduceSum", &["x2", "axis1"], &["ss"], vec![attr_int("keepdims", 1)]),
+        node(
+            "ReduceSum",
+            &["x2", "axis1"],
+            &["ss"],
+            vec![attr_int("keepdims", 1)],
+        ),
         node("Add", &["ss", "eps"], &["ss_eps"], vec![]),
         node("Sqrt", &["ss_eps"], &["norm"], vec![]),
         node("Div", &["x", "norm"], &["xn"], vec![]),
@@ -106,7 +116,12 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
     let form = match &params.layers {
         Layers::Linear { w } => {
             init.push(tensor_f32("weights", &[dim, classes], w));
-            nodes.push(node("Gather", &["weights", "ids"], &["rows"], vec![attr_int("axis", 0)]));
+            nodes.push(node(
+                "Gather",
+                &["weights", "ids"],
+                &["rows"],
+                vec![attr_int("axis", 0)],
+            ));
             nodes.push(node("MatMul", &["xu", "rows"], &["z3"], vec![]));
             nodes.push(node("Squeeze", &["z3", "axis1"], &["z"], vec![]));
             "linear".to_string()
@@ -115,7 +130,12 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
             let h = *hidden as i64;
             init.push(tensor_f32("embed", &[dim, h], embed));
             init.push(tensor_f32("out", &[h, classes], out));
-            nodes.push(node("Gather", &["embed", "ids"], &["rows"], vec![attr_int("axis", 0)]));
+            nodes.push(node(
+                "Gather",
+                &["embed", "ids"],
+                &["rows"],
+                vec![attr_int("axis", 0)],
+            ));
             nodes.push(node("MatMul", &["xu", "rows"], &["h3"], vec![]));
             nodes.push(node("Squeeze", &["h3", "axis1"], &["hid"], vec![]));
             nodes.push(node("MatMul", &["hid", "out"], &["z"], vec![]));
@@ -127,20 +147,40 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
     let mut at = 0i64;
     for (i, head) in params.heads.iter().enumerate() {
         let n = head.labels.len() as i64;
-        let (s, e, t) = (format!("start_{i}"), format!("end_{i}"), format!("temp_{i}"));
+        let (s, e, t) = (
+            format!("start_{i}"),
+            format!("end_{i}"),
+            format!("temp_{i}"),
+        );
         init.push(tensor_i64(&s, &[1], &[at]));
         init.push(tensor_i64(&e, &[1], &[at + n]));
         init.push(tensor_f32(&t, &[], &[head.temperature]));
-        let (sl, sc, pr) = (format!("slice_{i}"), format!("scaled_{i}"), format!("probs_{i}"));
+        let (sl, sc, pr) = (
+            format!("slice_{i}"),
+            format!("scaled_{i}"),
+            format!("probs_{i}"),
+        );
         nodes.push(node("Slice", &["logits", &s, &e, "axis1"], &[&sl], vec![]));
         nodes.push(node("Div", &[&sl, &t], &[&sc], vec![]));
         nodes.push(node("Softmax", &[&sc], &[&pr], vec![attr_int("axis", -1)]));
-        outputs.push(value_info(&pr, pb::tensor_proto::DataType::Float, &[Dim::Param("N"), Dim::Value(n)]));
+        outputs.push(value_info(
+            &pr,
+            pb::tensor_proto::DataType::Float,
+            &[Dim::Param("N"), Dim::Value(n)],
+        ));
         at += n;
     }
     let inputs = vec![
-        value_info("ids", pb::tensor_proto::DataType::Int64, &[Dim::Param("N"), Dim::Param("L")]),
-        value_info("tf", pb::tensor_proto::DataType::Float, &[Dim::Param("N"), Dim::Param("L")]),
+        value_info(
+            "ids",
+            pb::tensor_proto::DataType::Int64,
+            &[Dim::Param("N"), Dim::Param("L")],
+        ),
+        value_info(
+            "tf",
+            pb::tensor_proto::DataType::Float,
+            &[Dim::Param("N"), Dim::Param("L")],
+        ),
     ];
     let json = |v: &dyn erased::Json| v.json();
     let meta = vec![
@@ -154,7 +194,10 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
     ];
     let model = pb::ModelProto {
         ir_version: 8,
-        opset_import: vec![pb::OperatorSetIdProto { domain: String::new(), version: 13 }],
+        opset_import: vec![pb::OperatorSetIdProto {
+            domain: String::new(),
+            version: 13,
+        }],
         producer_name: "libsignatur".into(),
         producer_version: env!("CARGO_PKG_VERSION").into(),
         domain: "dk.signatur".into(),
@@ -170,7 +213,10 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         }),
         metadata_props: meta
             .into_iter()
-            .map(|(k, v)| pb::StringStringEntryProto { key: k.into(), value: v })
+            .map(|(k, v)| pb::StringStringEntryProto {
+                key: k.into(),
+                value: v,
+            })
             .collect(),
         ..Default::default()
     };
@@ -186,12 +232,18 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     let proto = pb::ModelProto::decode(bytes)
         .map_err(|e| invalid(format!("not an ONNX model, or truncated or corrupt: {e}")))?;
     let meta = |key: &str| -> Option<&str> {
-        proto.metadata_props.iter().find(|p| p.key == key).map(|p| p.value.as_str())
+        proto
+            .metadata_props
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.as_str())
     };
     let format = meta(KEY_FORMAT).ok_or_else(|| {
         invalid("an ONNX file, but not a libsignatur model (no signatur.format_version in metadata_props)")
     })?;
-    let format: u32 = format.parse().map_err(|_| invalid(format!("bad format version {format:?}")))?;
+    let format: u32 = format
+        .parse()
+        .map_err(|_| invalid(format!("bad format version {format:?}")))?;
     if format > FORMAT_VERSION {
         return Err(Error::new(
             ErrorKind::UnsupportedModelVersion,
@@ -205,14 +257,23 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     let get = |key: &str| meta(key).ok_or_else(|| invalid(format!("metadata {key} is missing")));
     let features: FeatureConfig = serde_json::from_str(get(KEY_FEATURES)?)
         .map_err(|e| invalid(format!("metadata {KEY_FEATURES}: {e}")))?;
-    features.validate().map_err(|e| invalid(format!("feature configuration: {}", e.message())))?;
+    features
+        .validate()
+        .map_err(|e| invalid(format!("feature configuration: {}", e.message())))?;
     let heads: Vec<HeadInfo> = serde_json::from_str(get(KEY_HEADS)?)
         .map_err(|e| invalid(format!("metadata {KEY_HEADS}: {e}")))?;
     let summary: Summary = serde_json::from_str(get(KEY_SUMMARY)?)
         .map_err(|e| invalid(format!("metadata {KEY_SUMMARY}: {e}")))?;
-    let graph = proto.graph.as_ref().ok_or_else(|| invalid("the model has no graph"))?;
+    let graph = proto
+        .graph
+        .as_ref()
+        .ok_or_else(|| invalid("the model has no graph"))?;
     let find = |name: &str| -> Result<&pb::TensorProto> {
-        graph.initializer.iter().find(|t| t.name == name).ok_or_else(|| invalid(format!("initializer {name} is missing")))
+        graph
+            .initializer
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| invalid(format!("initializer {name} is missing")))
     };
     let dim = features.dim();
     let classes: usize = heads.iter().map(|h| h.labels.len()).sum();
@@ -223,9 +284,13 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     let bias = read_f32(find("bias")?, &[classes])?;
     let form = get(KEY_FORM)?;
     let layers = if form == "linear" {
-        Layers::Linear { w: read_f32(find("weights")?, &[dim, classes])? }
+        Layers::Linear {
+            w: read_f32(find("weights")?, &[dim, classes])?,
+        }
     } else if let Some(h) = form.strip_prefix("low_rank:") {
-        let hidden: usize = h.parse().map_err(|_| invalid(format!("bad form {form:?}")))?;
+        let hidden: usize = h
+            .parse()
+            .map_err(|_| invalid(format!("bad form {form:?}")))?;
         if hidden == 0 || hidden > 4096 {
             return Err(invalid(format!("bad hidden size {hidden}")));
         }
@@ -239,16 +304,34 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     };
     for h in &heads {
         if h.counts.len() != h.labels.len() {
-            return Err(invalid(format!("head {:?}: {} counts for {} labels", h.name, h.counts.len(), h.labels.len())));
+            return Err(invalid(format!(
+                "head {:?}: {} counts for {} labels",
+                h.name,
+                h.counts.len(),
+                h.labels.len()
+            )));
         }
     }
-    Ok(Decoded { params: Params { features, heads, idf, layers, bias }, summary, proto })
+    Ok(Decoded {
+        params: Params {
+            features,
+            heads,
+            idf,
+            layers,
+            bias,
+        },
+        summary,
+        proto,
+    })
 }
 
 fn read_f32(t: &pb::TensorProto, shape: &[usize]) -> Result<Vec<f32>> {
     let dims: Vec<usize> = t.dims.iter().map(|&d| d.max(0) as usize).collect();
     if dims != shape {
-        return Err(invalid(format!("initializer {} has shape {:?}, expected {:?}", t.name, dims, shape)));
+        return Err(invalid(format!(
+            "initializer {} has shape {:?}, expected {:?}",
+            t.name, dims, shape
+        )));
     }
     if t.data_type != pb::tensor_proto::DataType::Float as i32 {
         return Err(invalid(format!("initializer {} is not float32", t.name)));
@@ -256,16 +339,30 @@ fn read_f32(t: &pb::TensorProto, shape: &[usize]) -> Result<Vec<f32>> {
     let n: usize = shape.iter().product();
     let out: Vec<f32> = if !t.raw_data.is_empty() {
         if t.raw_data.len() != n * 4 {
-            return Err(invalid(format!("initializer {} has {} bytes, expected {}", t.name, t.raw_data.len(), n * 4)));
+            return Err(invalid(format!(
+                "initializer {} has {} bytes, expected {}",
+                t.name,
+                t.raw_data.len(),
+                n * 4
+            )));
         }
-        t.raw_data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+        t.raw_data
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect()
     } else if t.float_data.len() == n {
         t.float_data.clone()
     } else {
-        return Err(invalid(format!("initializer {} has no data of the right size", t.name)));
+        return Err(invalid(format!(
+            "initializer {} has no data of the right size",
+            t.name
+        )));
     };
     if out.iter().any(|v| !v.is_finite()) {
-        return Err(invalid(format!("initializer {} holds a non-finite value", t.name)));
+        return Err(invalid(format!(
+            "initializer {} holds a non-finite value",
+            t.name
+        )));
     }
     Ok(out)
 }
@@ -277,7 +374,8 @@ mod erased {
     }
     impl<T: serde::Serialize> Json for T {
         fn json(&self) -> crate::Result<String> {
-            serde_json::to_string(self).map_err(|e| crate::Error::new(crate::ErrorKind::InvalidInput, e.to_string()))
+            serde_json::to_string(self)
+                .map_err(|e| crate::Error::new(crate::ErrorKind::InvalidInput, e.to_string()))
         }
     }
 }
@@ -313,7 +411,12 @@ fn value_info(name: &str, dt: pb::tensor_proto::DataType, dims: &[Dim]) -> pb::V
     }
 }
 
-fn node(op: &str, inputs: &[&str], outputs: &[&str], attribute: Vec<pb::AttributeProto>) -> pb::NodeProto {
+fn node(
+    op: &str,
+    inputs: &[&str],
+    outputs: &[&str],
+    attribute: Vec<pb::AttributeProto>,
+) -> pb::NodeProto {
     pb::NodeProto {
         input: inputs.iter().map(|s| s.to_string()).collect(),
         output: outputs.iter().map(|s| s.to_string()).collect(),

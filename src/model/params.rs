@@ -97,7 +97,9 @@ impl Params {
             Layers::Linear { w } => ids
                 .iter()
                 .map(|&id| {
-                    let row = w.get(id as usize * c + offset..id as usize * c + offset + n).unwrap_or(&[]);
+                    let row = w
+                        .get(id as usize * c + offset..id as usize * c + offset + n)
+                        .unwrap_or(&[]);
                     let mean = row.iter().sum::<f32>() / n as f32;
                     row.get(best).map(|b| b - mean).unwrap_or(0.0)
                 })
@@ -114,7 +116,9 @@ impl Params {
                     .collect();
                 ids.iter()
                     .map(|&id| {
-                        let e = embed.get(id as usize * h..(id as usize + 1) * h).unwrap_or(&[]);
+                        let e = embed
+                            .get(id as usize * h..(id as usize + 1) * h)
+                            .unwrap_or(&[]);
                         e.iter().zip(&dir).map(|(a, b)| a * b).sum()
                     })
                     .collect()

@@ -17,34 +17,62 @@ pub(crate) struct Runtime {
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").field("head_sizes", &self.head_sizes).finish_non_exhaustive()
+        f.debug_struct("Runtime")
+            .field("head_sizes", &self.head_sizes)
+            .finish_non_exhaustive()
     }
 }
 
 fn model_error(e: impl std::fmt::Display) -> Error {
-    Error::new(ErrorKind::InvalidModel, format!("tract could not build a plan from the graph: {e:#}"))
+    Error::new(
+        ErrorKind::InvalidModel,
+        format!("tract could not build a plan from the graph: {e:#}"),
+    )
 }
 
 impl Runtime {
     /// Builds the plan once; checks that inputs and outputs are what the featuriser and the
     /// decision expect, so a mismatch fails at load time and not per message.
     pub(crate) fn new(proto: &pb::ModelProto, head_sizes: Vec<usize>) -> Result<Runtime> {
-        let model = tract_onnx::onnx().model_for_proto_model(proto).map_err(model_error)?;
-        let ins: Vec<String> = model.input_outlets().map_err(model_error)?.iter().map(|o| model.node(o.node).name.clone()).collect();
+        let model = tract_onnx::onnx()
+            .model_for_proto_model(proto)
+            .map_err(model_error)?;
+        let ins: Vec<String> = model
+            .input_outlets()
+            .map_err(model_error)?
+            .iter()
+            .map(|o| model.node(o.node).name.clone())
+            .collect();
         if ins != ["ids", "tf"] {
-            return Err(Error::new(ErrorKind::InvalidModel, format!("graph inputs are {ins:?}, expected [\"ids\", \"tf\"]")));
+            return Err(Error::new(
+                ErrorKind::InvalidModel,
+                format!("graph inputs are {ins:?}, expected [\"ids\", \"tf\"]"),
+            ));
         }
         let outs = model.output_outlets().map_err(model_error)?.len();
         if outs != head_sizes.len() {
-            return Err(Error::new(ErrorKind::InvalidModel, format!("graph has {outs} outputs for {} heads", head_sizes.len())));
+            return Err(Error::new(
+                ErrorKind::InvalidModel,
+                format!("graph has {outs} outputs for {} heads", head_sizes.len()),
+            ));
         }
-        let plan = model.into_optimized().map_err(model_error)?.into_runnable().map_err(model_error)?;
+        let plan = model
+            .into_optimized()
+            .map_err(model_error)?
+            .into_runnable()
+            .map_err(model_error)?;
         Ok(Runtime { plan, head_sizes })
     }
 
     /// Runs a batch of `n` rows of `l` features (`ids` and `tf` are `n × l`, row-major,
     /// padded with id 0 and tf 0). Returns per head the `n × labels` probabilities.
-    pub(crate) fn run(&self, ids: Vec<i64>, tf: Vec<f32>, n: usize, l: usize) -> Result<Vec<Vec<f32>>> {
+    pub(crate) fn run(
+        &self,
+        ids: Vec<i64>,
+        tf: Vec<f32>,
+        n: usize,
+        l: usize,
+    ) -> Result<Vec<Vec<f32>>> {
         let infer = |e: TractError| Error::new(ErrorKind::Inference, format!("{e:#}"));
         let ids = Tensor::from_shape(&[n, l], &ids).map_err(infer)?;
         let tf = Tensor::from_shape(&[n, l], &tf).map_err(infer)?;
@@ -53,7 +81,10 @@ impl Runtime {
         for (out, &size) in outputs.iter().zip(&self.head_sizes) {
             let view = out.to_plain_array_view::<f32>().map_err(infer)?;
             if view.shape() != [n, size] {
-                return Err(Error::new(ErrorKind::Inference, format!("output shape {:?}, expected [{n}, {size}]", view.shape())));
+                return Err(Error::new(
+                    ErrorKind::Inference,
+                    format!("output shape {:?}, expected [{n}, {size}]", view.shape()),
+                ));
             }
             result.push(view.iter().copied().collect());
         }

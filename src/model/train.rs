@@ -5,10 +5,10 @@
 //! the examples and initialises embeddings, and the SGD loop is single-threaded (only
 //! featurisation runs on several threads, each on its own slice, merged in order).
 
+use crate::features::FeatureConfig;
 use crate::features::SparseVec;
 use crate::model::calibrate::{fit_temperature, threshold_for_precision, Scored};
 use crate::model::params::{normalise, HeadInfo, Layers, Params};
-use crate::features::FeatureConfig;
 use crate::{Error, ErrorKind, Result};
 
 /// One training example: features and, per head, the index of its label (or `None` where
@@ -136,24 +136,50 @@ pub fn train(
     if heads.is_empty() {
         return Err(Error::new(ErrorKind::Training, "no heads to train"));
     }
-    if !(0.0..1.0).contains(&opts.calibration_fraction) || opts.target_precision <= 0.0 || opts.target_precision > 1.0 || opts.target_precision.is_nan() {
-        return Err(Error::new(ErrorKind::InvalidInput, "calibration_fraction must be in [0, 1) and target_precision in (0, 1]"));
+    if !(0.0..1.0).contains(&opts.calibration_fraction)
+        || opts.target_precision <= 0.0
+        || opts.target_precision > 1.0
+        || opts.target_precision.is_nan()
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "calibration_fraction must be in [0, 1) and target_precision in (0, 1]",
+        ));
     }
-    let mut report = TrainReport { messages: examples.len(), ..TrainReport::default() };
+    let mut report = TrainReport {
+        messages: examples.len(),
+        ..TrainReport::default()
+    };
     let dim = features.dim();
     let sizes: Vec<usize> = heads.iter().map(|h| h.labels.len()).collect();
     let mut counts: Vec<Vec<u64>> = sizes.iter().map(|&n| vec![0; n]).collect();
     for (i, ex) in examples.iter().enumerate() {
         if ex.labels.len() != heads.len() {
-            return Err(Error::new(ErrorKind::InvalidInput, format!("example {i} has {} labels for {} heads", ex.labels.len(), heads.len())));
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "example {i} has {} labels for {} heads",
+                    ex.labels.len(),
+                    heads.len()
+                ),
+            ));
         }
         if let Some(&bad) = ex.x.ids.iter().find(|&&id| id as usize >= dim) {
-            return Err(Error::new(ErrorKind::InvalidInput, format!("example {i} has feature id {bad} outside {dim} buckets")));
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("example {i} has feature id {bad} outside {dim} buckets"),
+            ));
         }
         for (h, l) in ex.labels.iter().enumerate() {
             if let Some(l) = *l {
                 let slot = counts[h].get_mut(l as usize).ok_or_else(|| {
-                    Error::new(ErrorKind::InvalidInput, format!("example {i}: label index {l} out of range for head {:?}", heads[h].name))
+                    Error::new(
+                        ErrorKind::InvalidInput,
+                        format!(
+                            "example {i}: label index {l} out of range for head {:?}",
+                            heads[h].name
+                        ),
+                    )
                 })?;
                 *slot += 1;
             }
@@ -162,17 +188,29 @@ pub fn train(
     for (h, c) in heads.iter().zip(&counts) {
         let total: u64 = c.iter().sum();
         if total == 0 {
-            return Err(Error::new(ErrorKind::Training, format!("head {:?} has no labelled message", h.name)));
+            return Err(Error::new(
+                ErrorKind::Training,
+                format!("head {:?} has no labelled message", h.name),
+            ));
         }
         for (label, n) in h.labels.iter().zip(c) {
             if *n == 0 {
-                report.warnings.push(format!("head {:?}: label {label:?} has no message and will never be predicted", h.name));
+                report.warnings.push(format!(
+                    "head {:?}: label {label:?} has no message and will never be predicted",
+                    h.name
+                ));
             } else if *n == 1 {
-                report.warnings.push(format!("head {:?}: label {label:?} has only one message", h.name));
+                report.warnings.push(format!(
+                    "head {:?}: label {label:?} has only one message",
+                    h.name
+                ));
             }
         }
         if h.labels.len() < 2 {
-            report.warnings.push(format!("head {:?} has a single label: it always predicts it", h.name));
+            report.warnings.push(format!(
+                "head {:?} has a single label: it always predicts it",
+                h.name
+            ));
         }
     }
 
@@ -184,7 +222,10 @@ pub fn train(
         }
     }
     let n = examples.len() as f32;
-    let idf: Vec<f32> = df.iter().map(|&d| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0).collect();
+    let idf: Vec<f32> = df
+        .iter()
+        .map(|&d| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0)
+        .collect();
     drop(df);
 
     let mut norm_buf = Vec::new();
@@ -192,7 +233,11 @@ pub fn train(
         .iter()
         .map(|ex| {
             normalise(&ex.x.ids, &ex.x.vals, &idf, &mut norm_buf);
-            Norm { ids: &ex.x.ids, x: norm_buf.clone(), labels: &ex.labels }
+            Norm {
+                ids: &ex.x.ids,
+                x: norm_buf.clone(),
+                labels: &ex.labels,
+            }
         })
         .collect();
 
@@ -211,7 +256,15 @@ pub fn train(
             let total: u64 = c.iter().sum();
             let k = c.iter().filter(|&&x| x > 0).count().max(1) as f32;
             c.iter()
-                .map(|&x| if x == 0 { 0.0 } else { (total as f32 / (k * x as f32)).powf(opts.class_weight_power).clamp(0.1, 10.0) })
+                .map(|&x| {
+                    if x == 0 {
+                        0.0
+                    } else {
+                        (total as f32 / (k * x as f32))
+                            .powf(opts.class_weight_power)
+                            .clamp(0.1, 10.0)
+                    }
+                })
                 .collect()
         })
         .collect();
@@ -228,7 +281,12 @@ pub fn train(
         // order and hold out every k-th message, but never a label's last training example.
         let mut groups: std::collections::BTreeMap<(usize, u32), Vec<usize>> = Default::default();
         for &i in &order {
-            let key = normed[i].labels.iter().enumerate().find_map(|(h, l)| l.map(|l| (h, l))).unwrap_or((usize::MAX, 0));
+            let key = normed[i]
+                .labels
+                .iter()
+                .enumerate()
+                .find_map(|(h, l)| l.map(|l| (h, l)))
+                .unwrap_or((usize::MAX, 0));
             groups.entry(key).or_default().push(i);
         }
         let k = (1.0 / opts.calibration_fraction).round().max(2.0) as usize;
@@ -271,11 +329,23 @@ pub fn train(
         })
         .collect();
 
-    let learning_rate = opts.learning_rate.unwrap_or(if hidden.is_some() { 0.5 } else { 5.0 });
+    let learning_rate = opts
+        .learning_rate
+        .unwrap_or(if hidden.is_some() { 0.5 } else { 5.0 });
     if !(learning_rate > 0.0 && learning_rate.is_finite()) {
-        return Err(Error::new(ErrorKind::InvalidInput, format!("learning rate {learning_rate} must be positive")));
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("learning rate {learning_rate} must be positive"),
+        ));
     }
-    let sgd = Sgd { sizes: &sizes, dim, hidden, weights: &weights, opts, learning_rate };
+    let sgd = Sgd {
+        sizes: &sizes,
+        dim,
+        hidden,
+        weights: &weights,
+        opts,
+        learning_rate,
+    };
     let (mut layers, mut bias) = sgd.fit(&normed, &fit_idx, &mut rng.clone());
 
     if !held_idx.is_empty() {
@@ -283,7 +353,14 @@ pub fn train(
         let mut logits = vec![0.0f32; total_classes];
         let mut per_head: Vec<Vec<(Vec<f32>, u32)>> = vec![Vec::new(); heads.len()];
         for &i in &held_idx {
-            forward(&layers, &bias, total_classes, normed[i].ids, &normed[i].x, &mut logits);
+            forward(
+                &layers,
+                &bias,
+                total_classes,
+                normed[i].ids,
+                &normed[i].x,
+                &mut logits,
+            );
             for (h, l) in normed[i].labels.iter().enumerate() {
                 if let Some(l) = *l {
                     let s = &logits[offsets[h]..offsets[h] + sizes[h]];
@@ -293,7 +370,11 @@ pub fn train(
         }
         for (h, rows) in per_head.iter().enumerate() {
             if rows.len() < 10 {
-                report.warnings.push(format!("head {:?}: only {} held-out messages; not calibrated", heads[h].name, rows.len()));
+                report.warnings.push(format!(
+                    "head {:?}: only {} held-out messages; not calibrated",
+                    heads[h].name,
+                    rows.len()
+                ));
                 continue;
             }
             let t = fit_temperature(rows);
@@ -301,7 +382,10 @@ pub fn train(
                 .iter()
                 .map(|(lg, y)| {
                     let (best, p) = top_prob(lg, t);
-                    Scored { confidence: p, correct: best == *y as usize }
+                    Scored {
+                        confidence: p,
+                        correct: best == *y as usize,
+                    }
                 })
                 .collect();
             let th = threshold_for_precision(&scored, opts.target_precision);
@@ -331,7 +415,16 @@ pub fn train(
             format!("training diverged (non-finite weights) at learning rate {learning_rate}: use a lower one"),
         ));
     }
-    Ok((Params { features: features.clone(), heads: head_infos, idf, layers, bias }, report))
+    Ok((
+        Params {
+            features: features.clone(),
+            heads: head_infos,
+            idf,
+            layers,
+            bias,
+        },
+        report,
+    ))
 }
 
 /// Start of each head in the concatenated class axis.
@@ -359,7 +452,14 @@ pub(crate) fn top_prob(logits: &[f32], t: f32) -> (usize, f32) {
 }
 
 /// Logits for one normalised example.
-pub(crate) fn forward(layers: &Layers, bias: &[f32], classes: usize, ids: &[u32], x: &[f32], out: &mut [f32]) {
+pub(crate) fn forward(
+    layers: &Layers,
+    bias: &[f32],
+    classes: usize,
+    ids: &[u32],
+    x: &[f32],
+    out: &mut [f32],
+) {
     out.copy_from_slice(bias);
     match layers {
         Layers::Linear { w } => {
@@ -370,7 +470,11 @@ pub(crate) fn forward(layers: &Layers, bias: &[f32], classes: usize, ids: &[u32]
                 }
             }
         }
-        Layers::LowRank { hidden, embed, out: w2 } => {
+        Layers::LowRank {
+            hidden,
+            embed,
+            out: w2,
+        } => {
             let mut hv = vec![0.0f32; *hidden];
             embed_sum(embed, *hidden, ids, x, &mut hv);
             for (k, &hk) in hv.iter().enumerate() {
@@ -408,11 +512,19 @@ impl Sgd<'_> {
         let offsets = offsets(self.sizes);
         let mut bias = vec![0.0f32; classes];
         let mut layers = match self.hidden {
-            None => Layers::Linear { w: vec![0.0; self.dim * classes] },
+            None => Layers::Linear {
+                w: vec![0.0; self.dim * classes],
+            },
             Some(h) => {
                 let a = 1.0 / h as f32;
-                let embed = (0..self.dim * h).map(|_| (rng.next_f32() * 2.0 - 1.0) * a).collect();
-                Layers::LowRank { hidden: h, embed, out: vec![0.0; h * classes] }
+                let embed = (0..self.dim * h)
+                    .map(|_| (rng.next_f32() * 2.0 - 1.0) * a)
+                    .collect();
+                Layers::LowRank {
+                    hidden: h,
+                    embed,
+                    out: vec![0.0; h * classes],
+                }
             }
         };
         let mut order = idx.to_vec();
@@ -430,12 +542,16 @@ impl Sgd<'_> {
                 step += 1;
                 // Forward.
                 match &layers {
-                    Layers::Linear { .. } => forward(&layers, &bias, classes, ex.ids, &ex.x, &mut logits),
+                    Layers::Linear { .. } => {
+                        forward(&layers, &bias, classes, ex.ids, &ex.x, &mut logits)
+                    }
                     Layers::LowRank { hidden, embed, out } => {
                         embed_sum(embed, *hidden, ex.ids, &ex.x, &mut hv);
                         logits.copy_from_slice(&bias);
                         for (k, &hk) in hv.iter().enumerate() {
-                            for (o, wv) in logits.iter_mut().zip(&out[k * classes..(k + 1) * classes]) {
+                            for (o, wv) in
+                                logits.iter_mut().zip(&out[k * classes..(k + 1) * classes])
+                            {
                                 *o += hk * wv;
                             }
                         }

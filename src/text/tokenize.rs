@@ -72,7 +72,9 @@ impl Token {
     pub fn feature_text<'t>(&self, text: &'t str) -> &'t str {
         match self.kind {
             TokenKind::Word => text.get(self.start..self.end).unwrap_or(""),
-            TokenKind::Number(NumberClass::Kle | NumberClass::Short) => text.get(self.start..self.end).unwrap_or(""),
+            TokenKind::Number(NumberClass::Kle | NumberClass::Short) => {
+                text.get(self.start..self.end).unwrap_or("")
+            }
             TokenKind::Number(class) => class.token(),
         }
     }
@@ -100,7 +102,9 @@ pub fn tokenize(text: &str, mut each: impl FnMut(Token)) {
         if word.len() == 6 && all_digits(word) && ddmm_valid(word.as_bytes()) {
             if let Some(&(next_start, next)) = words.peek() {
                 let gap = text.get(end..next_start).unwrap_or("x");
-                if next.len() == 4 && all_digits(next) && (gap == "-" || gap == " " || gap.is_empty())
+                if next.len() == 4
+                    && all_digits(next)
+                    && (gap == "-" || gap == " " || gap.is_empty())
                 {
                     words.next();
                     each(Token {
@@ -151,7 +155,12 @@ fn classify_number(word: &str) -> NumberClass {
         if lens == [2, 2, 2] {
             return NumberClass::Kle;
         }
-        if word.contains('.') && !word.contains(',') && lens[0] <= 2 && lens[1] <= 2 && (lens[2] == 2 || lens[2] == 4) {
+        if word.contains('.')
+            && !word.contains(',')
+            && lens[0] <= 2
+            && lens[1] <= 2
+            && (lens[2] == 2 || lens[2] == 4)
+        {
             return NumberClass::Date;
         }
     }

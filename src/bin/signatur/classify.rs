@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde_json::json;
-use signatur::model::dataset::{read_message, TextMode};
 use signatur::decision::rules::RuleSet;
 use signatur::decision::Router;
+use signatur::model::dataset::{read_message, TextMode};
 use signatur::{Classifier, ClassifyOptions, Decision, Message};
 use std::sync::Arc;
 
@@ -43,7 +43,9 @@ pub struct Args {
 
 fn parse_threshold(s: &str) -> Result<(String, f32), String> {
     let (head, value) = s.split_once('=').ok_or("expected HEAD=VALUE")?;
-    let v: f32 = value.parse().map_err(|_| format!("{value:?} is not a number"))?;
+    let v: f32 = value
+        .parse()
+        .map_err(|_| format!("{value:?} is not a number"))?;
     if !(0.0..=1.0).contains(&v) {
         return Err(format!("threshold {v} is outside 0..=1"));
     }
@@ -58,7 +60,11 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let opts = ClassifyOptions { top_k: args.top_k, thresholds: args.threshold.iter().cloned().collect::<HashMap<_, _>>(), ..ClassifyOptions::default() };
+    let opts = ClassifyOptions {
+        top_k: args.top_k,
+        thresholds: args.threshold.iter().cloned().collect::<HashMap<_, _>>(),
+        ..ClassifyOptions::default()
+    };
     let mut failed = false;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -66,7 +72,11 @@ pub fn run(args: Args) -> ExitCode {
         let result = msg.and_then(|m| router.decide(&m, &opts, args.unmasked));
         match result {
             Ok(d) => {
-                let line = if args.json { json!({"source": source, "decision": d}).to_string() } else { readable(source, &d) };
+                let line = if args.json {
+                    json!({"source": source, "decision": d}).to_string()
+                } else {
+                    readable(source, &d)
+                };
                 if writeln!(out, "{line}").is_err() {
                     return false;
                 }
@@ -80,7 +90,10 @@ pub fn run(args: Args) -> ExitCode {
     };
     if args.text {
         for path in files(&args.inputs) {
-            if !emit(&path.display().to_string(), read_message(&path, TextMode::PlainText)) {
+            if !emit(
+                &path.display().to_string(),
+                read_message(&path, TextMode::PlainText),
+            ) {
                 break;
             }
         }
@@ -112,7 +125,12 @@ fn files(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let mut stack: Vec<PathBuf> = inputs.iter().rev().cloned().collect();
     while let Some(p) = stack.pop() {
         if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p).into_iter().flatten().flatten().map(|e| e.path()).collect();
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
             entries.sort();
             stack.extend(entries.into_iter().rev());
         } else {
@@ -125,13 +143,24 @@ fn files(inputs: &[PathBuf]) -> Vec<PathBuf> {
 fn readable(source: &str, d: &Decision) -> String {
     let mut s = source.to_string();
     for h in &d.heads {
-        let top = h.top().map(|l| format!("{} ({:.2})", l.label, l.probability)).unwrap_or_default();
+        let top = h
+            .top()
+            .map(|l| format!("{} ({:.2})", l.label, l.probability))
+            .unwrap_or_default();
         let flag = match (&h.fallback, h.abstain) {
-            (Some(f), _) => format!(" needs review (sure of {} {} at {:.2})", f.level, f.code, f.probability),
+            (Some(f), _) => format!(
+                " needs review (sure of {} {} at {:.2})",
+                f.level, f.code, f.probability
+            ),
             (None, true) => " needs review".to_string(),
             (None, false) => String::new(),
         };
-        let why: Vec<&str> = h.explanation.iter().take(3).map(|e| e.text.as_str()).collect();
+        let why: Vec<&str> = h
+            .explanation
+            .iter()
+            .take(3)
+            .map(|e| e.text.as_str())
+            .collect();
         s.push_str(&format!("  {}: {top}{flag} [{}]", h.head, why.join(", ")));
     }
     for r in &d.references {

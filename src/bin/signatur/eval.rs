@@ -87,7 +87,11 @@ pub fn run(args: Args) -> ExitCode {
 
 fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
     let dataset = Dataset::load(&args.data)?;
-    let mode = if args.text { TextMode::PlainText } else { TextMode::Mail };
+    let mode = if args.text {
+        TextMode::PlainText
+    } else {
+        TextMode::Mail
+    };
     let read = |featurizer: &Featurizer| {
         let pb = bar("reading", dataset.items.len() as u64);
         let tick = |d: usize, _n: usize| pb.set_position(d as u64);
@@ -104,16 +108,24 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
         (None, Some(k)) => {
             let feats = features(&args.stemmer, args.hash_bits, args.char_ngrams);
             let prepared = read(&Featurizer::new(&feats)?);
-            let mut opts = options(args.seed, args.target_precision, args.epochs, args.hidden, args.refit);
-    if let Some(lr) = args.learning_rate {
-        opts.learning_rate = Some(lr);
-    }
+            let mut opts = options(
+                args.seed,
+                args.target_precision,
+                args.epochs,
+                args.hidden,
+                args.refit,
+            );
+            if let Some(lr) = args.learning_rate {
+                opts.learning_rate = Some(lr);
+            }
             let pb = bar("folds", k as u64);
             let tick = |d: usize, _n: usize| pb.set_position(d as u64);
-            let (report, folds) = cross_validate(&dataset, &prepared, &feats, &opts, k, Some(&tick))?;
+            let (report, folds) =
+                cross_validate(&dataset, &prepared, &feats, &opts, k, Some(&tick))?;
             pb.finish_and_clear();
             if let Some(out) = &args.folds_out {
-                let mut f = std::fs::File::create(out).map_err(|e| signatur::Error::from(e).context(out.display()))?;
+                let mut f = std::fs::File::create(out)
+                    .map_err(|e| signatur::Error::from(e).context(out.display()))?;
                 for (i, fold) in folds.iter().enumerate() {
                     let path = &dataset.items[prepared.item_index[i]].path;
                     writeln!(f, "{}\t{fold}", path.display()).map_err(signatur::Error::from)?;
@@ -121,17 +133,34 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
             }
             Ok(report)
         }
-        _ => Err(signatur::Error::new(signatur::ErrorKind::InvalidInput, "give either --model or --folds")),
+        _ => Err(signatur::Error::new(
+            signatur::ErrorKind::InvalidInput,
+            "give either --model or --folds",
+        )),
     }
 }
 
 fn print_table(r: &EvalReport) {
-    println!("messages: {}  skipped: {}{}", r.messages, r.skipped, r.folds.map(|k| format!("  folds: {k}")).unwrap_or_default());
-    println!("{:<12} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8}", "head", "accuracy", "macroF1", "top3", "cov@prec", "ece", "n");
+    println!(
+        "messages: {}  skipped: {}{}",
+        r.messages,
+        r.skipped,
+        r.folds.map(|k| format!("  folds: {k}")).unwrap_or_default()
+    );
+    println!(
+        "{:<12} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8}",
+        "head", "accuracy", "macroF1", "top3", "cov@prec", "ece", "n"
+    );
     for h in &r.heads {
         println!(
             "{:<12} {:>8.4} {:>8.4} {:>8.4} {:>10.4} {:>8.4} {:>8}",
-            h.head, h.accuracy, h.macro_f1, h.top3_accuracy, h.coverage_at_precision, h.ece, h.messages
+            h.head,
+            h.accuracy,
+            h.macro_f1,
+            h.top3_accuracy,
+            h.coverage_at_precision,
+            h.ece,
+            h.messages
         );
         for c in h.confused.iter().take(3) {
             println!("    confused: {} -> {} ({})", c.truth, c.predicted, c.count);

@@ -61,16 +61,35 @@ pub fn parse_range(s: &str) -> Result<[u8; 2], String> {
     Ok([a, b])
 }
 
-pub fn options(seed: u64, target: f32, epochs: Option<u32>, hidden: Option<usize>, refit: bool) -> TrainOptions {
-    let mut o = TrainOptions { seed, target_precision: target, hidden, refit_on_all: refit, ..TrainOptions::default() };
+pub fn options(
+    seed: u64,
+    target: f32,
+    epochs: Option<u32>,
+    hidden: Option<usize>,
+    refit: bool,
+) -> TrainOptions {
+    let mut o = TrainOptions {
+        seed,
+        target_precision: target,
+        hidden,
+        refit_on_all: refit,
+        ..TrainOptions::default()
+    };
     if let Some(e) = epochs {
         o.epochs = e;
     }
     o
 }
 
-pub fn features(stemmer: &str, hash_bits: Option<u8>, char_ngrams: Option<[u8; 2]>) -> FeatureConfig {
-    let mut f = FeatureConfig { stemmer: stemmer.to_string(), ..FeatureConfig::default() };
+pub fn features(
+    stemmer: &str,
+    hash_bits: Option<u8>,
+    char_ngrams: Option<[u8; 2]>,
+) -> FeatureConfig {
+    let mut f = FeatureConfig {
+        stemmer: stemmer.to_string(),
+        ..FeatureConfig::default()
+    };
     if let Some(b) = hash_bits {
         f.hash_bits = b;
     }
@@ -95,7 +114,11 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     let dataset = Dataset::load(&args.data)?;
     let feats = features(&args.stemmer, args.hash_bits, args.char_ngrams);
     let featurizer = Featurizer::new(&feats)?;
-    let mode = if args.text { TextMode::PlainText } else { TextMode::Mail };
+    let mode = if args.text {
+        TextMode::PlainText
+    } else {
+        TextMode::Mail
+    };
     let pb = bar("reading", dataset.items.len() as u64);
     let tick = |d: usize, _n: usize| pb.set_position(d as u64);
     let prepared = prepare(&dataset, &featurizer, mode, threads(), Some(&tick));
@@ -103,7 +126,13 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     for (path, e) in &prepared.failures {
         eprintln!("signatur train: skipped {}: {e}", path.display());
     }
-    let mut opts = options(args.seed, args.target_precision, args.epochs, args.hidden, args.refit);
+    let mut opts = options(
+        args.seed,
+        args.target_precision,
+        args.epochs,
+        args.hidden,
+        args.refit,
+    );
     if let Some(lr) = args.learning_rate {
         opts.learning_rate = Some(lr);
     }
@@ -138,5 +167,7 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
 
 /// Worker threads for reading and featurising: the machine's parallelism.
 pub fn threads() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
