@@ -26,7 +26,7 @@
 //!
 //! Every line of the body goes to exactly one of the three parts.
 
-use memchr::memmem::Finder;
+use aho_corasick::AhoCorasick;
 use once_cell::sync::Lazy;
 
 /// A sign-off or disclaimer further from the end of the new text than this many non-blank
@@ -60,7 +60,7 @@ fn trim_in_place(part: &mut String) {
 
 /// Splits `text` into new text, quoted history and signature.
 pub(crate) fn split(text: &str) -> Split {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = split_lines(text);
     let mut kinds = vec![Kind::New; lines.len()];
 
     // 1. Where the history starts, and which lines before it are quotes.
@@ -101,6 +101,35 @@ pub(crate) fn split(text: &str) -> Split {
     }
 }
 
+/// The lines of `text` as `str::lines` gives them (a final line break ends the last line,
+/// `\r` before `\n` dropped), found with SIMD `memchr`.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(text.len() / 40 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        let line = text.get(start..nl).unwrap_or("");
+        lines.push(line.strip_suffix('\r').unwrap_or(line));
+        start = nl + 1;
+    }
+    if start < text.len() {
+        let line = text.get(start..).unwrap_or("");
+        lines.push(line.strip_suffix('\r').unwrap_or(line));
+    }
+    lines
+}
+
+/// `line.trim()`, decided on the first and last byte when those are visible ASCII (almost
+/// always): Unicode-aware trimming costs more than everything else done with most lines.
+fn trim(line: &str) -> &str {
+    let b = line.as_bytes();
+    let plain = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_graphic());
+    if plain(b.first()) && plain(b.last()) {
+        line
+    } else {
+        line.trim()
+    }
+}
+
 /// Marks quoted lines in `kinds` and returns the index where the rest of the body is
 /// history, if it is.
 fn find_history(lines: &[&str], kinds: &mut [Kind]) -> Option<usize> {
@@ -116,7 +145,7 @@ fn find_history(lines: &[&str], kinds: &mut [Kind]) -> Option<usize> {
         }
         // Every marker below starts with one of these or ends with a colon; most lines of a
         // letter are passed over here.
-        let t = line.trim().as_bytes();
+        let t = trim(line).as_bytes();
         let maybe_marker = matches!(
             t.first(),
             Some(
@@ -177,7 +206,7 @@ fn mark_rest(kinds: &mut [Kind], from: usize) -> usize {
 fn include_rule_above(lines: &[&str], i: usize) -> usize {
     let mut start = i;
     while start > 0 {
-        let prev = lines.get(start - 1).copied().unwrap_or("").trim();
+        let prev = trim(lines.get(start - 1).copied().unwrap_or(""));
         if prev.len() >= 10 && prev.bytes().all(|b| b == b'_' || b == b'-') {
             start -= 1;
         } else {
@@ -208,7 +237,7 @@ fn core(line: &str) -> String {
 
 /// `-----Oprindelig meddelelse-----` and its relatives.
 fn is_separator(line: &str) -> bool {
-    let t = line.trim();
+    let t = trim(line);
     if t.len() > 80 || !(t.starts_with(['-', '_', '*']) || t.ends_with(':')) {
         return false;
     }
@@ -284,7 +313,7 @@ fn is_outlook_header_block(lines: &[&str], i: usize) -> bool {
 /// If an attribution starts at line `i` ("Den … skrev …:", "On … wrote:", "… skrev:"),
 /// how many lines it spans (1 to 3).
 fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
-    let first = lines.get(i)?.trim();
+    let first = trim(lines.get(i)?);
     if first.is_empty() || first.len() > 300 {
         return None;
     }
@@ -301,7 +330,7 @@ fn attribution_len(lines: &[&str], i: usize) -> Option<usize> {
     }
     let mut joined = String::new();
     for len in 1..=3 {
-        let line = lines.get(i + len - 1)?.trim();
+        let line = trim(lines.get(i + len - 1)?);
         if line.is_empty() || is_quote_line(line) {
             return None;
         }
@@ -384,6 +413,14 @@ fn find_signature(lines: &[&str], kinds: &[Kind]) -> Option<usize> {
 /// `text` without a prefix that equals `lower` when lowercased, without allocating.
 /// `lower` must be lowercase.
 fn strip_prefix_lower<'t>(text: &'t str, lower: &str) -> Option<&'t str> {
+    if lower.is_ascii() {
+        let head = text.as_bytes().get(..lower.len())?;
+        return if head.eq_ignore_ascii_case(lower.as_bytes()) {
+            text.get(lower.len()..)
+        } else {
+            None
+        };
+    }
     let mut chars = text.char_indices();
     for want in lower.chars() {
         let (_, c) = chars.next()?;
@@ -411,18 +448,20 @@ fn ascii_lower<'b>(name: &str, buf: &'b mut [u8; 12]) -> Option<&'b str> {
 
 /// `Med venlig hilsen`, `Mvh`, `Best regards`, alone or followed by a name.
 fn is_sign_off(line: &str) -> bool {
-    let t = line.trim();
+    let t = trim(line);
     if t.is_empty() || t.len() > 60 {
         return false;
     }
     // Every sign-off starts with one of these letters; most lines are rejected here.
-    if !t.starts_with([
-        'M', 'm', 'V', 'v', 'D', 'd', 'B', 'b', 'K', 'k', 'H', 'h', 'R', 'r', 'W', 'w', 'Y', 'y',
-        'S', 's', 'C', 'c', 'T', 't',
-    ]) {
+    let first = t.as_bytes().first().map(u8::to_ascii_lowercase);
+    if !first.is_some_and(|f| b"mvdbkhrwysct".contains(&f)) {
         return false;
     }
-    let t = t.trim_end_matches(['.', ',', '!', ':', '-']).trim_end();
+    let end = t
+        .bytes()
+        .rposition(|b| !matches!(b, b'.' | b',' | b'!' | b':' | b'-' | b' ' | b'\t'))
+        .map_or(0, |p| p + 1);
+    let t = t.get(..end).unwrap_or("");
     const SIGN_OFFS: &[&str] = &[
         "med venlig hilsen",
         "med venlig hilsen / best regards",
@@ -466,8 +505,9 @@ fn is_sign_off(line: &str) -> bool {
 
 /// `Sendt fra min iPhone` and the other lines mail apps add.
 fn is_mobile_line(line: &str) -> bool {
-    let t = line.trim();
-    if t.len() > 80 || !t.starts_with(['S', 's', 'H', 'h', 'F', 'f', 'G', 'g']) {
+    let t = trim(line);
+    let first = t.as_bytes().first().map(u8::to_ascii_lowercase);
+    if t.len() > 80 || !first.is_some_and(|f| b"shfg".contains(&f)) {
         return false;
     }
     const PREFIXES: &[&str] = &[
@@ -495,9 +535,36 @@ fn is_mobile_line(line: &str) -> bool {
         .any(|p| strip_prefix_lower(t, p).is_some())
 }
 
+/// A matcher for `patterns`, ASCII case-insensitive, that reports whether any occurs.
+fn matcher(patterns: &[&str]) -> AhoCorasick {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(patterns)
+        // Not input-dependent: a handful of short constant literals is far below every
+        // limit of the automaton, so this cannot fail.
+        .expect("constant disclaimer patterns build")
+}
+
+/// Every disclaimer phrase contains one of these; most paragraphs are rejected by them.
+static DISCLAIMER_STEMS: Lazy<AhoCorasick> = Lazy::new(|| {
+    matcher(&[
+        "modtage",
+        "recipient",
+        "confidential",
+        "fortrolig",
+        "disclaimer",
+        "ansvarsfraskrivelse",
+        "privileged",
+        "tavshedspligt",
+        "attachments",
+        "transmitted",
+        "received",
+    ])
+});
+
 /// Phrases that alone mark a disclaimer.
-static DISCLAIMER_PHRASES: Lazy<Vec<Finder<'static>>> = Lazy::new(|| {
-    [
+static DISCLAIMER_PHRASES: Lazy<AhoCorasick> = Lazy::new(|| {
+    matcher(&[
         "hvis du ikke er den rette modtager",
         "hvis du ikke er den tiltænkte modtager",
         "hvis du har modtaget denne e-mail ved en fejl",
@@ -514,111 +581,75 @@ static DISCLAIMER_PHRASES: Lazy<Vec<Finder<'static>>> = Lazy::new(|| {
         "fortrolighedsmeddelelse",
         "ansvarsfraskrivelse:",
         "disclaimer:",
-    ]
-    .iter()
-    .map(|p| Finder::new(p.as_bytes()))
-    .collect()
+    ])
 });
 
 /// Words that make a sentence about "this e-mail" a disclaimer.
-static CONFIDENTIAL_WORDS: Lazy<Vec<Finder<'static>>> = Lazy::new(|| {
-    [
+static CONFIDENTIAL_WORDS: Lazy<AhoCorasick> = Lazy::new(|| {
+    matcher(&[
         "fortrolig",
         "confidential",
         "privileged",
         "tavshedspligt",
         "intended recipient",
-    ]
-    .iter()
-    .map(|p| Finder::new(p.as_bytes()))
-    .collect()
+    ])
 });
 
-/// Every disclaimer phrase contains one of these (ASCII, so they are found without
-/// lowercasing the text first); most paragraphs are rejected by them.
-static DISCLAIMER_STEMS: Lazy<Vec<Finder<'static>>> = Lazy::new(|| {
-    [
-        "modtage",
-        "recipient",
-        "confidential",
-        "fortrolig",
-        "disclaimer",
-        "ansvarsfraskrivelse",
-        "privileged",
-        "tavshedspligt",
-        "attachments",
-        "transmitted",
-        "received",
-    ]
-    .iter()
-    .map(|p| Finder::new(p.as_bytes()))
-    .collect()
-});
+/// How a disclaimer sentence about the mail itself starts.
+const ABOUT_MAIL: &[&str] = &[
+    "denne e-mail",
+    "denne mail",
+    "denne meddelelse",
+    "this e-mail",
+    "this email",
+    "this message",
+];
 
 /// A confidentiality disclaimer, judged on a line and the next one (phrases wrap).
 fn is_disclaimer(line: &str, next: &str) -> bool {
-    let t = line.trim();
+    let t = trim(line);
     // The shortest phrase ("disclaimer:") is 11 bytes; a paragraph start that short is a
     // heading or a name, not a disclaimer.
     if t.len() < 11 {
         return false;
     }
-    // Both lines, ASCII-lowercased, at most 300 bytes each, in a stack buffer.
+    // Both lines, at most 300 bytes each, joined by a space in a stack buffer: the phrases
+    // sit at the start and may wrap.
     let mut buf = [0u8; 601];
     let mut len = 0;
-    for (i, part) in [t.as_bytes(), next.trim().as_bytes()].iter().enumerate() {
-        if i > 0 {
+    for (i, part) in [t, trim(next)].iter().enumerate() {
+        let part = part.as_bytes();
+        let part = part.get(..part.len().min(300)).unwrap_or_default();
+        if i > 0 && !part.is_empty() {
             if let Some(b) = buf.get_mut(len) {
                 *b = b' ';
                 len += 1;
             }
         }
-        let part = part.get(..part.len().min(300)).unwrap_or_default();
         if let Some(dst) = buf.get_mut(len..len + part.len()) {
             dst.copy_from_slice(part);
-            dst.make_ascii_lowercase();
             len += part.len();
         }
     }
-    let ascii = buf.get(..len).unwrap_or_default();
-    if !DISCLAIMER_STEMS.iter().any(|f| f.find(ascii).is_some()) {
+    let text = buf.get(..len).unwrap_or_default();
+    if !DISCLAIMER_STEMS.is_match(text) {
         return false;
     }
-    // Two lines, lowercased, at most about 600 bytes: the phrases sit at the start.
-    let mut s = String::with_capacity(t.len().min(300) + next.len().min(300) + 1);
-    for (i, part) in [t, next.trim()].iter().enumerate() {
-        let mut end = part.len().min(300);
-        while !part.is_char_boundary(end) {
-            end -= 1;
-        }
-        if i > 0 && !part.is_empty() {
-            s.push(' ');
-        }
-        s.extend(
-            part.get(..end)
-                .unwrap_or("")
-                .chars()
-                .flat_map(char::to_lowercase),
-        );
-    }
-    let bytes = s.as_bytes();
-    if DISCLAIMER_PHRASES.iter().any(|f| f.find(bytes).is_some()) {
+    if DISCLAIMER_PHRASES.is_match(text) {
         return true;
     }
-    const ABOUT_MAIL: &[&str] = &[
-        "denne e-mail",
-        "denne mail",
-        "denne meddelelse",
-        "this e-mail",
-        "this email",
-        "this message",
-    ];
     // "This e-mail …", or a heading first ("Fortrolighed: Denne e-mail …").
-    let after_heading = s.find(": ").map_or("", |i| s.get(i + 2..).unwrap_or(""));
+    let starts = |hay: &[u8], p: &str| {
+        hay.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+    };
+    let after_heading = memchr::memmem::find(text, b": ")
+        .and_then(|i| text.get(i + 2..))
+        .unwrap_or_default();
     let about_mail = ABOUT_MAIL
         .iter()
-        .any(|p| s.starts_with(p) || after_heading.starts_with(p));
-    about_mail && CONFIDENTIAL_WORDS.iter().any(|f| f.find(bytes).is_some())
+        .any(|p| starts(text, p) || starts(after_heading, p));
+    about_mail && CONFIDENTIAL_WORDS.is_match(text)
 }
 
 #[cfg(test)]
