@@ -41,8 +41,11 @@ pub struct Limits {
     pub max_attachment_text_bytes: usize,
     /// At most this many attachments are listed (default 200).
     pub max_attachments: usize,
-    /// Parts nested deeper than this (multiparts in multiparts, messages in messages) are
-    /// not read (default 20; real mail rarely goes beyond 6).
+    /// A base64 or quoted-printable `message/rfc822` part whose content nests messages
+    /// deeper than this is not decoded (default 20; real mail rarely nests beyond 3).
+    /// mail-parser decodes and copies such parts by recursion, so this bounds the stack;
+    /// nesting without a transfer encoding costs no recursion and counts against
+    /// `max_parts` instead. The truncation's `actual` is an upper bound on the depth.
     pub max_nesting_depth: usize,
     /// At most this many header fields are kept per header block (default 1,000; real mail
     /// has 10 to 100).

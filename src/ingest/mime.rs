@@ -60,9 +60,14 @@ static PARSER: Lazy<MessageParser> = Lazy::new(|| {
 
 impl Message {
     /// Parses a raw RFC 5322/MIME message (an `.eml` file, one message of an mbox or a
-    /// Maildir) within the default [`Limits`](crate::ingest::Limits).
+    /// Maildir) within the default [`Limits`].
     ///
-    /// A leading mbox `From ` line is skipped. See [`Message::from_bytes_with`] for errors.
+    /// Stalwart's `mail-parser` does the MIME work; on top of it come the input bounds of
+    /// [`Limits`], the choice of body (the `text/plain` parts, HTML converted to text where
+    /// there is none), charset repair for Latin-1 and Windows-1252 mail that declares no
+    /// or the wrong charset, attachments with their text, and the split of the body into
+    /// new text, quoted history and signature. A leading mbox `From ` line is skipped.
+    /// See [`Message::from_bytes_with`] for errors.
     ///
     /// ```
     /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -83,10 +88,18 @@ impl Message {
     /// Parses a raw message within `limits`; anything cut is listed in
     /// [`Message::truncations`].
     ///
+    /// The header block is read as mail-parser reads it: up to the first blank line,
+    /// skipping lines that are not `Name: value` fields (as CPython's `email` package does);
+    /// the body is what follows. A missing boundary, a bad base64 body or a wrong charset
+    /// are not errors: the message holds what could be read.
+    ///
     /// # Errors
     ///
-    /// [`ErrorKind::Parse`](crate::ErrorKind::Parse) when the input is empty or has neither
-    /// a header field nor a body (see the [module documentation](self)).
+    /// [`ErrorKind::Parse`] when nothing was found: no header
+    /// field, no body and no attachment (empty input, a line of text without a colon,
+    /// binary garbage without line structure). A program that journals mail should know
+    /// that it was not handed mail rather than get an empty guess; text that is not mail
+    /// belongs in [`Message::from_text`].
     pub fn from_bytes_with(raw: &[u8], limits: &Limits) -> Result<Message> {
         if raw.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::new(

@@ -25,7 +25,7 @@ mod entities;
 mod fields;
 mod html;
 pub(crate) mod limits;
-mod mailbox;
+pub mod mailbox;
 pub mod memo;
 pub(crate) mod mime;
 mod prepare;

@@ -124,9 +124,18 @@ fn trim(line: &str) -> &str {
     let b = line.as_bytes();
     let plain = |c: Option<&u8>| c.is_some_and(|c| c.is_ascii_graphic());
     if plain(b.first()) && plain(b.last()) {
-        line
+        return line;
+    }
+    // ASCII white space on bytes; Unicode trimming only when a non-ASCII character is
+    // left at an end (a no-break space, say).
+    let t = b.trim_ascii();
+    let start = t.as_ptr() as usize - b.as_ptr() as usize;
+    let t = line.get(start..start + t.len()).unwrap_or("");
+    let tb = t.as_bytes();
+    if tb.first().is_some_and(|c| !c.is_ascii()) || tb.last().is_some_and(|c| !c.is_ascii()) {
+        t.trim()
     } else {
-        line.trim()
+        t
     }
 }
 
@@ -372,32 +381,32 @@ fn ends_attribution(s: &str) -> bool {
 
 /// The index of the first signature line among `lines` (the new text), if any.
 fn find_signature(lines: &[&str], kinds: &[Kind]) -> Option<usize> {
-    let nonblank_after = {
-        // Number of non-blank, non-quoted lines after each index.
-        let mut counts = vec![0usize; lines.len() + 1];
-        for j in (0..lines.len()).rev() {
-            let counts_line =
-                kinds.get(j) == Some(&Kind::New) && !is_blank(lines.get(j).copied().unwrap_or(""));
-            let next = counts.get(j + 1).copied().unwrap_or(0);
-            if let Some(c) = counts.get_mut(j) {
-                *c = next + usize::from(counts_line);
-            }
+    let is_new = |j: usize| kinds.get(j) == Some(&Kind::New);
+    // The tail: the lines with at most MAX_SIGNATURE_LINES non-blank new lines after them.
+    let mut tail_start = lines.len();
+    let mut after = 0;
+    while tail_start > 0 {
+        let j = tail_start - 1;
+        if after > MAX_SIGNATURE_LINES {
+            break;
         }
-        counts
-    };
-    for (j, line) in lines.iter().enumerate() {
-        if kinds.get(j) != Some(&Kind::New) {
-            continue;
+        tail_start = j;
+        if is_new(j) && !is_blank(lines.get(j).copied().unwrap_or("")) {
+            after += 1;
         }
-        // The `-- ` separator is explicit: it counts wherever it is.
-        if line.trim_end() == "--" || *line == "-- " {
+    }
+    // The `-- ` separator is explicit: it counts wherever it is.
+    let separator = |j: usize, line: &str| is_new(j) && line.as_bytes().trim_ascii_end() == b"--";
+    for (j, line) in lines.iter().enumerate().take(tail_start) {
+        if separator(j, line) {
             return Some(j);
         }
-        let near_end = nonblank_after.get(j + 1).copied().unwrap_or(0) <= MAX_SIGNATURE_LINES;
-        if !near_end {
+    }
+    for (j, line) in lines.iter().enumerate().skip(tail_start) {
+        if !is_new(j) {
             continue;
         }
-        if is_sign_off(line) || is_mobile_line(line) {
+        if separator(j, line) || is_sign_off(line) || is_mobile_line(line) {
             return Some(j);
         }
         // A disclaimer starts a paragraph (its first line may be a heading).
@@ -539,6 +548,8 @@ fn is_mobile_line(line: &str) -> bool {
 fn matcher(patterns: &[&str]) -> AhoCorasick {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
+        // A full DFA: these run on every paragraph start near the end of every body.
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
         .build(patterns)
         // Not input-dependent: a handful of short constant literals is far below every
         // limit of the automaton, so this cannot fail.
