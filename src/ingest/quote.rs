@@ -33,8 +33,9 @@ use once_cell::sync::Lazy;
 /// lines is taken to be part of the letter, not its signature.
 pub const MAX_SIGNATURE_LINES: usize = 25;
 
-/// The three parts of a body, each with lines in their original order.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// The three parts of a body, each with lines in their original order. (No `Debug`: it
+/// holds the text of a letter.)
+#[derive(Default, PartialEq, Eq)]
 pub(crate) struct Split {
     pub(crate) new_text: String,
     pub(crate) quoted: String,
