@@ -10,7 +10,7 @@ use signatur::model::eval::{cross_validate, evaluate, prepare, EvalReport};
 use signatur::Classifier;
 
 use crate::progress::bar;
-use crate::train::{features, options, threads};
+use crate::train::{threads, Training};
 
 /// Arguments of `signatur eval`.
 #[derive(clap::Args)]
@@ -30,36 +30,13 @@ pub struct Args {
     /// Read each file as the plain-text body of a message.
     #[arg(long)]
     pub text: bool,
-    /// Precision at which coverage is measured (and thresholds chosen, with --folds).
-    #[arg(long, default_value_t = 0.95)]
-    pub target_precision: f32,
-    /// Seed (folds and training).
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
     /// With --folds: write `path<TAB>fold` per message, so peers can use the same folds.
     #[arg(long)]
     pub folds_out: Option<PathBuf>,
-    /// With --folds: epochs of SGD.
-    #[arg(long)]
-    pub epochs: Option<u32>,
-    /// With --folds: hidden size (0: linear).
-    #[arg(long)]
-    pub hidden: Option<usize>,
-    /// With --folds: stemmer.
-    #[arg(long, default_value = "danish")]
-    pub stemmer: String,
-    /// With --folds: hash bits.
-    #[arg(long)]
-    pub hash_bits: Option<u8>,
-    /// With --folds: character n-gram orders, `LO-HI`.
-    #[arg(long, value_parser = crate::train::parse_range)]
-    pub char_ngrams: Option<[u8; 2]>,
-    /// With --folds: refit on all of each training part after calibrating.
-    #[arg(long)]
-    pub refit: bool,
-    /// Initial SGD learning rate.
-    #[arg(long)]
-    pub learning_rate: Option<f32>,
+    /// How to train (with --folds); `--target-precision` also sets where coverage is
+    /// measured.
+    #[command(flatten)]
+    pub training: Training,
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -103,21 +80,12 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
         (Some(path), None) => {
             let clf = Classifier::load(path)?;
             let prepared = read(clf.featurizer());
-            evaluate(&clf, &dataset, &prepared, args.target_precision)
+            evaluate(&clf, &dataset, &prepared, args.training.target_precision)
         }
         (None, Some(k)) => {
-            let feats = features(&args.stemmer, args.hash_bits, args.char_ngrams);
+            let feats = args.training.feature_config();
             let prepared = read(&Featurizer::new(&feats)?);
-            let mut opts = options(
-                args.seed,
-                args.target_precision,
-                args.epochs,
-                args.hidden,
-                args.refit,
-            );
-            if let Some(lr) = args.learning_rate {
-                opts.learning_rate = Some(lr);
-            }
+            let opts = args.training.train_options();
             let pb = bar("folds", k as u64);
             let tick = |d: usize, _n: usize| pb.set_position(d as u64);
             let (report, folds) =

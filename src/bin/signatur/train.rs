@@ -21,15 +21,24 @@ pub struct Args {
     /// Where to write the model file.
     #[arg(long)]
     pub out: PathBuf,
-    /// Precision the abstain thresholds are chosen to reach on held-out data.
-    #[arg(long, default_value_t = 0.95)]
-    pub target_precision: f32,
-    /// Seed for splitting, ordering and initialisation.
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
     /// Read each file as the plain-text body of a message instead of RFC 5322.
     #[arg(long)]
     pub text: bool,
+    /// How to train.
+    #[command(flatten)]
+    pub training: Training,
+}
+
+/// The training flags shared by `signatur train` and `signatur eval --folds`.
+#[derive(clap::Args)]
+pub struct Training {
+    /// Precision the abstain thresholds are chosen to reach on held-out data (for eval also
+    /// the precision coverage is measured at).
+    #[arg(long, default_value_t = 0.95)]
+    pub target_precision: f32,
+    /// Seed for splitting, folds, ordering and initialisation.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
     /// Passes of SGD over the data.
     #[arg(long)]
     pub epochs: Option<u32>,
@@ -53,50 +62,45 @@ pub struct Args {
     pub learning_rate: Option<f32>,
 }
 
+impl Training {
+    /// The training options these flags ask for.
+    pub fn train_options(&self) -> TrainOptions {
+        let mut o = TrainOptions {
+            seed: self.seed,
+            target_precision: self.target_precision,
+            hidden: self.hidden,
+            refit_on_all: self.refit,
+            learning_rate: self.learning_rate,
+            ..TrainOptions::default()
+        };
+        if let Some(e) = self.epochs {
+            o.epochs = e;
+        }
+        o
+    }
+
+    /// The feature configuration these flags ask for.
+    pub fn feature_config(&self) -> FeatureConfig {
+        let mut f = FeatureConfig {
+            stemmer: self.stemmer.clone(),
+            ..FeatureConfig::default()
+        };
+        if let Some(b) = self.hash_bits {
+            f.hash_bits = b;
+        }
+        if let Some(c) = self.char_ngrams {
+            f.char_ngrams = c;
+        }
+        f
+    }
+}
+
 /// Parses `LO-HI`.
 pub fn parse_range(s: &str) -> Result<[u8; 2], String> {
     let (a, b) = s.split_once('-').ok_or("expected LO-HI, e.g. 3-5")?;
     let a: u8 = a.parse().map_err(|_| format!("{a:?} is not a number"))?;
     let b: u8 = b.parse().map_err(|_| format!("{b:?} is not a number"))?;
     Ok([a, b])
-}
-
-pub fn options(
-    seed: u64,
-    target: f32,
-    epochs: Option<u32>,
-    hidden: Option<usize>,
-    refit: bool,
-) -> TrainOptions {
-    let mut o = TrainOptions {
-        seed,
-        target_precision: target,
-        hidden,
-        refit_on_all: refit,
-        ..TrainOptions::default()
-    };
-    if let Some(e) = epochs {
-        o.epochs = e;
-    }
-    o
-}
-
-pub fn features(
-    stemmer: &str,
-    hash_bits: Option<u8>,
-    char_ngrams: Option<[u8; 2]>,
-) -> FeatureConfig {
-    let mut f = FeatureConfig {
-        stemmer: stemmer.to_string(),
-        ..FeatureConfig::default()
-    };
-    if let Some(b) = hash_bits {
-        f.hash_bits = b;
-    }
-    if let Some(c) = char_ngrams {
-        f.char_ngrams = c;
-    }
-    f
 }
 
 pub fn run(args: Args) -> ExitCode {
@@ -112,7 +116,7 @@ pub fn run(args: Args) -> ExitCode {
 fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     let started = Instant::now();
     let dataset = Dataset::load(&args.data)?;
-    let feats = features(&args.stemmer, args.hash_bits, args.char_ngrams);
+    let feats = args.training.feature_config();
     let featurizer = Featurizer::new(&feats)?;
     let mode = if args.text {
         TextMode::PlainText
@@ -126,16 +130,7 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     for (path, e) in &prepared.failures {
         eprintln!("signatur train: skipped {}: {e}", path.display());
     }
-    let mut opts = options(
-        args.seed,
-        args.target_precision,
-        args.epochs,
-        args.hidden,
-        args.refit,
-    );
-    if let Some(lr) = args.learning_rate {
-        opts.learning_rate = Some(lr);
-    }
+    let opts = args.training.train_options();
     let (model, report) = train_prepared(&prepared, &dataset.heads, &feats, &opts)?;
     model.save(&args.out)?;
     for w in &report.warnings {
