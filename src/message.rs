@@ -140,8 +140,20 @@ pub enum Extraction {
         /// The limit, in bytes of text.
         limit: u64,
     },
-    /// The attachment is not of a kind whose text this build extracts (an image, a zip).
+    /// Text was recognised by OCR (the `ocr` feature) in an image or a scanned PDF: less
+    /// exact than a text layer.
+    Ocr,
+    /// The attachment is not of a kind whose text this build extracts (a zip, a binary
+    /// Word `.doc`, audio).
     NotText,
+    /// An image, or a PDF without a text layer (a scanned letter): its text can only be
+    /// read by OCR, and OCR was not done or found nothing. Routing then relies on the rest
+    /// of the message.
+    NoTextLayer {
+        /// Why there is no text: `OCR was not done: this build has no ocr feature`, or
+        /// what OCR found.
+        reason: String,
+    },
     /// Extraction was tried and failed; the message is still usable.
     Unreadable {
         /// Why, without content from the attachment.
@@ -158,8 +170,13 @@ pub struct Attachment {
     pub media_type: String,
     /// The size of the decoded content in bytes.
     pub size: u64,
-    /// The extracted text, for text-like attachments.
+    /// The extracted text: of text-like attachments, PDFs with a text layer, Office
+    /// documents, RTF, forwarded mail (and with the `ocr` feature, of scans).
     pub text: Option<String>,
+    /// The number of pages, for a PDF whose text was read: with the text's length it tells
+    /// a one-page letter from a 200-page report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
     /// What happened when the text was extracted.
     pub extraction: Extraction,
 }
@@ -170,6 +187,7 @@ impl fmt::Debug for Attachment {
             .field("media_type", &self.media_type)
             .field("size", &self.size)
             .field("text_len", &self.text.as_ref().map(|t| t.len()))
+            .field("pages", &self.pages)
             .field("extraction", &self.extraction)
             .finish()
     }

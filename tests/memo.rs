@@ -241,11 +241,14 @@ fn full_example_body_documents_and_attachments() {
         ]
     );
     assert!(msg.attachments.iter().all(|a| a.size == 14));
+    // "This is a test" is no PDF: the PDFs are unreadable; a binary Word file is not read.
     for a in &msg.attachments[..4] {
-        assert_eq!(
-            (a.text.as_deref(), &a.extraction),
-            (None, &Extraction::NotText)
-        );
+        assert_eq!(a.text, None);
+        if a.media_type == "application/pdf" {
+            assert!(matches!(a.extraction, Extraction::Unreadable { .. }));
+        } else {
+            assert_eq!(a.extraction, Extraction::NotText);
+        }
     }
     let xml_doc = &msg.attachments[4];
     assert_eq!(xml_doc.text.as_deref(), Some("This is a test"));
@@ -334,7 +337,11 @@ fn minimum_example_has_no_text_and_no_routing() {
     assert_eq!(msg.body.text, "");
     assert_eq!(msg.body.source, signatur::BodySource::None);
     assert_eq!(names(&msg), ["Pladsanvisning.pdf"]);
-    assert_eq!(msg.attachments[0].extraction, Extraction::NotText);
+    // Its content is a stand-in, not a PDF.
+    assert!(matches!(
+        msg.attachments[0].extraction,
+        Extraction::Unreadable { .. }
+    ));
     let m = memo(&msg);
     assert_eq!(m.sender.as_ref().unwrap().id_type, Some(IdType::Cvr));
     assert_eq!(m.recipient.as_ref().unwrap().id_type, Some(IdType::Cpr));
@@ -406,7 +413,10 @@ fn memo_1_1_with_default_namespace_html_body_and_latin1_attachment() {
         msg.attachments[0].text.as_deref(),
         Some("Bilag: udgifter på 4.500 kr. til høreapparat, købt i Århus.")
     );
-    assert_eq!(msg.attachments[1].extraction, Extraction::NotText);
+    assert!(matches!(
+        msg.attachments[1].extraction,
+        Extraction::Unreadable { .. }
+    ));
     assert_eq!(msg.date.as_deref(), Some("2021-03-16T09:30:00+01:00"));
     assert_eq!(msg.timestamp, Some(1_615_883_400));
     let f = m.forward.as_ref().unwrap();
@@ -483,7 +493,12 @@ fn reply_names_the_municipalitys_case_and_thread() {
     assert_eq!(msg.references, ["0a9b8c7d-6e5f-4a3b-8c1d-0e9f8a7b6c5d"]);
     let jpeg = &msg.attachments[0];
     assert_eq!((jpeg.media_type.as_str(), jpeg.size), ("image/jpeg", 12));
-    assert_eq!(jpeg.extraction, Extraction::NotText);
+    // An image has no text without OCR (and 12 bytes are no image to OCR).
+    assert_eq!(jpeg.text, None);
+    assert!(matches!(
+        jpeg.extraction,
+        Extraction::NoTextLayer { .. } | Extraction::Unreadable { .. }
+    ));
     let m = memo(&msg);
     assert_eq!(
         m.replies[0].additional[0].value.as_deref(),

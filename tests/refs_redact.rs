@@ -93,6 +93,7 @@ fn message() -> Message {
             media_type: "image/png".into(),
             size: 10,
             text: None,
+            pages: None,
             extraction: Extraction::NotText,
         },
         Attachment {
@@ -100,6 +101,7 @@ fn message() -> Message {
             media_type: "text/plain".into(),
             size: 40,
             text: Some("Lægeerklæring vedlagt. Reg.nr. 1234 kontonr. 1234567890".into()),
+            pages: None,
             extraction: Extraction::Extracted,
         },
     ];

@@ -10,6 +10,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::message::{Address, Attachment, BodySource, Channel, Extraction, Header, Message};
 
+use super::attachment::Kind;
 use super::decode::{decode_charset, normalize_newlines, split_media_type};
 use super::html::html_to_text;
 use super::limits::{cut_text, Cuts, Limits};
@@ -236,11 +237,12 @@ impl MessageBuilder {
         if total > limits.max_attachments {
             cuts.record("attachments", limits.max_attachments, total);
         }
+        let deadline = std::time::Instant::now() + limits.max_extraction_time;
         let attachments = self
             .attachments
             .into_iter()
             .take(limits.max_attachments)
-            .map(|a| attachment(a, &limits, &mut cuts))
+            .map(|a| attachment(a, &limits, &mut cuts, deadline))
             .collect();
 
         let header_count = self.headers.len();
@@ -278,13 +280,27 @@ fn strip_brackets(id: &str) -> String {
         .to_string()
 }
 
-fn attachment(a: PendingAttachment, limits: &Limits, cuts: &mut Cuts) -> Attachment {
+fn attachment(
+    a: PendingAttachment,
+    limits: &Limits,
+    cuts: &mut Cuts,
+    deadline: std::time::Instant,
+) -> Attachment {
     let (media_type, charset) = split_media_type(&a.media_type);
     let max = limits.max_attachment_text_bytes;
+    let mut document = None;
     let (size, text) = match a.content {
         Content::Text(t) => (t.len() as u64, Some(t)),
         Content::Bytes(b) => {
-            let text = if media_type == "text/html" {
+            let kind = if super::mime::is_text_like(&media_type) {
+                None
+            } else {
+                Kind::detect(&b, &media_type, a.name.as_deref())
+            };
+            let text = if let Some(kind) = kind {
+                document = Some(super::attachment::extract(kind, &b, limits, deadline, 0));
+                None
+            } else if media_type == "text/html" {
                 let s = decode_charset(&b, charset.as_deref());
                 Some(html_to_text(&s, max.saturating_add(1)).0)
             } else if super::mime::is_text_like(&media_type) {
@@ -300,8 +316,17 @@ fn attachment(a: PendingAttachment, limits: &Limits, cuts: &mut Cuts) -> Attachm
         media_type,
         size,
         text: None,
+        pages: None,
         extraction: Extraction::NotText,
     };
+    if let Some(found) = document {
+        if matches!(found.extraction, Extraction::Truncated { .. }) {
+            cuts.record("attachment_text", max, max + 1);
+        }
+        out.text = found.text;
+        out.pages = found.pages;
+        out.extraction = found.extraction;
+    }
     if let Some(mut t) = text {
         let len = t.len();
         out.extraction = if cut_text(&mut t, max) {
@@ -372,7 +397,11 @@ mod tests {
         assert_eq!(m.header("x-priority"), Some("1"));
         assert_eq!(m.channel, Channel::ScannedLetter);
         assert_eq!(m.attachments[0].media_type, "application/pdf");
-        assert_eq!(m.attachments[0].extraction, Extraction::NotText);
+        // Four bytes are no PDF: unreadable, and the message is built all the same.
+        assert!(matches!(
+            m.attachments[0].extraction,
+            Extraction::Unreadable { .. }
+        ));
         assert_eq!(m.attachments[0].size, 4);
         assert_eq!(m.attachments[1].text.as_deref(), Some("Bilåg"));
         assert_eq!(m.attachments[2].text.as_deref(), Some("OCR-tekst"));

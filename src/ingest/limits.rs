@@ -6,6 +6,8 @@
 //! each cut in [`Message::truncations`](crate::Message::truncations) so that nothing is lost
 //! silently.
 
+use std::time::Duration;
+
 use crate::message::Truncation;
 
 /// Upper bounds on the work done for one message.
@@ -50,6 +52,27 @@ pub struct Limits {
     /// At most this many header fields are kept per header block (default 1,000; real mail
     /// has 10 to 100).
     pub max_headers: usize,
+    /// The time the text extraction of all attachments of one message may take together
+    /// (default 5 s; a 1 MB PDF takes a few milliseconds). Extractors check it inside their
+    /// loops; an attachment still unread when it runs out is marked unreadable.
+    pub max_extraction_time: Duration,
+    /// How many bytes one attachment may decompress to: zip members of an Office document,
+    /// PDF streams (default 64 MiB). Stops zip bombs and PDF stream bombs; a member that
+    /// declares more is not opened, and reading stops at the limit whatever it declared.
+    pub max_decompressed_bytes: usize,
+    /// How deep extraction goes into attachments of attachments: a forwarded mail's
+    /// attachments are depth 1, a mail forwarded in that one depth 2 (default 3).
+    pub max_attachment_depth: usize,
+    /// The most objects a PDF, or entries a zip package, may have for its text to be read
+    /// (default 200,000; a 100-page report has a few thousand). Bounds the work of loading
+    /// a document, which a deadline cannot interrupt.
+    pub max_document_objects: usize,
+    /// With the `ocr` feature: the time OCR may take for all attachments of one message
+    /// together (default 60 s; Tesseract reads a page in 1 to 5 s).
+    pub max_ocr_time: Duration,
+    /// With the `ocr` feature: how many pages of a scanned PDF are read (default 5: the
+    /// first pages say what a letter is about).
+    pub max_ocr_pages: usize,
 }
 
 impl Default for Limits {
@@ -62,6 +85,12 @@ impl Default for Limits {
             max_attachments: 200,
             max_nesting_depth: 20,
             max_headers: 1000,
+            max_extraction_time: Duration::from_secs(5),
+            max_decompressed_bytes: 64 * 1024 * 1024,
+            max_attachment_depth: 3,
+            max_document_objects: 200_000,
+            max_ocr_time: Duration::from_secs(60),
+            max_ocr_pages: 5,
         }
     }
 }

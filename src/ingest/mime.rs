@@ -21,10 +21,12 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::time::Instant;
 
 use mail_parser::{HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 use once_cell::sync::Lazy;
 
+use super::attachment::{self, Kind};
 use super::decode::{
     decode_base64_lenient, decode_charset, decode_qp_lenient, normalize_newlines, repair_text,
     unflow,
@@ -209,7 +211,11 @@ fn convert(parsed: Parsed<'_>, limits: &Limits, mut cuts: Cuts) -> Message {
     let (text, source, body_part) =
         body_text(&parsed, limits.max_body_text_bytes, &mut cuts, "body_text");
     msg.body = make_body(text, source);
-    msg.attachments = attachments(&parsed, body_part, limits, &mut cuts);
+    let depth = Depth {
+        deadline: Instant::now() + limits.max_extraction_time,
+        level: 0,
+    };
+    msg.attachments = attachments(&parsed, body_part, limits, &mut cuts, depth);
     msg.truncations = cuts.into_vec();
     dismantle(parsed);
     msg
@@ -375,6 +381,16 @@ fn body_text(
     (text, source, used)
 }
 
+/// Where attachment extraction stands: when it must stop, and how deep in attachments of
+/// attachments it is.
+#[derive(Clone, Copy)]
+struct Depth {
+    /// Shared by every attachment of the message, nested ones included.
+    deadline: Instant,
+    /// 0 for the message's own attachments, 1 for those of a forwarded mail, …
+    level: usize,
+}
+
 /// The attachments of the message, in mail-parser's order, without the part that became
 /// the body (`body_part`).
 fn attachments(
@@ -382,6 +398,7 @@ fn attachments(
     body_part: Option<u32>,
     limits: &Limits,
     cuts: &mut Cuts,
+    depth: Depth,
 ) -> Vec<Attachment> {
     let raw: &[u8] = &m.raw_message;
     let ids: Vec<u32> = m
@@ -407,13 +424,14 @@ fn attachments(
             media_type: media_type(part),
             size: part.len() as u64,
             text: None,
+            pages: None,
             extraction: Extraction::NotText,
         };
         // The text, whether it was cut, and how long the source text was.
         let text = match &part.body {
             PartType::Message(nested) => {
                 a.size = u64::from(part.offset_end.saturating_sub(part.offset_body));
-                let (t, cut) = summary(nested, limit);
+                let (t, cut) = summary(nested, limits, depth);
                 let len = t.len() + usize::from(cut);
                 Some((t, cut, len))
             }
@@ -425,9 +443,11 @@ fn attachments(
                 (t, cut, len)
             }),
         };
+        let mut redecoded = None;
         if part.is_encoding_problem && !matches!(part.body, PartType::Message(_)) {
             if let Some(bytes) = redecode(part, raw) {
                 a.size = bytes.len() as u64;
+                redecoded = Some(bytes);
             }
             if text.is_none() {
                 a.extraction = Extraction::Unreadable {
@@ -446,15 +466,28 @@ fn attachments(
                 Extraction::Extracted
             };
             a.text = Some(t);
+        } else if let PartType::Binary(b) | PartType::InlineBinary(b) = &part.body {
+            let bytes = redecoded.as_deref().unwrap_or(b);
+            if let Some(kind) = Kind::detect(bytes, &a.media_type, a.name.as_deref()) {
+                let found = attachment::extract(kind, bytes, limits, depth.deadline, depth.level);
+                if matches!(found.extraction, Extraction::Truncated { .. }) {
+                    cuts.record("attachment_text", limit, limit + 1);
+                }
+                a.text = found.text;
+                a.pages = found.pages;
+                a.extraction = found.extraction;
+            }
         }
         out.push(a);
     }
     out
 }
 
-/// A nested message as text: its subject, a blank line, its body; and whether its body
-/// was cut at `limit`.
-fn summary(nested: &Parsed<'_>, limit: usize) -> (String, bool) {
+/// A nested message as text: its subject, a blank line, its body, then the text of its
+/// own attachments (while [`Limits::max_attachment_depth`] allows); and whether its body
+/// was cut at the attachment text limit.
+fn summary(nested: &Parsed<'_>, limits: &Limits, depth: Depth) -> (String, bool) {
+    let limit = limits.max_attachment_text_bytes;
     let headers = nested
         .parts
         .first()
@@ -464,13 +497,32 @@ fn summary(nested: &Parsed<'_>, limit: usize) -> (String, bool) {
         .unwrap_or("")
         .trim();
     let mut body_cuts = Cuts::default();
-    let (body, _, _) = body_text(nested, limit, &mut body_cuts, "attachment_text");
-    let cut = !body_cuts.into_vec().is_empty();
-    let text = match (subject.is_empty(), body.is_empty()) {
+    let (body, _, body_part) = body_text(nested, limit, &mut body_cuts, "attachment_text");
+    let mut cut = !body_cuts.into_vec().is_empty();
+    let mut text = match (subject.is_empty(), body.is_empty()) {
         (true, _) => body,
         (false, true) => subject.to_string(),
         (false, false) => format!("{subject}\n\n{body}"),
     };
+    let inner = Depth {
+        level: depth.level + 1,
+        ..depth
+    };
+    if inner.level <= limits.max_attachment_depth && text.len() < limit {
+        let mut inner_cuts = Cuts::default();
+        for a in attachments(nested, body_part, limits, &mut inner_cuts, inner) {
+            if let Some(t) = a.text.filter(|t| !t.trim().is_empty()) {
+                if !text.is_empty() {
+                    text.push_str("\n\n");
+                }
+                text.push_str(&t);
+            }
+            if text.len() > limit {
+                cut = true;
+                break;
+            }
+        }
+    }
     (text, cut)
 }
 
@@ -645,7 +697,8 @@ Content-Type: message/rfc822\r\n\r\nSubject: Videresendt\r\n\r\nIndre tekst\r\n-
         assert_eq!(pdf.name.as_deref(), Some("a.pdf"));
         assert_eq!(pdf.media_type, "application/pdf");
         assert_eq!(pdf.size, 5);
-        assert_eq!(pdf.extraction, Extraction::NotText);
+        // `%PDF-` and nothing more: unreadable, and the rest of the message is read.
+        assert!(matches!(pdf.extraction, Extraction::Unreadable { .. }));
         let csv = &m.attachments[1];
         assert_eq!(csv.name.as_deref(), Some("børn.csv"));
         assert_eq!(csv.text.as_deref(), Some("navn;alder\nJens;7"));

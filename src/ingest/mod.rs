@@ -19,6 +19,7 @@
 //! All of it works within [`Limits`]: a hostile message costs bounded time and memory, and
 //! what was cut is listed in [`Message::truncations`](crate::Message::truncations).
 
+pub(crate) mod attachment;
 mod builder;
 pub(crate) mod decode;
 mod entities;

@@ -1,15 +1,19 @@
 //! The `File`s of a MeMo body: base64 decoding, media types, and text extraction.
 //!
-//! Text is extracted from text-like files only (`text/*`, XML, JSON; HTML converted to text).
-//! PDF and Office files are described (name, type, size) but their text is not extracted in
-//! this build: they get [`Extraction::NotText`].
+//! Text-like files (`text/*`, XML, JSON; HTML converted to text) are read here; PDF, Office,
+//! RTF files and images go to [`crate::ingest::attachment`] like e-mail attachments. Other
+//! files are described (name, type, size) and get [`Extraction::NotText`].
+
+use std::time::Instant;
 
 use super::model::{DocumentKind, FileInfo};
 use super::xml::Element;
+use crate::ingest::attachment::{self, Kind, Outcome};
 use crate::ingest::decode::normalize_newlines;
 use crate::ingest::html_to_text;
 use crate::ingest::limits::cut_text;
 use crate::ingest::mime::is_text_like;
+use crate::ingest::Limits;
 use crate::message::Extraction;
 use crate::{Error, ErrorKind, Result};
 
@@ -44,6 +48,18 @@ impl Payload {
         self.info.media_type == "text/plain"
     }
 
+    /// The text of a document file (PDF, Office, RTF, an image), read as an e-mail
+    /// attachment's is; `None` for text-like files and files of other kinds.
+    pub(crate) fn document_text(&self, limits: &Limits, deadline: Instant) -> Option<Outcome> {
+        if self.is_text() {
+            return None;
+        }
+        let bytes = self.bytes.as_deref()?;
+        let name = self.info.filename.as_deref();
+        let kind = Kind::detect(bytes, &self.info.media_type, name)?;
+        Some(attachment::extract(kind, bytes, limits, deadline, 0))
+    }
+
     /// The file's text (HTML converted to text, line ends as `\n`) cut to `max_bytes`, how
     /// extracting it went, and how large the text was (for HTML: the HTML) when it was cut.
     pub(crate) fn text(&self, max_bytes: usize) -> (Option<String>, Extraction, usize) {
@@ -73,7 +89,7 @@ impl Payload {
 }
 
 /// Decodes one `File` element. `path` (`MainDocument[1]/File[2]`) names it in errors; the
-/// bytes are kept only when `keep` is set and the file is text-like.
+/// bytes are kept only when `keep` is set and the file's text can be read.
 pub(crate) fn decode_file(
     file: &Element,
     kind: DocumentKind,
@@ -98,12 +114,13 @@ pub(crate) fn decode_file(
         language: file.text_of("language"),
         size: bytes.len() as u64,
     };
-    let text_like = is_text_like(&info.media_type);
+    let readable = is_text_like(&info.media_type)
+        || Kind::detect(&bytes, &info.media_type, info.filename.as_deref()).is_some();
     Ok(Payload {
         info,
         kind,
         charset,
-        bytes: (keep && text_like).then_some(bytes),
+        bytes: (keep && readable).then_some(bytes),
         no_content: content.is_none(),
     })
 }

@@ -91,7 +91,7 @@ pub use routing::{MemoLabel, MemoRouting};
 use super::limits::{cut_text, Cuts};
 use super::mime::make_body;
 use super::Limits;
-use crate::message::{Address, Attachment, Body, BodySource, Channel, Message};
+use crate::message::{Address, Attachment, Body, BodySource, Channel, Extraction, Message};
 use crate::{Error, ErrorKind, Result};
 use content::Payload;
 
@@ -200,9 +200,10 @@ fn build(memo: Memo, files: read::Files, limits: &Limits) -> Message {
         cuts.record("attachments", limits.max_attachments, listed);
         kept.truncate(limits.max_attachments);
     }
+    let deadline = std::time::Instant::now() + limits.max_extraction_time;
     let attachments = kept
         .iter()
-        .map(|p| attachment(p, limits, &mut cuts))
+        .map(|p| attachment(p, limits, &mut cuts, deadline))
         .collect();
     let (date, timestamp) = memo.created.as_deref().and_then(date).unzip();
     let (in_reply_to, references) = thread(&memo);
@@ -254,17 +255,34 @@ fn body(memo: &Memo, file: Option<&Payload>, limits: &Limits, cuts: &mut Cuts) -
     make_body(text, BodySource::Memo)
 }
 
-fn attachment(p: &Payload, limits: &Limits, cuts: &mut Cuts) -> Attachment {
+fn attachment(
+    p: &Payload,
+    limits: &Limits,
+    cuts: &mut Cuts,
+    deadline: std::time::Instant,
+) -> Attachment {
     let max = limits.max_attachment_text_bytes;
-    let (text, extraction, full) = p.text(max);
-    if full > max {
-        cuts.record("attachment_text", max, full);
-    }
+    let (text, extraction, pages) = match p.document_text(limits, deadline) {
+        Some(found) => {
+            if matches!(found.extraction, Extraction::Truncated { .. }) {
+                cuts.record("attachment_text", max, max + 1);
+            }
+            (found.text, found.extraction, found.pages)
+        }
+        None => {
+            let (text, extraction, full) = p.text(max);
+            if full > max {
+                cuts.record("attachment_text", max, full);
+            }
+            (text, extraction, None)
+        }
+    };
     Attachment {
         name: p.info.filename.clone(),
         media_type: p.info.media_type.clone(),
         size: p.info.size,
         text,
+        pages,
         extraction,
     }
 }
