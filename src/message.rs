@@ -162,7 +162,11 @@ pub enum Extraction {
 }
 
 /// A file attached to a message.
-#[derive(Clone, PartialEq, Serialize)]
+///
+/// Its JSON (as `signatur parse` prints it) has one field more than the struct:
+/// `text_len`, the length of `text` in characters (0 without text), so that what
+/// extraction made of a PDF or a scan shows at a glance.
+#[derive(Clone, PartialEq)]
 pub struct Attachment {
     /// The file name, decoded (RFC 2047 and RFC 2231), if one was given.
     pub name: Option<String>,
@@ -175,10 +179,28 @@ pub struct Attachment {
     pub text: Option<String>,
     /// The number of pages, for a PDF whose text was read: with the text's length it tells
     /// a one-page letter from a 200-page report.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pages: Option<u32>,
     /// What happened when the text was extracted.
     pub extraction: Extraction,
+}
+
+impl Serialize for Attachment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Attachment", 7)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("media_type", &self.media_type)?;
+        st.serialize_field("size", &self.size)?;
+        st.serialize_field("text", &self.text)?;
+        let len = self.text.as_deref().map_or(0, |t| t.chars().count());
+        st.serialize_field("text_len", &len)?;
+        match self.pages {
+            Some(pages) => st.serialize_field("pages", &pages)?,
+            None => st.skip_field("pages")?,
+        }
+        st.serialize_field("extraction", &self.extraction)?;
+        st.end()
+    }
 }
 
 impl fmt::Debug for Attachment {
@@ -315,6 +337,35 @@ mod tests {
         );
         assert_eq!(Address::new("nobody", None).domain(), None);
         assert_eq!(Address::new("x@", None).domain(), None);
+    }
+
+    #[test]
+    fn attachment_json_has_text_len_and_pages_only_when_known() {
+        let mut a = Attachment {
+            name: Some("brev.pdf".into()),
+            media_type: "application/pdf".into(),
+            size: 10,
+            text: Some("Kære".into()),
+            pages: Some(2),
+            extraction: Extraction::Extracted,
+        };
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(
+            json,
+            r#"{"name":"brev.pdf","media_type":"application/pdf","size":10,"text":"Kære","text_len":4,"pages":2,"extraction":{"status":"extracted"}}"#
+        );
+        a.text = None;
+        a.pages = None;
+        a.extraction = Extraction::NoTextLayer {
+            reason: "OCR was not done".into(),
+        };
+        let json = serde_json::to_string(&a).unwrap();
+        assert!(
+            json.contains(
+                r#""text":null,"text_len":0,"extraction":{"status":"no_text_layer","reason""#
+            ),
+            "{json}"
+        );
     }
 
     #[test]
