@@ -4,13 +4,15 @@
 //! Needs Python with `onnx` and `onnxruntime`: `scripts/test.sh` creates that venv and sets
 //! `SIGNATUR_PYTHON`. Without it the test fails under `CI=true` and is skipped otherwise.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use signatur::features::FeatureConfig;
-use signatur::model::eval::{train_prepared, Prepared};
+use signatur::kle::Taxonomy;
+use signatur::model::eval::{train_prepared, train_prepared_with_taxonomy, Prepared};
+use signatur::model::keyword::{keyword_model, KeywordOptions};
 use signatur::model::{Example, HeadSpec, TrainOptions};
-use signatur::{Classifier, Message};
+use signatur::{Classifier, Message, Model};
 
 fn python() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SIGNATUR_PYTHON") {
@@ -100,6 +102,73 @@ fn corpus() -> (Vec<Message>, Vec<Example>, Vec<HeadSpec>, FeatureConfig) {
     (msgs, examples, heads, features)
 }
 
+/// Runs `model` in onnxruntime on the first 20 of `msgs` and returns the largest difference
+/// from tract's probabilities.
+fn ort_difference(py: &Path, model: &Model, msgs: &[Message], what: &str) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.onnx");
+    model.save(&path).unwrap();
+    let clf = Classifier::load(&path).unwrap();
+    let heads = clf.heads().to_vec();
+    let xs: Vec<_> = msgs
+        .iter()
+        .take(20)
+        .map(|m| clf.featurizer().featurize(m))
+        .collect();
+    let tract = clf.probabilities(&xs).unwrap();
+    let l = xs.iter().map(|x| x.len()).max().unwrap();
+    let ids: Vec<Vec<i64>> = xs
+        .iter()
+        .map(|x| {
+            (0..l)
+                .map(|c| x.ids.get(c).map(|&i| i as i64).unwrap_or(0))
+                .collect()
+        })
+        .collect();
+    let tf: Vec<Vec<f32>> = xs
+        .iter()
+        .map(|x| {
+            (0..l)
+                .map(|c| x.vals.get(c).copied().unwrap_or(0.0))
+                .collect()
+        })
+        .collect();
+    let input = dir.path().join("in.json");
+    let output = dir.path().join("out.json");
+    std::fs::write(
+        &input,
+        serde_json::json!({"ids": ids, "tf": tf}).to_string(),
+    )
+    .unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/onnx_check.py");
+    let st = Command::new(py)
+        .arg(script)
+        .arg(&path)
+        .arg(&input)
+        .arg(&output)
+        .status()
+        .unwrap();
+    assert!(st.success(), "onnx_check.py failed for {what}");
+    let out: serde_json::Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+    assert!(out["opset"][0].as_i64().unwrap() >= 13);
+    assert_eq!(out["metadata"]["signatur.format_version"], "1");
+    let mut max_diff = 0.0f64;
+    for (h, probs) in tract.iter().enumerate() {
+        let k = heads[h].labels.len();
+        let ort = out["outputs"][format!("probs_{h}")].as_array().unwrap();
+        assert_eq!(ort.len(), xs.len());
+        for (r, row) in ort.iter().enumerate() {
+            let row = row.as_array().unwrap();
+            assert_eq!(row.len(), k);
+            for (c, v) in row.iter().enumerate() {
+                let d = (v.as_f64().unwrap() - probs[r * k + c] as f64).abs();
+                max_diff = max_diff.max(d);
+            }
+        }
+    }
+    max_diff
+}
+
 #[test]
 fn onnxruntime_gives_the_same_probabilities_as_tract() {
     let Some(py) = python() else { return };
@@ -116,72 +185,53 @@ fn onnxruntime_gives_the_same_probabilities_as_tract() {
             ..TrainOptions::default()
         };
         let (model, _) = train_prepared(&prepared, &heads, &features, &opts).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("m.onnx");
-        model.save(&path).unwrap();
-        let clf = Classifier::load(&path).unwrap();
+        let what = format!("hidden={hidden:?}");
+        let max_diff = ort_difference(&py, &model, &msgs, &what);
+        assert!(max_diff < 1e-5, "{what}: max difference {max_diff}");
+    }
+}
 
-        let xs: Vec<_> = msgs
-            .iter()
-            .take(20)
-            .map(|m| clf.featurizer().featurize(m))
-            .collect();
-        let tract = clf.probabilities(&xs).unwrap();
-        let l = xs.iter().map(|x| x.len()).max().unwrap();
-        let ids: Vec<Vec<i64>> = xs
-            .iter()
-            .map(|x| {
-                (0..l)
-                    .map(|c| x.ids.get(c).map(|&i| i as i64).unwrap_or(0))
-                    .collect()
-            })
-            .collect();
-        let tf: Vec<Vec<f32>> = xs
-            .iter()
-            .map(|x| {
-                (0..l)
-                    .map(|c| x.vals.get(c).copied().unwrap_or(0.0))
-                    .collect()
-            })
-            .collect();
-        let input = dir.path().join("in.json");
-        let output = dir.path().join("out.json");
-        std::fs::write(
-            &input,
-            serde_json::json!({"ids": ids, "tf": tf}).to_string(),
+/// A small OS2KLE taxonomy for the corpus's topics.
+const TAXONOMY: &str = "KLENummer='02.34.02':KLETitel='Byggetilladelse':Keywords[Weight]=byggetilladelse[5];carport[5];tilbygning[5];lokalplan[10];\n\
+KLENummer='17.01.00':KLETitel='Skoler':Keywords[Weight]=skolebus[5];frokostordning[5];undervisning[5];\n\
+KLENummer='32.18.00':KLETitel='Sociale ydelser':Keywords[Weight]=kontanthjælp[5];boligstøtte[5];ok01[1000];\n";
+
+#[test]
+fn onnxruntime_runs_keyword_and_learned_plus_prior_models() {
+    let Some(py) = python() else { return };
+    let taxonomy = Taxonomy::from_os2kle_txt(TAXONOMY).unwrap();
+    let (msgs, examples, mut heads, features) = corpus();
+    let cold = keyword_model(&taxonomy, &features, &KeywordOptions::default()).unwrap();
+    let d = ort_difference(&py, &cold, &msgs, "keyword model");
+    assert!(d < 1e-5, "keyword model: max difference {d}");
+    // The unit head becomes a `kle` head with the topics' emner as labels.
+    heads[0].name = "kle".into();
+    heads[0].labels = vec!["02.34.02".into(), "17.01.00".into(), "32.18.00".into()];
+    let prepared = Prepared {
+        examples,
+        item_index: Vec::new(),
+        failures: Vec::new(),
+    };
+    for hidden in [Some(0), Some(16)] {
+        let opts = TrainOptions {
+            hidden,
+            epochs: 5,
+            ..TrainOptions::default()
+        };
+        let (model, _) = train_prepared_with_taxonomy(
+            &prepared,
+            &heads,
+            &features,
+            &opts,
+            &taxonomy,
+            &KeywordOptions::default(),
         )
         .unwrap();
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/onnx_check.py");
-        let st = Command::new(&py)
-            .arg(script)
-            .arg(&path)
-            .arg(&input)
-            .arg(&output)
-            .status()
-            .unwrap();
-        assert!(st.success(), "onnx_check.py failed for hidden={hidden:?}");
-        let out: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
-        assert!(out["opset"][0].as_i64().unwrap() >= 13);
-        assert_eq!(out["metadata"]["signatur.format_version"], "1");
-        let mut max_diff = 0.0f64;
-        for (h, probs) in tract.iter().enumerate() {
-            let k = heads[h].labels.len();
-            let ort = out["outputs"][format!("probs_{h}")].as_array().unwrap();
-            assert_eq!(ort.len(), xs.len());
-            for (r, row) in ort.iter().enumerate() {
-                let row = row.as_array().unwrap();
-                assert_eq!(row.len(), k);
-                for (c, v) in row.iter().enumerate() {
-                    let d = (v.as_f64().unwrap() - probs[r * k + c] as f64).abs();
-                    max_diff = max_diff.max(d);
-                }
-            }
-        }
-        assert!(
-            max_diff < 1e-5,
-            "hidden={hidden:?}: max difference {max_diff}"
-        );
+        assert_eq!(model.summary().kind, "learned+prior");
+        assert!(model.params().prior.is_some());
+        let what = format!("learned+prior hidden={hidden:?}");
+        let d = ort_difference(&py, &model, &msgs, &what);
+        assert!(d < 1e-5, "{what}: max difference {d}");
     }
 }
 

@@ -283,7 +283,7 @@ impl Classifier {
             .ids
             .iter()
             .zip(xn)
-            .zip(self.params.label_push(&x.ids, offset, n, best))
+            .zip(self.params.push_per_value(&x.ids, xn, offset, n, best))
             .map(|((&id, &v), w)| (id, v * w))
             .collect();
         let surfaces = self.featurizer.surfaces(msg);

@@ -6,11 +6,16 @@ use std::path::PathBuf;
 use serde::Serialize;
 
 use crate::features::{FeatureConfig, Featurizer};
+use crate::kle::Taxonomy;
 use crate::model::calibrate::{threshold_for_precision, Scored};
+use crate::model::classifier::KLE_HEAD;
 use crate::model::classifier::{Classifier, Model};
 use crate::model::dataset::{read_message, Dataset, TextMode};
+use crate::model::keyword::{KeywordOptions, KeywordPrior};
 use crate::model::onnx::Summary;
-use crate::model::train::{train, Example, HeadSpec, Rng, TrainOptions, TrainReport};
+use crate::model::train::{
+    train, train_with_prior, Example, HeadSpec, Rng, TrainOptions, TrainReport,
+};
 use crate::{Error, ErrorKind, Result};
 
 /// A progress callback: `(done, total)`.
@@ -121,6 +126,65 @@ pub fn train_prepared(
     opts: &TrainOptions,
 ) -> Result<(Model, TrainReport)> {
     let (params, report) = train(&prepared.examples, heads, features, opts)?;
+    Ok(summarise(params, report, prepared, opts, "learned"))
+}
+
+/// Trains a model whose `kle` head adds a keyword prior built from `taxonomy`
+/// ([`crate::model::train::train_with_prior`]); the summary says `learned+prior`.
+///
+/// The head's labels must include emner of the taxonomy; labels the taxonomy lacks get no
+/// keywords, and emner no message has are not offered (the head's labels stay those of the
+/// training data).
+pub fn train_prepared_with_taxonomy(
+    prepared: &Prepared,
+    heads: &[HeadSpec],
+    features: &FeatureConfig,
+    opts: &TrainOptions,
+    taxonomy: &Taxonomy,
+    keyword: &KeywordOptions,
+) -> Result<(Model, TrainReport)> {
+    let h = heads
+        .iter()
+        .position(|h| h.name == KLE_HEAD)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("a keyword prior needs a head named {KLE_HEAD:?} with KLE emner as labels"),
+            )
+        })?;
+    let labels = &heads[h].labels;
+    let known = labels
+        .iter()
+        .filter(|l| taxonomy.validate_label(l).is_ok())
+        .count();
+    if known == 0 {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "none of the {} labels of head {KLE_HEAD:?} is a code of the taxonomy",
+                labels.len()
+            ),
+        ));
+    }
+    let prior = KeywordPrior::from_taxonomy(taxonomy, features, h, labels, keyword)?;
+    let (params, mut report) = train_with_prior(&prepared.examples, heads, features, opts, prior)?;
+    if known < labels.len() {
+        report.warnings.push(format!(
+            "head {KLE_HEAD:?}: {} of {} labels are not in the taxonomy and get no keywords",
+            labels.len() - known,
+            labels.len()
+        ));
+    }
+    Ok(summarise(params, report, prepared, opts, "learned+prior"))
+}
+
+fn summarise(
+    params: crate::model::Params,
+    report: TrainReport,
+    prepared: &Prepared,
+    opts: &TrainOptions,
+    kind: &str,
+) -> (Model, TrainReport) {
     let mut warnings = report.warnings.clone();
     if !prepared.failures.is_empty() {
         warnings.push(format!(
@@ -136,12 +200,12 @@ pub fn train_prepared(
         library_version: env!("CARGO_PKG_VERSION").into(),
         seed: opts.seed,
         epochs: opts.epochs,
-        kind: "learned".into(),
+        kind: kind.into(),
         parent: None,
         corrections_since_training: 0,
         warnings,
     };
-    Ok((Model::new(params, summary), report))
+    (Model::new(params, summary), report)
 }
 
 /// Precision, recall and support of one label.

@@ -6,6 +6,7 @@
 
 pub mod calibrate;
 mod classifier;
+pub mod keyword;
 pub mod onnx;
 pub mod params;
 mod runtime;

@@ -10,6 +10,10 @@
 //! Each head then gets its slice of the logits, divided by its calibration temperature,
 //! through a `Softmax`: output `probs_<i>` (float `[N, labels_i]`) for head `i`.
 //!
+//! A model with a keyword prior (see [`crate::model::keyword`]) adds, before the temperature,
+//! the prior's scores times its scale to its head's slice: a cold-start model is a prior
+//! over a zero learned part, a `learned+prior` model both.
+//!
 //! # Metadata (`metadata_props`)
 //!
 //! | key | value |
@@ -21,6 +25,7 @@
 //! | `signatur.form` | `linear` or `low_rank:<hidden>` |
 //! | `signatur.idf` | `initializer:idf`: the IDF vector is the graph's `idf` initializer (2^bits floats are too many for a text property; the graph uses it, so every runtime applies it) |
 //! | `signatur.summary` | JSON [`Summary`]: messages, when, seed, lineage |
+//! | `signatur.prior` | only with a keyword prior: JSON `{head, labels, per_feature, rows, scale, groups: [A, B], stats}`; the tables are the initializers `kw_slot` (int32 `[dim]`), `kw_weight` (float `[rows, K]`), `kw_hi` and `kw_lo` (uint8 `[rows, K]`, the label index is `hi × B + lo`) |
 //!
 //! The file holds no text of the training messages: features are hashed ids, and labels
 //! are the municipality's own unit names and KLE codes.
@@ -30,6 +35,7 @@ use serde::{Deserialize, Serialize};
 use tract_onnx::pb;
 
 use crate::features::FeatureConfig;
+use crate::model::keyword::{KeywordPrior, KeywordStats};
 use crate::model::params::{HeadInfo, Layers, Params, NORM_EPS};
 use crate::{Error, ErrorKind, Result};
 
@@ -43,6 +49,30 @@ const KEY_HEADS: &str = "signatur.heads";
 const KEY_FORM: &str = "signatur.form";
 const KEY_IDF: &str = "signatur.idf";
 const KEY_SUMMARY: &str = "signatur.summary";
+const KEY_PRIOR: &str = "signatur.prior";
+
+/// The keyword prior's description in `metadata_props` (its tables are initializers).
+#[derive(Serialize, Deserialize)]
+struct PriorMeta {
+    head: usize,
+    labels: usize,
+    per_feature: usize,
+    rows: usize,
+    scale: f32,
+    groups: [usize; 2],
+    stats: KeywordStats,
+}
+
+/// `[A, B]` with `A × B ≥ labels` and `B = ⌈√labels⌉`: the label index is split into
+/// `hi = i / B` and `lo = i % B`, each one byte.
+fn groups(labels: usize) -> [usize; 2] {
+    let mut b = (labels as f64).sqrt().ceil() as usize;
+    while b * b < labels {
+        b += 1;
+    }
+    let b = b.max(1);
+    [labels.div_ceil(b).max(1), b]
+}
 
 /// How a model came to be: stored in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -143,6 +173,18 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         }
     };
     nodes.push(node("Add", &["z", "bias"], &["logits"], vec![]));
+    let mut prior_meta = None;
+    if let Some(prior) = &params.prior {
+        if prior.head() >= params.heads.len()
+            || params.heads[prior.head()].labels.len() != prior.labels()
+            || prior.dim() != params.dim()
+        {
+            return Err(invalid(
+                "the keyword prior does not fit the model's heads or buckets",
+            ));
+        }
+        prior_meta = Some(prior_graph(prior, &mut init, &mut nodes)?);
+    }
     let mut outputs = Vec::new();
     let mut at = 0i64;
     for (i, head) in params.heads.iter().enumerate() {
@@ -161,6 +203,14 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
             format!("probs_{i}"),
         );
         nodes.push(node("Slice", &["logits", &s, &e, "axis1"], &[&sl], vec![]));
+        let sl = match &params.prior {
+            Some(prior) if prior.head() == i => {
+                let with = format!("with_prior_{i}");
+                nodes.push(node("Add", &[&sl, "kw_scaled"], &[&with], vec![]));
+                with
+            }
+            _ => sl,
+        };
         nodes.push(node("Div", &[&sl, &t], &[&sc], vec![]));
         nodes.push(node("Softmax", &[&sc], &[&pr], vec![attr_int("axis", -1)]));
         outputs.push(value_info(
@@ -183,7 +233,7 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         ),
     ];
     let json = |v: &dyn erased::Json| v.json();
-    let meta = vec![
+    let mut meta = vec![
         (KEY_FORMAT, FORMAT_VERSION.to_string()),
         (KEY_LIBRARY, env!("CARGO_PKG_VERSION").to_string()),
         (KEY_FEATURES, json(&params.features)?),
@@ -192,6 +242,9 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         (KEY_IDF, "initializer:idf".to_string()),
         (KEY_SUMMARY, json(summary)?),
     ];
+    if let Some(p) = &prior_meta {
+        meta.push((KEY_PRIOR, json(p)?));
+    }
     let model = pb::ModelProto {
         ir_version: 8,
         opset_import: vec![pb::OperatorSetIdProto {
@@ -312,6 +365,16 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
             )));
         }
     }
+    let prior = match meta(KEY_PRIOR) {
+        None => None,
+        Some(text) => {
+            let pm: PriorMeta = serde_json::from_str(text)
+                .map_err(|e| invalid(format!("metadata {KEY_PRIOR}: {e}")))?;
+            let prior = read_prior(pm, &heads, dim, &find)
+                .map_err(|e| invalid(format!("keyword prior: {}", e.message())))?;
+            Some(prior)
+        }
+    };
     Ok(Decoded {
         params: Params {
             features,
@@ -319,10 +382,197 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
             idf,
             layers,
             bias,
+            prior,
         },
         summary,
         proto,
     })
+}
+
+/// Adds the prior's initializers and nodes; its scaled scores are `kw_scaled` `[N, C]`.
+fn prior_graph(
+    prior: &KeywordPrior,
+    init: &mut Vec<pb::TensorProto>,
+    nodes: &mut Vec<pb::NodeProto>,
+) -> Result<PriorMeta> {
+    let (slot, class, weight) = prior.tables();
+    let (k, c) = (prior.per_feature(), prior.labels());
+    let rows = prior.rows();
+    let [a, b] = groups(c);
+    if a > 256 || b > 256 {
+        return Err(invalid(format!("a keyword prior cannot score {c} labels")));
+    }
+    let hi: Vec<u8> = class.iter().map(|&x| (x as usize / b) as u8).collect();
+    let lo: Vec<u8> = class.iter().map(|&x| (x as usize % b) as u8).collect();
+    let (dim, rows_i, k_i) = (slot.len() as i64, rows as i64, k as i64);
+    init.push(tensor_i32("kw_slot", &[dim], slot));
+    init.push(tensor_f32("kw_weight", &[rows_i, k_i], weight));
+    init.push(tensor_u8("kw_hi", &[rows_i, k_i], &hi));
+    init.push(tensor_u8("kw_lo", &[rows_i, k_i], &lo));
+    let range = |n: usize| (0..n).map(|v| v as f32).collect::<Vec<f32>>();
+    init.push(tensor_f32("kw_range_hi", &[a as i64, 1], &range(a)));
+    init.push(tensor_f32("kw_range_lo", &[b as i64], &range(b)));
+    init.push(tensor_f32("kw_zero", &[], &[0.0]));
+    init.push(tensor_f32("kw_scale", &[], &[prior.scale()]));
+    init.push(tensor_i64("kw_axis2", &[1], &[2]));
+    init.push(tensor_i64("kw_shape_row", &[3], &[0, 1, -1]));
+    init.push(tensor_i64("kw_shape_col", &[3], &[0, -1, 1]));
+    init.push(tensor_i64("kw_shape_flat", &[2], &[0, -1]));
+    init.push(tensor_i64("kw_start", &[1], &[0]));
+    init.push(tensor_i64("kw_end", &[1], &[c as i64]));
+    let float = pb::tensor_proto::DataType::Float as i64;
+    let cast = || vec![attr_int("to", float)];
+    let gather = || vec![attr_int("axis", 0)];
+    let steps: [(&str, &[&str], &str, Vec<pb::AttributeProto>); 22] = [
+        ("Gather", &["kw_slot", "ids"], "kw_s", gather()),
+        ("Greater", &["xn", "kw_zero"], "kw_hit_b", vec![]),
+        ("Cast", &["kw_hit_b"], "kw_hit", cast()),
+        ("Unsqueeze", &["kw_hit", "kw_axis2"], "kw_hit3", vec![]),
+        ("Gather", &["kw_weight", "kw_s"], "kw_w", gather()),
+        ("Mul", &["kw_w", "kw_hit3"], "kw_v", vec![]),
+        ("Reshape", &["kw_v", "kw_shape_row"], "kw_v_row", vec![]),
+        ("Gather", &["kw_hi", "kw_s"], "kw_hi_g", gather()),
+        ("Cast", &["kw_hi_g"], "kw_hi_f", cast()),
+        ("Reshape", &["kw_hi_f", "kw_shape_row"], "kw_hi_row", vec![]),
+        ("Equal", &["kw_hi_row", "kw_range_hi"], "kw_hi_eq", vec![]),
+        ("Cast", &["kw_hi_eq"], "kw_hi_1h", cast()),
+        ("Mul", &["kw_hi_1h", "kw_v_row"], "kw_hi_v", vec![]),
+        ("Gather", &["kw_lo", "kw_s"], "kw_lo_g", gather()),
+        ("Cast", &["kw_lo_g"], "kw_lo_f", cast()),
+        ("Reshape", &["kw_lo_f", "kw_shape_col"], "kw_lo_col", vec![]),
+        ("Equal", &["kw_lo_col", "kw_range_lo"], "kw_lo_eq", vec![]),
+        ("Cast", &["kw_lo_eq"], "kw_lo_1h", cast()),
+        ("MatMul", &["kw_hi_v", "kw_lo_1h"], "kw_grid", vec![]),
+        ("Reshape", &["kw_grid", "kw_shape_flat"], "kw_flat", vec![]),
+        (
+            "Slice",
+            &["kw_flat", "kw_start", "kw_end", "axis1"],
+            "kw_scores",
+            vec![],
+        ),
+        ("Mul", &["kw_scores", "kw_scale"], "kw_scaled", vec![]),
+    ];
+    for (op, inputs, output, attrs) in steps {
+        nodes.push(node(op, inputs, &[output], attrs));
+    }
+    Ok(PriorMeta {
+        head: prior.head(),
+        labels: c,
+        per_feature: k,
+        rows,
+        scale: prior.scale(),
+        groups: [a, b],
+        stats: prior.stats().clone(),
+    })
+}
+
+/// The keyword prior of a model file, checked against the heads and the tables' shapes.
+fn read_prior<'a>(
+    pm: PriorMeta,
+    heads: &[HeadInfo],
+    dim: usize,
+    find: &dyn Fn(&str) -> Result<&'a pb::TensorProto>,
+) -> Result<KeywordPrior> {
+    let head = heads
+        .get(pm.head)
+        .ok_or_else(|| invalid(format!("for head {} of {}", pm.head, heads.len())))?;
+    if head.labels.len() != pm.labels || groups(pm.labels) != pm.groups {
+        return Err(invalid(format!(
+            "for {} labels (groups {:?}); head {:?} has {}",
+            pm.labels,
+            pm.groups,
+            head.name,
+            head.labels.len()
+        )));
+    }
+    let (k, rows) = (pm.per_feature, pm.rows);
+    if k == 0 || k > crate::model::keyword::MAX_PER_FEATURE || rows == 0 || rows > dim + 1 {
+        return Err(invalid(format!("{rows} rows of {k} entries")));
+    }
+    let slot = read_ints(find("kw_slot")?, &[dim], pb::tensor_proto::DataType::Int32)?;
+    let weight = read_f32(find("kw_weight")?, &[rows, k])?;
+    let hi = read_ints(
+        find("kw_hi")?,
+        &[rows, k],
+        pb::tensor_proto::DataType::Uint8,
+    )?;
+    let lo = read_ints(
+        find("kw_lo")?,
+        &[rows, k],
+        pb::tensor_proto::DataType::Uint8,
+    )?;
+    let b = pm.groups[1] as u64;
+    let class: Vec<u16> = hi
+        .iter()
+        .zip(&lo)
+        .map(|(&h, &l)| (h as u64 * b + l as u64).min(u16::MAX as u64) as u16)
+        .collect();
+    if slot.iter().any(|&s| s < 0) {
+        return Err(invalid("a negative row"));
+    }
+    KeywordPrior::from_tables(
+        pm.head,
+        pm.labels,
+        k,
+        pm.scale,
+        slot.into_iter().map(|s| s as u32).collect(),
+        class,
+        weight,
+        pm.stats,
+    )
+}
+
+/// An int32 or uint8 initializer of `shape`, as `i64`s.
+fn read_ints(
+    t: &pb::TensorProto,
+    shape: &[usize],
+    dt: pb::tensor_proto::DataType,
+) -> Result<Vec<i64>> {
+    let dims: Vec<usize> = t.dims.iter().map(|&d| d.max(0) as usize).collect();
+    if dims != shape {
+        return Err(invalid(format!(
+            "initializer {} has shape {:?}, expected {:?}",
+            t.name, dims, shape
+        )));
+    }
+    if t.data_type != dt as i32 {
+        return Err(invalid(format!(
+            "initializer {} is not {}",
+            t.name,
+            dt.as_str_name()
+        )));
+    }
+    let n: usize = shape.iter().product();
+    let width = if dt == pb::tensor_proto::DataType::Uint8 {
+        1
+    } else {
+        4
+    };
+    if !t.raw_data.is_empty() {
+        if t.raw_data.len() != n * width {
+            return Err(invalid(format!(
+                "initializer {} has {} bytes, expected {}",
+                t.name,
+                t.raw_data.len(),
+                n * width
+            )));
+        }
+        return Ok(if width == 1 {
+            t.raw_data.iter().map(|&b| b as i64).collect()
+        } else {
+            t.raw_data
+                .chunks_exact(4)
+                .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as i64)
+                .collect()
+        });
+    }
+    if t.int32_data.len() == n {
+        return Ok(t.int32_data.iter().map(|&v| v as i64).collect());
+    }
+    Err(invalid(format!(
+        "initializer {} has no data of the right size",
+        t.name
+    )))
 }
 
 fn read_f32(t: &pb::TensorProto, shape: &[usize]) -> Result<Vec<f32>> {
@@ -446,6 +696,30 @@ fn tensor_f32(name: &str, dims: &[i64], data: &[f32]) -> pb::TensorProto {
         data_type: pb::tensor_proto::DataType::Float as i32,
         name: name.into(),
         raw_data: raw,
+        ..Default::default()
+    }
+}
+
+fn tensor_i32(name: &str, dims: &[i64], data: &[u32]) -> pb::TensorProto {
+    let mut raw = Vec::with_capacity(data.len() * 4);
+    for &v in data {
+        raw.extend_from_slice(&(v.min(i32::MAX as u32) as i32).to_le_bytes());
+    }
+    pb::TensorProto {
+        dims: dims.to_vec(),
+        data_type: pb::tensor_proto::DataType::Int32 as i32,
+        name: name.into(),
+        raw_data: raw,
+        ..Default::default()
+    }
+}
+
+fn tensor_u8(name: &str, dims: &[i64], data: &[u8]) -> pb::TensorProto {
+    pb::TensorProto {
+        dims: dims.to_vec(),
+        data_type: pb::tensor_proto::DataType::Uint8 as i32,
+        name: name.into(),
+        raw_data: data.to_vec(),
         ..Default::default()
     }
 }

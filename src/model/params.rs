@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureConfig;
+use crate::model::keyword::KeywordPrior;
 
 /// One prediction target ("head"), e.g. `unit`, `kle` or `facet`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,6 +62,9 @@ pub struct Params {
     pub layers: Layers,
     /// Bias per class, `[classes]`.
     pub bias: Vec<f32>,
+    /// A keyword model whose logits, times its scale, are added to one head's logits: the
+    /// whole model of a cold-start (`keyword`) file, the prior of a `learned+prior` one.
+    pub prior: Option<KeywordPrior>,
 }
 
 impl Params {
@@ -124,6 +128,37 @@ impl Params {
                     .collect()
             }
         }
+    }
+}
+
+impl Params {
+    /// [`label_push`](Params::label_push) plus, when the keyword prior scores the head that
+    /// starts at `offset`, the prior's push divided by the feature's value, so that
+    /// `xn[i] × push[i]` is feature `i`'s whole contribution. `xn` are the normalised
+    /// values ([`normalise`]). What explanations of a model with a prior rank by: the
+    /// prior's part is not proportional to the value (a keyword counts when present).
+    pub fn push_per_value(
+        &self,
+        ids: &[u32],
+        xn: &[f32],
+        offset: usize,
+        n: usize,
+        best: usize,
+    ) -> Vec<f32> {
+        let mut out = self.label_push(ids, offset, n, best);
+        let offsets = self.offsets();
+        let prior = self
+            .prior
+            .as_ref()
+            .filter(|p| offsets.get(p.head()) == Some(&offset));
+        if let Some(prior) = prior {
+            for ((o, p), &v) in out.iter_mut().zip(prior.push(ids, xn, best)).zip(xn) {
+                if v > 0.0 {
+                    *o += p / v;
+                }
+            }
+        }
+        out
     }
 }
 

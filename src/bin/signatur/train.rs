@@ -6,9 +6,11 @@ use std::time::Instant;
 
 use serde_json::json;
 use signatur::features::{FeatureConfig, Featurizer};
+use signatur::kle::Taxonomy;
 use signatur::model::dataset::{Dataset, TextMode};
-use signatur::model::eval::{prepare, train_prepared};
-use signatur::model::TrainOptions;
+use signatur::model::eval::{prepare, train_prepared, train_prepared_with_taxonomy};
+use signatur::model::keyword::{keyword_model, KeywordOptions};
+use signatur::model::{Model, TrainOptions};
 
 use crate::progress::bar;
 
@@ -16,8 +18,14 @@ use crate::progress::bar;
 #[derive(clap::Args)]
 pub struct Args {
     /// Training data: a directory with one folder per label, or a CSV / JSON Lines manifest.
+    /// Without it, `--taxonomy` builds a keyword (cold-start) model.
+    #[arg(long, required_unless_present = "taxonomy")]
+    pub data: Option<PathBuf>,
+    /// A KLE taxonomy, `os2kle:PATH` or `kle-xml:PATH`: alone, it builds a keyword model
+    /// with one head `kle` that needs no training data; with `--data`, its keywords become
+    /// the prior of the learned `kle` head.
     #[arg(long)]
-    pub data: PathBuf,
+    pub taxonomy: Option<String>,
     /// Where to write the model file.
     #[arg(long)]
     pub out: PathBuf,
@@ -115,25 +123,28 @@ pub fn run(args: Args) -> ExitCode {
 
 fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     let started = Instant::now();
-    let dataset = Dataset::load(&args.data)?;
+    let taxonomy = args
+        .taxonomy
+        .as_deref()
+        .map(Taxonomy::from_spec)
+        .transpose()?;
     let feats = args.training.feature_config();
-    let featurizer = Featurizer::new(&feats)?;
-    let mode = if args.text {
-        TextMode::PlainText
-    } else {
-        TextMode::Mail
+    let (model, messages, heldout, skipped, warnings) = match (&args.data, &taxonomy) {
+        (None, Some(t)) => {
+            let model = keyword_model(t, &feats, &KeywordOptions::default())?;
+            let w = model.summary().warnings.clone();
+            (model, 0, 0, 0, w)
+        }
+        (Some(data), t) => train_data(&args, data, t.as_ref(), &feats)?,
+        (None, None) => {
+            return Err(signatur::Error::new(
+                signatur::ErrorKind::Config,
+                "give --data, --taxonomy or both",
+            ))
+        }
     };
-    let pb = bar("reading", dataset.items.len() as u64);
-    let tick = |d: usize, _n: usize| pb.set_position(d as u64);
-    let prepared = prepare(&dataset, &featurizer, mode, threads(), Some(&tick));
-    pb.finish_and_clear();
-    for (path, e) in &prepared.failures {
-        eprintln!("signatur train: skipped {}: {e}", path.display());
-    }
-    let opts = args.training.train_options();
-    let (model, report) = train_prepared(&prepared, &dataset.heads, &feats, &opts)?;
     model.save(&args.out)?;
-    for w in &report.warnings {
+    for w in &warnings {
         eprintln!("signatur train: warning: {w}");
     }
     let heads: Vec<_> = model
@@ -148,16 +159,63 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
             })
         })
         .collect();
+    let prior = model.params().prior.as_ref().map(|p| {
+        json!({"head": model.params().heads.get(p.head()).map(|h| h.name.as_str()),
+               "scale": p.scale(), "stats": p.stats()})
+    });
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
     println!(
         "{}",
         json!({
-            "model": args.out, "bytes": size, "messages": report.messages, "heldout": report.heldout,
-            "skipped": prepared.failures.len(), "heads": heads, "warnings": report.warnings,
-            "seconds": started.elapsed().as_secs_f64(),
+            "model": args.out, "bytes": size, "kind": model.summary().kind,
+            "messages": messages, "heldout": heldout, "skipped": skipped, "heads": heads,
+            "prior": prior, "warnings": warnings, "seconds": started.elapsed().as_secs_f64(),
         })
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Trains on `data`, with the taxonomy's keywords as the `kle` head's prior when given.
+/// Returns the model, messages, held-out messages, skipped files and warnings.
+fn train_data(
+    args: &Args,
+    data: &std::path::Path,
+    taxonomy: Option<&Taxonomy>,
+    feats: &FeatureConfig,
+) -> signatur::Result<(Model, usize, usize, usize, Vec<String>)> {
+    let dataset = Dataset::load(data)?;
+    let featurizer = Featurizer::new(feats)?;
+    let mode = if args.text {
+        TextMode::PlainText
+    } else {
+        TextMode::Mail
+    };
+    let pb = bar("reading", dataset.items.len() as u64);
+    let tick = |d: usize, _n: usize| pb.set_position(d as u64);
+    let prepared = prepare(&dataset, &featurizer, mode, threads(), Some(&tick));
+    pb.finish_and_clear();
+    for (path, e) in &prepared.failures {
+        eprintln!("signatur train: skipped {}: {e}", path.display());
+    }
+    let opts = args.training.train_options();
+    let (model, report) = match taxonomy {
+        None => train_prepared(&prepared, &dataset.heads, feats, &opts)?,
+        Some(t) => train_prepared_with_taxonomy(
+            &prepared,
+            &dataset.heads,
+            feats,
+            &opts,
+            t,
+            &KeywordOptions::default(),
+        )?,
+    };
+    Ok((
+        model,
+        report.messages,
+        report.heldout,
+        prepared.failures.len(),
+        report.warnings,
+    ))
 }
 
 /// Worker threads for reading and featurising: the machine's parallelism.

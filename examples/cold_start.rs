@@ -1,0 +1,269 @@
+//! The cold-start keyword model and the keyword prior, measured.
+//!
+//! ```sh
+//! # Cold start (no training data) on the demo corpus and the council decision text:
+//! cargo run --release --example cold_start -- cold
+//! # Learned alone against learned + prior, trained on 50, 100, 200 demo messages:
+//! cargo run --release --example cold_start -- prior
+//! # The top emner of a text:
+//! cargo run --release --example cold_start -- text "Hvornår kommer snerydningen?"
+//! ```
+//!
+//! Reads OS2KLE from `$SIGNATUR_DATA/os2kle/OS2KLE.txt` (default `../shared/data`) and the
+//! demo corpus from `demo/corpus/manifest.csv`. `SIGNATUR_BITS` sets the hash bits of the
+//! cold-start model (default 18).
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use signatur::features::FeatureConfig;
+use signatur::kle::{KleCode, Taxonomy};
+use signatur::model::dataset::{read_message, Dataset, TextMode};
+use signatur::model::eval::{prepare, train_prepared, Prepared};
+use signatur::model::keyword::{keyword_model, KeywordOptions, KeywordPrior};
+use signatur::model::train::Example;
+use signatur::model::TrainOptions;
+use signatur::{Classifier, ClassifyOptions, Message};
+
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cold_start: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data() -> String {
+    std::env::var("SIGNATUR_DATA").unwrap_or_else(|_| "../shared/data".into())
+}
+
+fn taxonomy() -> Res<Taxonomy> {
+    Ok(Taxonomy::from_spec(&format!(
+        "os2kle:{}/os2kle/OS2KLE.txt",
+        data()
+    ))?)
+}
+
+fn run() -> Res<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("cold") => cold(),
+        Some("prior") => prior(),
+        Some("text") => text(args.get(1).map(String::as_str).unwrap_or("")),
+        _ => Err("usage: cold_start cold | prior | text TEXT".into()),
+    }
+}
+
+fn cold_model(t: &Taxonomy) -> Res<(Classifier, usize)> {
+    let bits: u8 = std::env::var("SIGNATUR_BITS")
+        .ok()
+        .and_then(|b| b.parse().ok())
+        .unwrap_or(18);
+    let features = FeatureConfig {
+        hash_bits: bits,
+        ..FeatureConfig::default()
+    };
+    let started = Instant::now();
+    let model = keyword_model(t, &features, &KeywordOptions::default())?;
+    let bytes = model.to_onnx()?;
+    let stats = model.params().prior.as_ref().map(|p| p.stats().clone());
+    eprintln!(
+        "keyword model: {} bytes, built in {:.2} s, {stats:?}",
+        bytes.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok((Classifier::from_bytes(&bytes)?, bytes.len()))
+}
+
+/// The 1-based rank of `gold` among the head's labels by probability (ties count against).
+fn rank(labels: &[String], probs: &[f32], gold: &str) -> Option<usize> {
+    let i = labels.iter().position(|l| l == gold)?;
+    Some(1 + probs.iter().filter(|&&p| p >= probs[i]).count() - 1)
+}
+
+fn cold() -> Res<()> {
+    let t = taxonomy()?;
+    let (clf, _) = cold_model(&t)?;
+    let head = &clf.heads()[0];
+    let ds = Dataset::load("demo/corpus/manifest.csv")?;
+    let kle = ds
+        .head_index("kle")
+        .ok_or("no kle head in the demo manifest")?;
+    let msgs: Vec<(Message, String)> = ds
+        .items
+        .iter()
+        .filter_map(|it| {
+            let l = it.labels.get(kle).copied().flatten()?;
+            let m = read_message(&it.path, TextMode::Mail).ok()?;
+            Some((m, ds.heads[kle].labels[l as usize].clone()))
+        })
+        .collect();
+    let started = Instant::now();
+    let mut ranks = Vec::new();
+    let (mut decided, mut decided_ok, mut gruppe_ok) = (0, 0, 0);
+    for (m, gold) in &msgs {
+        let x = clf.featurizer().featurize(m);
+        let p = clf.probabilities(std::slice::from_ref(&x))?;
+        let r = rank(&head.labels, &p[0], gold).unwrap_or(usize::MAX);
+        ranks.push(r);
+        let best = (0..p[0].len())
+            .max_by(|&a, &b| p[0][a].total_cmp(&p[0][b]))
+            .unwrap_or(0);
+        if p[0][best] >= head.threshold {
+            decided += 1;
+            decided_ok += (head.labels[best] == *gold) as usize;
+        }
+        let g = |c: &str| KleCode::parse(c).ok().and_then(|c| c.gruppe());
+        gruppe_ok += (g(&head.labels[best]) == g(gold)) as usize;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    let n = msgs.len() as f64;
+    let at = |k: usize| ranks.iter().filter(|&&r| r <= k).count() as f64 / n;
+    println!(
+        "demo corpus, cold start ({} messages, {} emner): top-1 {:.3}, top-5 {:.3}, top-10 {:.3}, gruppe of top-1 right {:.3}; \
+         decided alone {:.3} of messages at threshold {} with precision {:.3}; {:.0} msgs/s (one at a time, featurising included)",
+        msgs.len(),
+        head.labels.len(),
+        at(1),
+        at(5),
+        at(10),
+        gruppe_ok as f64 / n,
+        decided as f64 / n,
+        head.threshold,
+        decided_ok as f64 / decided.max(1) as f64,
+        n / secs
+    );
+    let path = format!("{}/danish/council-decision-signaturprojekt.txt", data());
+    let text = std::fs::read_to_string(&path)?;
+    let m = Message::from_text(&text);
+    let x = clf.featurizer().featurize(&m);
+    let p = clf.probabilities(std::slice::from_ref(&x))?;
+    for gold in ["00.30.08", "00.01.00", "00.30.18"] {
+        println!(
+            "council decision: {gold} ({}) ranks {:?} of {}",
+            t.title(&KleCode::parse(gold)?).unwrap_or("?"),
+            rank(&head.labels, &p[0], gold),
+            head.labels.len()
+        );
+    }
+    show(&clf, &t, &m)?;
+    Ok(())
+}
+
+fn show(clf: &Classifier, t: &Taxonomy, m: &Message) -> Res<()> {
+    let opts = ClassifyOptions {
+        top_k: 5,
+        explain: 6,
+        ..ClassifyOptions::default()
+    };
+    let d = clf.classify_with(m, &opts)?;
+    let h = &d.heads[0];
+    for l in &h.labels {
+        println!(
+            "  {} {:.4} {}",
+            l.label,
+            l.probability,
+            t.title(&KleCode::parse(&l.label)?).unwrap_or("?")
+        );
+    }
+    let words: Vec<String> = h
+        .explanation
+        .iter()
+        .map(|e| format!("{} ({:.2})", e.text, e.weight))
+        .collect();
+    println!("  because of: {}", words.join(", "));
+    if let Some(f) = &h.fallback {
+        println!("  fallback: {} {} {:.3}", f.level, f.code, f.probability);
+    }
+    Ok(())
+}
+
+fn text(s: &str) -> Res<()> {
+    let t = taxonomy()?;
+    let (clf, _) = cold_model(&t)?;
+    show(&clf, &t, &Message::from_text(s))
+}
+
+fn prior() -> Res<()> {
+    let t = taxonomy()?;
+    let ds = Dataset::load("demo/corpus/manifest.csv")?;
+    let features = FeatureConfig::default();
+    let f = signatur::features::Featurizer::new(&features)?;
+    let prepared = prepare(&ds, &f, TextMode::Mail, 2, None);
+    let kle = ds.head_index("kle").ok_or("no kle head")?;
+    // A fixed shuffle, then the last 139 messages are the test set.
+    let mut order: Vec<usize> = (0..prepared.examples.len()).collect();
+    let mut s = 7u64;
+    for i in (1..order.len()).rev() {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        order.swap(i, (s >> 33) as usize % (i + 1));
+    }
+    let test: Vec<&Example> = order[300..]
+        .iter()
+        .map(|&i| &prepared.examples[i])
+        .collect();
+    println!("test set: {} demo messages (kle head)", test.len());
+    for n in [50usize, 100, 200, 300] {
+        let train = Prepared {
+            examples: order[..n]
+                .iter()
+                .map(|&i| prepared.examples[i].clone())
+                .collect(),
+            item_index: Vec::new(),
+            failures: Vec::new(),
+        };
+        let opts = TrainOptions::default();
+        let (alone, _) = train_prepared(&train, &ds.heads, &features, &opts)?;
+        let (with, _) = signatur::model::eval::train_prepared_with_taxonomy(
+            &train,
+            &ds.heads,
+            &features,
+            &opts,
+            &t,
+            &KeywordOptions::default(),
+        )?;
+        let scale = with.params().prior.as_ref().map(KeywordPrior::scale);
+        for (name, model) in [("learned", &alone), ("learned+prior", &with)] {
+            let clf = Classifier::from_model(model)?;
+            let labels = &clf.heads()[kle].labels;
+            let xs: Vec<_> = test.iter().map(|e| e.x.clone()).collect();
+            let p = clf.probabilities(&xs)?;
+            let k = labels.len();
+            let (mut ok, mut top3, mut decided, mut decided_ok) = (0, 0, 0, 0);
+            let mut nll = 0.0f64;
+            for (r, e) in test.iter().enumerate() {
+                let Some(gold) = e.labels[kle] else { continue };
+                let row = &p[kle][r * k..(r + 1) * k];
+                let g = gold as usize;
+                let rk = 1 + row.iter().filter(|&&v| v > row[g]).count();
+                ok += (rk == 1) as usize;
+                top3 += (rk <= 3) as usize;
+                nll -= (row[g].max(1e-9) as f64).ln();
+                let best = row.iter().cloned().fold(0.0f32, f32::max);
+                if best >= clf.heads()[kle].threshold {
+                    decided += 1;
+                    decided_ok += (rk == 1) as usize;
+                }
+            }
+            let m = test.len() as f64;
+            println!(
+                "{n:>4} training messages, {name:<14} top-1 {:.3} top-3 {:.3} log-loss {:.3}; decided alone {:.3} at precision {:.3}{}",
+                ok as f64 / m,
+                top3 as f64 / m,
+                nll / m,
+                decided as f64 / m,
+                decided_ok as f64 / decided.max(1) as f64,
+                if name == "learned+prior" { format!(" (prior scale {scale:?}, temperature {:.3})", clf.heads()[kle].temperature) } else { String::new() }
+            );
+        }
+    }
+    let _ = Path::new(".");
+    Ok(())
+}
