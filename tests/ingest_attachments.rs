@@ -377,6 +377,37 @@ fn pdf_with_too_many_objects_is_refused_before_loading() {
     assert!(why.contains("objects") && why.contains("limit"), "{why}");
 }
 
+/// A one-page PDF showing `content` (a content stream) in Helvetica with WinAnsi encoding.
+fn pdf_showing(content: &str) -> Vec<u8> {
+    assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{content}\nendstream", content.len()).into_bytes(),
+    ])
+}
+
+#[test]
+fn pdf_lines_word_gaps_and_kerning() {
+    // Td down: a new line; TJ with a gap of a quarter em: a space; Td along the line: a space.
+    let content = "BT /F1 12 Tf 72 700 Td (Ans\\370gning om) Tj 0 -14 Td [(carport) -250 (p\\345)] TJ 40 0 Td (\\306blevej) Tj ET";
+    let a = attached("a.pdf", "application/pdf", &pdf_showing(content));
+    assert_eq!(a.pages, Some(1));
+    assert_eq!(text(&a), "Ansøgning om\ncarport på Æblevej");
+    // Drawing without text: a page without a text layer.
+    let a = attached(
+        "b.pdf",
+        "application/pdf",
+        &pdf_showing("q 10 0 0 10 0 0 cm Q"),
+    );
+    assert!(
+        matches!(a.extraction, Extraction::NoTextLayer { .. }),
+        "{:?}",
+        a.extraction
+    );
+}
+
 #[test]
 fn broken_files_are_unreadable_and_the_mail_survives() {
     let pdf_bytes = fixture("ansoegning.pdf");
@@ -436,6 +467,71 @@ fn a_generated_pdf_and_docx_carry_text_and_pages() {
     );
     assert!(text(&a).contains("Linje 1: Kommunen"));
     assert_eq!(a.extraction, Extraction::Extracted);
+}
+
+/// An Outlook message as a Compound File Binary file, with MAPI string properties
+/// (UTF-16LE) and one attachment: written with the cfb crate, since no Debian tool writes
+/// `.msg` files.
+fn outlook_msg(subject: &str, body: &str, attachment: (&str, &[u8])) -> Vec<u8> {
+    use std::io::Write;
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_le_bytes).collect() };
+    let mut cf = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    let put = |cf: &mut cfb::CompoundFile<_>, path: &str, data: &[u8]| {
+        cf.create_stream(path).unwrap().write_all(data).unwrap();
+    };
+    put(&mut cf, "/__substg1.0_0037001F", &utf16(subject));
+    put(&mut cf, "/__substg1.0_1000001F", &utf16(body));
+    cf.create_storage("/__attach_version1.0_#00000000").unwrap();
+    put(
+        &mut cf,
+        "/__attach_version1.0_#00000000/__substg1.0_3707001F",
+        &utf16(attachment.0),
+    );
+    put(
+        &mut cf,
+        "/__attach_version1.0_#00000000/__substg1.0_37010102",
+        attachment.1,
+    );
+    cf.flush().unwrap();
+    cf.into_inner().into_inner()
+}
+
+#[test]
+fn outlook_msg_with_an_attached_docx() {
+    let msg = outlook_msg(
+        "VS: Byggetilladelse",
+        "Hej\r\n\r\nHermed ansøgningen fra Søren.",
+        ("ansøgning.docx", &fixture("ansoegning.docx")),
+    );
+    let a = attached("videresendt.msg", "application/octet-stream", &msg);
+    assert_eq!(a.extraction, Extraction::Extracted);
+    let t = text(&a);
+    assert!(
+        t.starts_with("VS: Byggetilladelse\n\nHej\n\nHermed ansøgningen fra Søren."),
+        "{t}"
+    );
+    assert_letter(t);
+    // A Word 97 file is also CFB, but holds no MAPI properties: not read.
+    let mut doc = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    doc.create_stream("/WordDocument").unwrap();
+    doc.flush().unwrap();
+    let a = attached(
+        "gammel.doc",
+        "application/msword",
+        &doc.into_inner().into_inner(),
+    );
+    assert_eq!(a.extraction, Extraction::NotText);
+    // A truncated .msg is unreadable, the mail whole.
+    let a = attached(
+        "halv.msg",
+        "application/vnd.ms-outlook",
+        &msg[..msg.len() / 2],
+    );
+    assert!(
+        matches!(a.extraction, Extraction::Unreadable { .. }),
+        "{:?}",
+        a.extraction
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
-//! The text of attached files: PDF, Office documents (DOCX, ODT, XLSX, ODS), RTF, and with
-//! the `ocr` feature images and scanned PDFs.
+//! The text of attached files: PDF, Office documents (DOCX, ODT, XLSX, ODS), RTF, Outlook
+//! `.msg` files, and with the `ocr` feature images and scanned PDFs.
 //!
 //! Much municipal mail says little more than "se vedhæftede": the application, complaint or
 //! invoice is the attachment, so its text decides where the mail goes. It becomes
@@ -22,6 +22,7 @@
 //! nothing from the file. Images and PDFs without a text layer give
 //! [`Extraction::NoTextLayer`] unless the `ocr` feature ran Tesseract on them.
 
+mod msg;
 #[cfg(feature = "ocr")]
 mod ocr;
 mod office;
@@ -57,6 +58,8 @@ pub(crate) enum Kind {
     OpenDocument,
     /// Rich Text Format.
     Rtf,
+    /// An Outlook message saved as a file (`.msg`).
+    Msg,
     /// A raster image (PNG, JPEG, TIFF, GIF, BMP, WebP): text only through OCR.
     Image,
 }
@@ -74,6 +77,9 @@ impl Kind {
         }
         if bytes.starts_with(b"{\\rtf") {
             return Some(Kind::Rtf);
+        }
+        if msg::is_msg(bytes) {
+            return Some(Kind::Msg);
         }
         if bytes.starts_with(b"PK\x03\x04") {
             return office::package_kind(bytes, media_type, &ext);
@@ -93,6 +99,7 @@ impl Kind {
         match (media_type, ext.as_str()) {
             ("application/pdf", _) | (_, "pdf") => Some(Kind::Pdf),
             ("application/rtf" | "text/rtf", _) | (_, "rtf") => Some(Kind::Rtf),
+            ("application/vnd.ms-outlook", _) | (_, "msg") => Some(Kind::Msg),
             (m, _) if m.starts_with("image/") && m != "image/svg+xml" => Some(Kind::Image),
             (m, e) => office::declared_kind(m, e),
         }
@@ -179,7 +186,6 @@ impl Budget {
     }
 
     /// The deadline.
-    #[cfg(feature = "ocr")]
     pub(crate) fn deadline(&self) -> Instant {
         self.deadline
     }
@@ -301,6 +307,7 @@ pub(crate) fn extract(
         Kind::Xlsx => office::xlsx(bytes, budget, out),
         Kind::OpenDocument => office::open_document(bytes, budget, out),
         Kind::Rtf => rtf::extract(bytes, budget, out),
+        Kind::Msg => msg::extract(bytes, depth, budget, out),
         Kind::Image => image(bytes, budget, out),
     })
 }
@@ -371,6 +378,7 @@ impl Kind {
             Kind::Xlsx => "XLSX",
             Kind::OpenDocument => "OpenDocument",
             Kind::Rtf => "RTF",
+            Kind::Msg => "Outlook .msg",
             Kind::Image => "image",
         }
     }
