@@ -143,8 +143,8 @@ pub enum Extraction {
     /// Text was recognised by OCR (the `ocr` feature) in an image or a scanned PDF: less
     /// exact than a text layer.
     Ocr,
-    /// The attachment is not of a kind whose text this build extracts (a zip, a binary
-    /// Word `.doc`, audio).
+    /// The attachment is not of a kind whose text this build extracts (a zip, a Word 97
+    /// `.doc`, audio).
     NotText,
     /// An image, or a PDF without a text layer (a scanned letter): its text can only be
     /// read by OCR, and OCR was not done or found nothing. Routing then relies on the rest
@@ -175,7 +175,8 @@ pub struct Attachment {
     /// The size of the decoded content in bytes.
     pub size: u64,
     /// The extracted text: of text-like attachments, PDFs with a text layer, Office
-    /// documents, RTF, forwarded mail (and with the `ocr` feature, of scans).
+    /// documents, RTF, forwarded mail and Outlook `.msg` files (and with the `ocr` feature,
+    /// of scans).
     pub text: Option<String>,
     /// The number of pages, for a PDF whose text was read: with the text's length it tells
     /// a one-page letter from a 200-page report.

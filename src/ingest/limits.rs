@@ -63,9 +63,9 @@ pub struct Limits {
     /// How deep extraction goes into attachments of attachments: a forwarded mail's
     /// attachments are depth 1, a mail forwarded in that one depth 2 (default 3).
     pub max_attachment_depth: usize,
-    /// The most objects a PDF, or entries a zip package, may have for its text to be read
-    /// (default 200,000; a 100-page report has a few thousand). Bounds the work of loading
-    /// a document, which a deadline cannot interrupt.
+    /// The most objects a PDF, or entries a zip package or `.msg` file, may have for its
+    /// text to be read (default 200,000; a 100-page report has a few thousand). Bounds the
+    /// work of loading a document, which a deadline cannot interrupt.
     pub max_document_objects: usize,
     /// With the `ocr` feature: the time OCR may take for all attachments of one message
     /// together (default 60 s; Tesseract reads a page in 1 to 5 s).
