@@ -311,6 +311,28 @@ fn millions_of_tiny_runs_stop_at_the_output_limit() {
 }
 
 #[test]
+fn a_long_extraction_stops_at_the_deadline() {
+    // 18 MB of RTF paragraphs with room for all their text: only the clock stops it.
+    let mut rtf = String::from("{\\rtf1\\ansi ");
+    rtf.push_str(&"linje\\par ".repeat(1_800_000));
+    rtf.push('}');
+    let limits = Limits {
+        max_extraction_time: std::time::Duration::from_millis(1),
+        max_attachment_text_bytes: 64 * 1024 * 1024,
+        ..Limits::default()
+    };
+    let m = MessageBuilder::new()
+        .subject("Lang")
+        .attachment_bytes(Some("lang.rtf"), "application/rtf", rtf.as_bytes())
+        .limits(limits)
+        .build()
+        .unwrap();
+    assert_eq!(m.subject, "Lang");
+    let why = reason(&m.attachments[0]);
+    assert!(why.contains("time limit"), "{why}");
+}
+
+#[test]
 fn pdf_with_a_huge_object_stream_is_bounded() {
     // An object stream that inflates to 16 MiB, against a budget of 2 MiB.
     let payload = vec![b' '; 16 * 1024 * 1024];
