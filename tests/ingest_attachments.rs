@@ -91,6 +91,26 @@ fn pdf_from_libreoffice_in_reading_order_with_page_count() {
 }
 
 #[test]
+fn a_two_page_pdf_from_libreoffice_keeps_its_pages_in_order() {
+    let a = attached(
+        "lang.pdf",
+        "application/pdf",
+        &fixture("ansoegning-lang.pdf"),
+    );
+    assert_eq!(a.extraction, Extraction::Extracted);
+    assert_eq!(a.pages, Some(2));
+    let t = text(&a);
+    let starts: Vec<usize> = (1..=6)
+        .map(|n| {
+            t.find(&format!("Kopi {n}"))
+                .unwrap_or_else(|| panic!("Kopi {n}"))
+        })
+        .collect();
+    assert!(starts.windows(2).all(|w| w[0] < w[1]), "{starts:?}");
+    assert_eq!(t.matches("Med venlig hilsen").count(), 6);
+}
+
+#[test]
 fn encrypted_but_openable_pdfs() {
     for name in ["ansoegning-aes128.pdf", "ansoegning-aes256.pdf"] {
         let bytes = fixture(name);
