@@ -450,6 +450,51 @@ fn pdf_lines_word_gaps_and_kerning() {
     );
 }
 
+/// A one-page PDF whose page draws form XObject 6 (`form`, a content stream with its own
+/// font resources) after showing `page` text.
+fn pdf_with_form(page: &str, form: &str) -> Vec<u8> {
+    let page = format!("BT /F1 12 Tf 72 700 Td ({page}) Tj ET /Fm0 Do");
+    assemble(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> /XObject << /Fm0 6 0 R >> >> /Contents 5 0 R >>".to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
+        format!("<< /Length {} >>\nstream\n{page}\nendstream", page.len()).into_bytes(),
+        format!(
+            "<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F2 4 0 R >> /XObject << /Fm0 6 0 R >> >> /Length {} >>\nstream\n{form}\nendstream",
+            form.len()
+        )
+        .into_bytes(),
+    ])
+}
+
+#[test]
+fn pdf_text_in_form_xobjects_and_a_self_drawing_form() {
+    // A letterhead drawn as a form: its text comes after the page's own.
+    let form = "BT /F2 10 Tf 72 800 Td (Teknik og Milj\\370, Ege Kommune) Tj ET";
+    let a = attached(
+        "skabelon.pdf",
+        "application/pdf",
+        &pdf_with_form("Afg\\370relse", form),
+    );
+    assert_eq!(text(&a), "Afgørelse\nTeknik og Miljø, Ege Kommune");
+    // A form that draws itself 300 times: followed only MAX_FORM_DEPTH deep, and stopped by
+    // the decompressed-bytes budget or the clock, never the stack.
+    let form = format!("BT /F2 10 Tf (x) Tj ET {}", "/Fm0 Do ".repeat(300));
+    let limits = Limits {
+        max_extraction_time: std::time::Duration::from_millis(500),
+        ..Limits::default()
+    };
+    let m = parse_with(
+        "bombe.pdf",
+        "application/pdf",
+        &pdf_with_form("Side", &form),
+        &limits,
+    );
+    let why = reason(&m.attachments[0]);
+    assert!(why.contains("limit"), "{why}");
+}
+
 #[test]
 fn broken_files_are_unreadable_and_the_mail_survives() {
     let pdf_bytes = fixture("ansoegning.pdf");

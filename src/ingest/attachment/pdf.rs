@@ -3,6 +3,9 @@
 //! content stream is ours, so that it checks the deadline and the output limit and puts
 //! spaces and line breaks where the text moves.
 //!
+//! Text inside form XObjects (letterheads, stamps, templates) is followed up to
+//! `MAX_FORM_DEPTH` forms deep.
+//!
 //! lopdf reads the whole file when it loads it, which no deadline can interrupt; its work
 //! is bounded before it starts instead: the number of objects is counted first (refused
 //! above [`Limits::max_document_objects`](crate::ingest::Limits::max_document_objects)), and each
@@ -12,7 +15,7 @@
 use std::collections::BTreeMap;
 
 use lopdf::content::Content;
-use lopdf::{Document, Encoding, LoadOptions, Object};
+use lopdf::{Dictionary, Document, Encoding, LoadOptions, Object, Stream};
 
 use super::{Budget, Failure, Found, TextOut};
 
@@ -146,6 +149,67 @@ impl Position {
     }
 }
 
+/// Form XObjects drawn inside form XObjects are followed this deep (templates and stamps
+/// nest one or two levels).
+const MAX_FORM_DEPTH: usize = 4;
+
+/// What the names of a content stream refer to: its fonts' encodings and the resource
+/// dictionaries holding its XObjects, innermost first (a form inherits its page's).
+struct Scope<'d, 'p> {
+    fonts: BTreeMap<Vec<u8>, Encoding<'d>>,
+    resources: Vec<&'d Dictionary>,
+    parent: Option<&'p Scope<'d, 'p>>,
+}
+
+impl<'d> Scope<'d, '_> {
+    /// The encoding of the font named `name` here or in an enclosing scope.
+    fn font(&self, name: &[u8]) -> Option<&Encoding<'d>> {
+        self.fonts
+            .get(name)
+            .or_else(|| self.parent.and_then(|p| p.font(name)))
+    }
+
+    /// The form XObject named `name` here or in an enclosing scope.
+    fn form(&self, doc: &'d Document, name: &[u8]) -> Option<&'d Stream> {
+        let own = self.resources.iter().find_map(|r| {
+            let xobjects = r.get_deref(b"XObject", doc).ok()?.as_dict().ok()?;
+            let stream = xobjects.get_deref(name, doc).ok()?.as_stream().ok()?;
+            let form = stream
+                .dict
+                .get(b"Subtype")
+                .and_then(Object::as_name)
+                .is_ok_and(|s| s == b"Form");
+            form.then_some(stream)
+        });
+        own.or_else(|| self.parent.and_then(|p| p.form(doc, name)))
+    }
+}
+
+/// The encodings of the fonts of a resource dictionary.
+fn fonts<'d>(
+    doc: &'d Document,
+    resources: &[&'d Dictionary],
+    left: usize,
+) -> BTreeMap<Vec<u8>, Encoding<'d>> {
+    let mut out = BTreeMap::new();
+    for r in resources {
+        let Ok(dict) = r.get_deref(b"Font", doc).and_then(Object::as_dict) else {
+            continue;
+        };
+        for (name, font) in dict.iter() {
+            let font = doc
+                .dereference(font)
+                .ok()
+                .and_then(|(_, f)| f.as_dict().ok());
+            // A font that cannot be read leaves its text out; the rest is still shown.
+            if let Some(enc) = font.and_then(|f| f.get_font_encoding_with_limit(doc, left).ok()) {
+                out.entry(name.clone()).or_insert(enc);
+            }
+        }
+    }
+    out
+}
+
 /// The text of one page.
 fn page_text(
     doc: &Document,
@@ -154,13 +218,20 @@ fn page_text(
     out: &mut TextOut,
 ) -> Result<(), Failure> {
     let left = budget.inflate_left();
-    // A page whose fonts cannot be read still shows whatever text it can.
-    let encodings: BTreeMap<Vec<u8>, Encoding<'_>> = doc
-        .get_page_fonts(page)
-        .unwrap_or_default()
+    let (own, inherited) = doc.get_page_resources(page).unwrap_or_default();
+    let resources: Vec<&Dictionary> = own
         .into_iter()
-        .filter_map(|(name, font)| Some((name, font.get_font_encoding_with_limit(doc, left).ok()?)))
+        .chain(
+            inherited
+                .iter()
+                .filter_map(|id| doc.get_dictionary(*id).ok()),
+        )
         .collect();
+    let scope = Scope {
+        fonts: fonts(doc, &resources, left),
+        resources,
+        parent: None,
+    };
     let data = match doc.get_page_content_with_limit(page, left) {
         Ok(data) => data,
         Err(lopdf::Error::Decompress(_)) => return Err(budget.inflate_failure()),
@@ -168,7 +239,19 @@ fn page_text(
         Err(_) => return Ok(()),
     };
     budget.inflate(data.len())?;
-    let Ok(content) = Content::decode(&data) else {
+    content_text(doc, &data, &scope, 0, budget, out)
+}
+
+/// The text a content stream shows, following the form XObjects it draws.
+fn content_text(
+    doc: &Document,
+    data: &[u8],
+    scope: &Scope<'_, '_>,
+    depth: usize,
+    budget: &mut Budget,
+    out: &mut TextOut,
+) -> Result<(), Failure> {
+    let Ok(content) = Content::decode(data) else {
         return Ok(());
     };
     let mut font: Option<&Encoding<'_>> = None;
@@ -189,7 +272,7 @@ fn page_text(
                     .operands
                     .first()
                     .and_then(|o| o.as_name().ok())
-                    .and_then(|name| encodings.get(name));
+                    .and_then(|name| scope.font(name));
             }
             "TL" => pos.leading = num(0).unwrap_or(0.0),
             "Td" | "TD" => {
@@ -237,6 +320,32 @@ fn page_text(
                     }
                     _ => {}
                 }
+            }
+            "Do" if depth < MAX_FORM_DEPTH => {
+                let name = op.operands.first().and_then(|o| o.as_name().ok());
+                let Some(form) = name.and_then(|n| scope.form(doc, n)) else {
+                    continue;
+                };
+                let data = match form.decompressed_content_with_limit(budget.inflate_left()) {
+                    Ok(data) => data,
+                    Err(lopdf::Error::Decompress(_)) => return Err(budget.inflate_failure()),
+                    Err(_) => continue,
+                };
+                budget.inflate(data.len())?;
+                let resources: Vec<&Dictionary> = form
+                    .dict
+                    .get_deref(b"Resources", doc)
+                    .and_then(Object::as_dict)
+                    .into_iter()
+                    .collect();
+                let inner = Scope {
+                    fonts: fonts(doc, &resources, budget.inflate_left()),
+                    resources,
+                    parent: Some(scope),
+                };
+                out.newline();
+                content_text(doc, &data, &inner, depth + 1, budget, out)?;
+                pos.shown_y = None;
             }
             _ => {}
         }
