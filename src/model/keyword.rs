@@ -101,7 +101,7 @@ pub struct KeywordStats {
     /// Keywords read (including titles used as keywords).
     pub keywords: u64,
     /// Keywords left out because they hold a long number (a number class such as `#n8`
-    /// would match every such number) or only stop words.
+    /// would match every such number), only numbers, or only stop words.
     pub skipped_keywords: u64,
     /// Hash buckets with at least one emne.
     pub features: u64,
@@ -523,13 +523,16 @@ impl Matcher {
     }
 
     /// The words of a keyword that become features, or `None` when it holds a number that
-    /// features see only as its class.
+    /// features see only as its class, or nothing but numbers (`§ 13` alone matches every
+    /// 13 in a letter).
     fn words(&self, text: &str) -> Option<Vec<String>> {
         let text = normalize(text);
         let mut out = Vec::new();
         let mut ok = true;
+        let mut word = false;
         tokenize(&text, |tok| {
             let s = tok.feature_text(&text);
+            word |= tok.kind == TokenKind::Word;
             match tok.kind {
                 TokenKind::Word if !self.stop.contains(s) => out.push(s.to_string()),
                 TokenKind::Word => {}
@@ -537,7 +540,7 @@ impl Matcher {
                 TokenKind::Number(_) => ok = false,
             }
         });
-        (ok && !out.is_empty()).then_some(out)
+        (ok && word && !out.is_empty()).then_some(out)
     }
 
     /// The weight of `field` relative to the body.
@@ -759,7 +762,7 @@ pub fn keyword_model(
         warnings: (stats.skipped_keywords > 0)
             .then(|| {
                 format!(
-                    "{} of {} keywords hold a long number or only stop words and are not used",
+                    "{} of {} keywords hold a long number, only numbers or only stop words and are not used",
                     stats.skipped_keywords, stats.keywords
                 )
             })
@@ -779,7 +782,7 @@ mod tests {
         Taxonomy::from_os2kle_txt(
             "KLENummer='02.34.02':KLETitel='Byggetilladelser':Keywords[Weight]=byggetilladelse[5];carport[5];\n\
              KLENummer='32.18.00':KLETitel='Sociale ydelser':Keywords[Weight]=ydelse[5];særlig støtte[10];\n\
-             KLENummer='17.01.00':KLETitel='Skoler':Keywords[Weight]=skolebus[5];ok01[1000];in807[1000];cpr 12345678[5];\n\
+             KLENummer='17.01.00':KLETitel='Skoler':Keywords[Weight]=skolebus[5];ok01[1000];in807[1000];cpr 12345678[5];§ 13[5];\n\
              KLENummer='05.07.02':KLETitel='Snerydning':Keywords[Weight]=snerydning[100];\n",
         )
         .unwrap()
@@ -905,9 +908,10 @@ mod tests {
     fn keywords_with_long_numbers_are_skipped() {
         let m = model();
         let prior = m.params().prior.as_ref().unwrap();
-        assert_eq!(prior.stats().skipped_keywords, 1);
+        assert_eq!(prior.stats().skipped_keywords, 2);
         assert_eq!(prior.stats().emner, 4);
         assert_eq!(score(&m, "cpr 87654321", "17.01.00"), 0.0);
+        assert_eq!(score(&m, "jf. § 13", "17.01.00"), 0.0);
     }
 
     #[test]

@@ -415,7 +415,9 @@ pub fn train(
 }
 
 /// The prior scales tried on out-of-fold predictions (0 is the learned model alone).
-const PRIOR_SCALES: [f32; 12] = [0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0];
+const PRIOR_SCALES: [f32; 14] = [
+    0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0,
+];
 
 /// Folds of the cross-fitting that chooses the prior's scale.
 const PRIOR_FOLDS: usize = 5;
@@ -427,7 +429,7 @@ const PRIOR_ALL_FOLDS_UP_TO: usize = 5000;
 /// head's logits, with its scale, the head's temperature and its abstain threshold chosen on
 /// out-of-fold predictions: the learned model is trained again on four fifths of the
 /// messages and predicts the fifth it did not see, five times (once, holding out a fifth,
-/// above 5,000 messages). The scale is the one of 0, 0.05 … 5 whose
+/// above 5,000 messages). The scale is the one of 0, 0.05 … 12 whose
 /// temperature-calibrated log-loss is lowest, so a prior that does not help gets 0.
 ///
 /// Every message is predicted once this way, so even 50 messages calibrate the head, where
