@@ -1,6 +1,7 @@
 //! Decisions: labels with calibrated confidence, abstaining, and what a message refers to
 //! (cases, persons, companies) and whether it carries sensitive personal data.
 
+pub mod journal;
 pub mod outcome;
 pub mod redact;
 pub mod refs;
@@ -8,5 +9,6 @@ pub mod router;
 pub mod rules;
 pub mod sensitive;
 
+pub use journal::{journal, JournalOptions, JournalRecord};
 pub use outcome::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
 pub use router::{FoundReference, Router};

@@ -3,11 +3,16 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use arc_swap::ArcSwapOption;
 
 use crate::decision::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
 use crate::features::{FeatureConfig, Featurizer, SparseVec};
 use crate::kle::{KleCode, Level};
 use crate::message::Message;
+use crate::model::eval::now_rfc3339;
+use crate::model::learn::{self, Kept, LearnOptions, LearnReport, Live, Writer};
 use crate::model::onnx::{self, Summary};
 use crate::model::params::{normalise, HeadInfo, Params};
 use crate::model::runtime::Runtime;
@@ -37,6 +42,10 @@ impl Model {
         &self.summary
     }
 
+    pub(crate) fn summary_mut(&mut self) -> &mut Summary {
+        &mut self.summary
+    }
+
     /// The model as ONNX bytes.
     pub fn to_onnx(&self) -> Result<Vec<u8>> {
         onnx::encode(&self.params, &self.summary)
@@ -58,7 +67,15 @@ pub struct ClassifyOptions {
     pub explain: usize,
     /// Run-time abstain thresholds per head name, overriding the trained ones.
     pub thresholds: HashMap<String, f32>,
+    /// A learned head is "not ready" for a label until this many confirmed messages of it
+    /// were seen (in training or as corrections): below that its probability is not
+    /// calibrated, so the head abstains and says why. Keyword (cold-start) models, which
+    /// have no confirmed messages by design, are exempt.
+    pub min_support: u64,
 }
+
+/// The default of [`ClassifyOptions::min_support`].
+pub const MIN_SUPPORT: u64 = 3;
 
 impl Default for ClassifyOptions {
     fn default() -> ClassifyOptions {
@@ -66,14 +83,21 @@ impl Default for ClassifyOptions {
             top_k: 3,
             explain: 5,
             thresholds: HashMap::new(),
+            min_support: MIN_SUPPORT,
         }
     }
 }
 
-/// A loaded model, ready to classify.
+/// A loaded model, ready to classify, and to learn from corrections.
 ///
 /// Load once and share (`Send + Sync`; wrap it in an `Arc` for threads): loading builds an
 /// optimised tract plan, which costs far more than a classification.
+///
+/// [`learn`](Classifier::learn) updates the model in place while other threads keep
+/// classifying (see [`crate::model::learn`] for how readers stay consistent without
+/// waiting). Until the first correction the file's graph runs through tract; after it the
+/// updated weights are scored in process with the same arithmetic, and
+/// [`to_model`](Classifier::to_model) exports them as a new model file.
 #[derive(Debug)]
 pub struct Classifier {
     params: Params,
@@ -81,6 +105,19 @@ pub struct Classifier {
     featurizer: Featurizer,
     runtime: Runtime,
     offsets: Vec<usize>,
+    /// The learned copy, once a correction arrived.
+    live: ArcSwapOption<Live>,
+    /// Serialises corrections; holds what replay and retraining need.
+    writer: Mutex<Writer>,
+}
+
+/// The view of a model that a decision is built from: the file's or the live one.
+struct View<'a> {
+    heads: &'a [HeadInfo],
+    offsets: &'a [usize],
+    idf: &'a [f32],
+    support: &'a dyn Fn(usize) -> u64,
+    check_support: bool,
 }
 
 impl Classifier {
@@ -109,6 +146,8 @@ impl Classifier {
             featurizer,
             runtime,
             offsets,
+            live: ArcSwapOption::const_empty(),
+            writer: Mutex::new(Writer::new()),
         })
     }
 
@@ -118,9 +157,27 @@ impl Classifier {
         Classifier::from_bytes(&model.to_onnx()?)
     }
 
-    /// The heads, with labels, calibration and thresholds.
+    /// The heads, with labels, calibration and thresholds, as in the file (labels added
+    /// by corrections are in [`current_heads`](Classifier::current_heads)).
     pub fn heads(&self) -> &[HeadInfo] {
         &self.params.heads
+    }
+
+    /// The heads as they are now: with labels added by corrections and the counts of
+    /// confirmed messages per label (training plus corrections).
+    pub fn current_heads(&self) -> Vec<HeadInfo> {
+        match self.live.load_full() {
+            None => self.params.heads.clone(),
+            Some(live) => {
+                let mut heads = live.heads.clone();
+                for (h, head) in heads.iter_mut().enumerate() {
+                    for (i, c) in head.counts.iter_mut().enumerate() {
+                        *c = live.support(live.offsets()[h] + i);
+                    }
+                }
+                heads
+            }
+        }
     }
 
     /// The training summary stored in the file.
@@ -151,8 +208,11 @@ impl Classifier {
     /// Classifies one message.
     pub fn classify_with(&self, msg: &Message, opts: &ClassifyOptions) -> Result<Decision> {
         let x = self.featurizer.featurize(msg);
-        let probs = self.probabilities(std::slice::from_ref(&x))?;
-        Ok(self.decide(msg, &x, &probs, 0, opts))
+        if let Some(live) = self.live.load_full() {
+            return Ok(self.decide_live(&live, msg, &x, opts));
+        }
+        let probs = self.tract_probabilities(std::slice::from_ref(&x))?;
+        Ok(self.decide_file(msg, &x, &probs, 0, opts))
     }
 
     /// Classifies several messages in one run of the model.
@@ -162,18 +222,54 @@ impl Classifier {
         opts: &ClassifyOptions,
     ) -> Result<Vec<Decision>> {
         let xs: Vec<SparseVec> = msgs.iter().map(|m| self.featurizer.featurize(m)).collect();
-        let probs = self.probabilities(&xs)?;
+        if let Some(live) = self.live.load_full() {
+            return Ok(msgs
+                .iter()
+                .zip(&xs)
+                .map(|(m, x)| self.decide_live(&live, m, x, opts))
+                .collect());
+        }
+        let probs = self.tract_probabilities(&xs)?;
         Ok(msgs
             .iter()
             .zip(&xs)
             .enumerate()
-            .map(|(i, (m, x))| self.decide(m, x, &probs, i, opts))
+            .map(|(i, (m, x))| self.decide_file(m, x, &probs, i, opts))
             .collect())
     }
 
-    /// Per head, the `n × labels` probabilities for feature vectors `xs`, from the ONNX
-    /// graph run by tract.
+    /// Per head, the `n × labels` probabilities for feature vectors `xs`: from the ONNX
+    /// graph run by tract, or from the learned weights once corrections arrived.
     pub fn probabilities(&self, xs: &[SparseVec]) -> Result<Vec<Vec<f32>>> {
+        let Some(live) = self.live.load_full() else {
+            return self.tract_probabilities(xs);
+        };
+        let mut out: Vec<Vec<f32>> = vec![Vec::new(); live.heads.len()];
+        for x in xs {
+            self.check_ids(x)?;
+            let xn = learn::normalised(x, live.idf());
+            let s = live.score(&x.ids, &xn, false);
+            for (h, p) in live_probs(&live, &s.logits).into_iter().enumerate() {
+                out[h].extend(p);
+            }
+        }
+        Ok(out)
+    }
+
+    fn check_ids(&self, x: &SparseVec) -> Result<()> {
+        match x.ids.iter().find(|&&id| id as usize >= self.params.dim()) {
+            Some(&bad) => Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "feature id {bad} outside the model's {} buckets",
+                    self.params.dim()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    fn tract_probabilities(&self, xs: &[SparseVec]) -> Result<Vec<Vec<f32>>> {
         if xs.is_empty() {
             return Ok(vec![Vec::new(); self.params.heads.len()]);
         }
@@ -182,15 +278,7 @@ impl Classifier {
         let mut ids = vec![0i64; n * l];
         let mut tf = vec![0f32; n * l];
         for (r, x) in xs.iter().enumerate() {
-            if let Some(&bad) = x.ids.iter().find(|&&id| id as usize >= self.params.dim()) {
-                return Err(Error::new(
-                    ErrorKind::InvalidInput,
-                    format!(
-                        "feature id {bad} outside the model's {} buckets",
-                        self.params.dim()
-                    ),
-                ));
-            }
+            self.check_ids(x)?;
             for (c, (&id, &v)) in x.ids.iter().zip(&x.vals).enumerate() {
                 ids[r * l + c] = id as i64;
                 tf[r * l + c] = v;
@@ -199,7 +287,7 @@ impl Classifier {
         self.runtime.run(ids, tf, n, l)
     }
 
-    fn decide(
+    fn decide_file(
         &self,
         msg: &Message,
         x: &SparseVec,
@@ -207,14 +295,81 @@ impl Classifier {
         row: usize,
         opts: &ClassifyOptions,
     ) -> Decision {
-        let mut heads = Vec::with_capacity(self.params.heads.len());
-        let mut contributions: Option<(Vec<f32>, Vec<f32>)> = None;
-        for (h, info) in self.params.heads.iter().enumerate() {
-            let n = info.labels.len();
-            let p = probs
-                .get(h)
-                .and_then(|p| p.get(row * n..(row + 1) * n))
-                .unwrap_or(&[]);
+        let heads = &self.params.heads;
+        let rows: Vec<&[f32]> = heads
+            .iter()
+            .enumerate()
+            .map(|(h, info)| {
+                let n = info.labels.len();
+                probs
+                    .get(h)
+                    .and_then(|p| p.get(row * n..(row + 1) * n))
+                    .unwrap_or(&[])
+            })
+            .collect();
+        let support = |c: usize| {
+            let h = self.offsets.iter().rposition(|&o| o <= c).unwrap_or(0);
+            heads[h]
+                .counts
+                .get(c - self.offsets[h])
+                .copied()
+                .unwrap_or(0)
+        };
+        let view = View {
+            heads,
+            offsets: &self.offsets,
+            idf: &self.params.idf,
+            support: &support,
+            check_support: self.summary.kind != "keyword",
+        };
+        let mut xn = Vec::new();
+        let mut push = |h: usize, best: usize| {
+            if xn.is_empty() {
+                normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
+            }
+            let n = heads[h].labels.len();
+            self.params
+                .push_per_value(&x.ids, &xn, self.offsets[h], n, best)
+        };
+        self.decide(&view, msg, x, &rows, &mut push, opts)
+    }
+
+    fn decide_live(
+        &self,
+        live: &Live,
+        msg: &Message,
+        x: &SparseVec,
+        opts: &ClassifyOptions,
+    ) -> Decision {
+        let xn = learn::normalised(x, live.idf());
+        let scores = live.score(&x.ids, &xn, opts.explain > 0);
+        let probs = live_probs(live, &scores.logits);
+        let rows: Vec<&[f32]> = probs.iter().map(Vec::as_slice).collect();
+        let support = |c: usize| live.support(c);
+        let view = View {
+            heads: &live.heads,
+            offsets: live.offsets(),
+            idf: live.idf(),
+            support: &support,
+            check_support: self.summary.kind != "keyword",
+        };
+        let mut push = |h: usize, _best: usize| scores.pushes.get(h).cloned().unwrap_or_default();
+        self.decide(&view, msg, x, &rows, &mut push, opts)
+    }
+
+    fn decide(
+        &self,
+        view: &View<'_>,
+        msg: &Message,
+        x: &SparseVec,
+        rows: &[&[f32]],
+        push: &mut dyn FnMut(usize, usize) -> Vec<f32>,
+        opts: &ClassifyOptions,
+    ) -> Decision {
+        let mut heads = Vec::with_capacity(view.heads.len());
+        let mut xn: Option<Vec<f32>> = None;
+        for (h, info) in view.heads.iter().enumerate() {
+            let p = rows.get(h).copied().unwrap_or(&[]);
             let mut order: Vec<usize> = (0..p.len()).collect();
             order.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
             let labels: Vec<LabelScore> = order
@@ -231,18 +386,30 @@ impl Classifier {
                 .copied()
                 .unwrap_or(info.threshold);
             let top = labels.first().map(|l| l.probability).unwrap_or(0.0);
-            let abstain = top < threshold;
-            let reason = abstain
+            let mut abstain = top < threshold;
+            let mut reason = abstain
                 .then(|| format!("top probability {top:.3} is under the threshold {threshold:.3}"));
+            if let (true, Some(&best)) = (view.check_support, order.first()) {
+                let seen = (view.support)(view.offsets[h] + best);
+                if seen < opts.min_support {
+                    abstain = true;
+                    reason = Some(format!(
+                        "not ready: label {:?} has {seen} confirmed message(s), {} are needed \
+                         before its probability is calibrated",
+                        info.labels[best], opts.min_support
+                    ));
+                }
+            }
             let explanation = match (opts.explain, order.first()) {
                 (0, _) | (_, None) => Vec::new(),
                 (k, Some(&best)) => {
-                    let (xn, _) = contributions.get_or_insert_with(|| {
-                        let mut xn = Vec::new();
-                        normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
-                        (xn, Vec::new())
+                    let xn = xn.get_or_insert_with(|| {
+                        let mut v = Vec::new();
+                        normalise(&x.ids, &x.vals, view.idf, &mut v);
+                        v
                     });
-                    self.explain(msg, x, xn, self.offsets[h], n, best, k)
+                    let w = push(h, best);
+                    self.explain(msg, x, xn, &w, k)
                 }
             };
             let fallback = if abstain && info.name == KLE_HEAD {
@@ -267,24 +434,22 @@ impl Classifier {
         }
     }
 
-    /// The words whose features raised label `best`'s logit most over the head's mean.
-    #[allow(clippy::too_many_arguments)]
+    /// The words whose features raised the top label's logit most over the head's mean
+    /// (`label_push`: per feature of `x`, its push per unit of value).
     fn explain(
         &self,
         msg: &Message,
         x: &SparseVec,
         xn: &[f32],
-        offset: usize,
-        n: usize,
-        best: usize,
+        label_push: &[f32],
         k: usize,
     ) -> Vec<Evidence> {
         let push: HashMap<u32, f32> = x
             .ids
             .iter()
             .zip(xn)
-            .zip(self.params.push_per_value(&x.ids, xn, offset, n, best))
-            .map(|((&id, &v), w)| (id, v * w))
+            .zip(label_push)
+            .map(|((&id, &v), &w)| (id, v * w))
             .collect();
         let surfaces = self.featurizer.surfaces(msg);
         let mut per_id: HashMap<u32, u32> = HashMap::new();
@@ -314,6 +479,160 @@ impl Classifier {
         list.truncate(k);
         list
     }
+}
+
+/// Learning from corrections (see [`crate::model::learn`]).
+impl Classifier {
+    /// Learns from one confirmed message: `labels` are `(head, label)` pairs a person
+    /// confirmed or corrected (a subset of the heads is fine). A label the model does not
+    /// know yet is added to its head. Other threads keep classifying meanwhile and see
+    /// either the model before this correction or after it, never a mix.
+    ///
+    /// Never call this with the classifier's own suggestions: a model that learns from its
+    /// unconfirmed guesses reinforces its mistakes.
+    pub fn learn(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<LearnReport> {
+        let x = self.featurizer.featurize(msg);
+        self.learn_features(x, labels)
+    }
+
+    /// [`learn`](Classifier::learn) from features made by this classifier's
+    /// [`featurizer`](Classifier::featurizer) (for callers that featurise in bulk).
+    pub fn learn_features(&self, x: SparseVec, labels: &[(&str, &str)]) -> Result<LearnReport> {
+        self.check_ids(&x)?;
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
+        let mut live = match self.live.load_full() {
+            Some(live) => live,
+            None => {
+                let live = Arc::new(Live::from_params(&self.params));
+                self.live.store(Some(live.clone()));
+                live
+            }
+        };
+        let resolved = learn::resolve(&live, labels)?;
+        let mut new_labels = Vec::new();
+        for (h, r) in &resolved {
+            if let Err(label) = r {
+                let grown = Arc::new(live.grow(*h, label));
+                self.live.store(Some(grown.clone()));
+                live = grown;
+                new_labels.push((live.heads[*h].name.clone(), label.clone()));
+            }
+        }
+        let mut y: Vec<Option<u32>> = vec![None; live.heads.len()];
+        for (h, r) in &resolved {
+            y[*h] = Some(match r {
+                Ok(i) => *i,
+                Err(label) => live.heads[*h]
+                    .labels
+                    .iter()
+                    .position(|l| l == label)
+                    .unwrap_or(0) as u32,
+            });
+        }
+        let (lr, bias_share) = (writer.options.learning_rate, writer.options.bias_share);
+        let xn = learn::normalised(&x, live.idf());
+        live.step(&x.ids, &xn, &y, lr, bias_share);
+        live.confirm(&y);
+        let replay = writer.options.replay.min(writer.kept.len());
+        for _ in 0..replay {
+            let len = writer.kept.len();
+            let i = writer.rng.below(len);
+            let k = &writer.kept[i];
+            let kn = learn::normalised(&k.x, live.idf());
+            live.step(&k.x.ids, &kn, &k.labels, lr, bias_share);
+        }
+        if writer.kept.len() >= writer.options.max_kept.max(1) {
+            writer.kept.remove(0);
+        }
+        writer.kept.push(Kept { x, labels: y });
+        writer.learned += 1;
+        Ok(LearnReport {
+            new_labels,
+            corrections: writer.learned,
+        })
+    }
+
+    /// Sets how later corrections are learned.
+    pub fn set_learn_options(&self, options: LearnOptions) {
+        if let Ok(mut w) = self.writer.lock() {
+            w.options = options;
+        }
+    }
+
+    /// Corrections learned since this classifier was loaded.
+    pub fn corrections(&self) -> u64 {
+        self.writer.lock().map(|w| w.learned).unwrap_or(0)
+    }
+
+    /// The model as it is now, ready to save as a new file. After corrections its summary
+    /// records the lineage: `parent` is the loaded model's `trained_at`, and
+    /// `corrections_since_training` counts the corrections since the last full training.
+    pub fn to_model(&self) -> Result<Model> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
+        let Some(live) = self.live.load_full() else {
+            return Ok(Model::new(self.params.clone(), self.summary.clone()));
+        };
+        let params = live.to_params(&self.params.features);
+        let mut summary = self.summary.clone();
+        summary.parent = Some(self.summary.trained_at.clone());
+        summary.trained_at = now_rfc3339();
+        summary.corrections_since_training += writer.learned;
+        Ok(Model::new(params, summary))
+    }
+
+    /// The corrections kept by this classifier, as `(features, (head, label) pairs)`: what
+    /// [`retrain`](crate::model::learn::retrain) adds to the base data.
+    pub(crate) fn kept(&self) -> Vec<(SparseVec, Vec<(String, String)>)> {
+        let Ok(writer) = self.writer.lock() else {
+            return Vec::new();
+        };
+        let Some(live) = self.live.load_full() else {
+            return Vec::new();
+        };
+        writer
+            .kept
+            .iter()
+            .map(|k| {
+                let labels = k
+                    .labels
+                    .iter()
+                    .zip(&live.heads)
+                    .filter_map(|(l, h)| {
+                        let l = (*l)? as usize;
+                        Some((h.name.clone(), h.labels.get(l)?.clone()))
+                    })
+                    .collect();
+                (k.x.clone(), labels)
+            })
+            .collect()
+    }
+}
+
+/// Per head, softmax of the live logits after the head's temperature (what the graph's
+/// `Div` and `Softmax` nodes compute).
+fn live_probs(live: &Live, logits: &[f32]) -> Vec<Vec<f32>> {
+    live.heads
+        .iter()
+        .zip(live.offsets())
+        .map(|(head, &off)| {
+            let t = if head.temperature > 0.0 {
+                head.temperature
+            } else {
+                1.0
+            };
+            let s = &logits[off..off + head.labels.len()];
+            let m = s.iter().fold(f32::NEG_INFINITY, |a, &v| a.max(v / t));
+            let e: Vec<f32> = s.iter().map(|&v| (v / t - m).exp()).collect();
+            let z: f32 = e.iter().sum();
+            e.into_iter().map(|v| v / z).collect()
+        })
+        .collect()
 }
 
 /// The head whose labels are KLE codes, and which gets hierarchical fallbacks.

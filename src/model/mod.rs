@@ -7,12 +7,14 @@
 pub mod calibrate;
 mod classifier;
 pub mod keyword;
+pub mod learn;
 pub mod onnx;
 pub mod params;
 mod runtime;
 pub mod train;
 
-pub use classifier::{Classifier, ClassifyOptions, Model};
+pub use classifier::{Classifier, ClassifyOptions, Model, MIN_SUPPORT};
+pub use learn::{LearnOptions, LearnReport};
 pub use onnx::Summary;
 pub use params::{HeadInfo, Layers, Params};
 pub use train::{train, Example, HeadSpec, TrainOptions, TrainReport};

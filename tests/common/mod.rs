@@ -35,3 +35,20 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join("tests/fixtures")
         .join(rel)
 }
+
+/// The Python of the venv `scripts/test.sh` makes (with `onnx` and `onnxruntime`), or
+/// `$SIGNATUR_PYTHON`. `None` (the check is skipped, with a note) only outside CI.
+pub fn onnx_python() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SIGNATUR_PYTHON") {
+        return Some(PathBuf::from(p));
+    }
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    if venv.exists() {
+        return Some(venv);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("SIGNATUR_PYTHON is not set and .venv is missing: run scripts/test.sh");
+    }
+    eprintln!("skipping: no Python with onnxruntime (run scripts/test.sh)");
+    None
+}

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use signatur::decision::rules::RuleSet;
-use signatur::decision::Router;
+use signatur::decision::{journal, JournalOptions, Router};
+use signatur::kle::Taxonomy;
 use signatur::model::dataset::{read_message, TextMode};
 use signatur::{Classifier, ClassifyOptions, Decision, Message};
 use std::sync::Arc;
@@ -39,6 +40,17 @@ pub struct Args {
     /// Show identifiers (CPR, CVR, …) as written instead of masked.
     #[arg(long)]
     pub unmasked: bool,
+    /// Print a journal record per message (schema `signatur.journal/1`, docs/journal.md)
+    /// instead of the decision.
+    #[arg(long)]
+    pub journal: bool,
+    /// KLE taxonomy for titles and retention hints in journal records:
+    /// `os2kle:PATH`, `kle-xml:PATH` or a path whose format is sniffed.
+    #[arg(long)]
+    pub taxonomy: Option<String>,
+    /// Journal records are at most `suggested`, never `auto`.
+    #[arg(long)]
+    pub never_auto: bool,
 }
 
 fn parse_threshold(s: &str) -> Result<(String, f32), String> {
@@ -53,13 +65,18 @@ fn parse_threshold(s: &str) -> Result<(String, f32), String> {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let router = match load(&args) {
+    let (router, taxonomy) = match load(&args) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("signatur classify: {e}");
             return ExitCode::FAILURE;
         }
     };
+    let journal_opts = JournalOptions {
+        unmasked: args.unmasked,
+        never_auto: args.never_auto,
+    };
+    let summary = router.classifier().map(|c| c.summary().clone());
     let opts = ClassifyOptions {
         top_k: args.top_k,
         thresholds: args.threshold.iter().cloned().collect::<HashMap<_, _>>(),
@@ -69,10 +86,16 @@ pub fn run(args: Args) -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut emit = |source: &str, msg: signatur::Result<Message>| {
-        let result = msg.and_then(|m| router.decide(&m, &opts, args.unmasked));
+        let result = msg.and_then(|m| {
+            let d = router.decide(&m, &opts, args.unmasked)?;
+            Ok((m, d))
+        });
         match result {
-            Ok(d) => {
-                let line = if args.json {
+            Ok((m, d)) => {
+                let line = if args.journal {
+                    let rec = journal(&m, &d, summary.as_ref(), taxonomy.as_ref(), &journal_opts);
+                    json!({"source": source, "journal": rec}).to_string()
+                } else if args.json {
                     json!({"source": source, "decision": d}).to_string()
                 } else {
                     readable(source, &d)
@@ -111,12 +134,17 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn load(args: &Args) -> signatur::Result<Router> {
+fn load(args: &Args) -> signatur::Result<(Router, Option<Taxonomy>)> {
     let mut router = Router::new(Arc::new(Classifier::load(&args.model)?));
     if let Some(path) = &args.rules {
         router = router.with_rules(Arc::new(RuleSet::load(path)?));
     }
-    Ok(router)
+    let taxonomy = args
+        .taxonomy
+        .as_deref()
+        .map(Taxonomy::from_spec)
+        .transpose()?;
+    Ok((router, taxonomy))
 }
 
 /// Every regular file under the given paths, in name order.

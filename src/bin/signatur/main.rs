@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod classify;
+mod demo;
 mod eval;
 mod inspect;
+mod learn;
 mod parse;
 mod progress;
 mod redact;
@@ -40,6 +42,15 @@ enum Command {
     Refs(refs::Args),
     /// Print the subject and body (or with --text the whole text) with identifiers masked.
     Redact(redact::Args),
+    /// Learn confirmed corrections online into a model and write the updated model file
+    /// (its summary records the parent and the number of corrections).
+    Learn(learn::LearnArgs),
+    /// Train a new model on base data plus corrections, with the parent's features; the new
+    /// file names its parent.
+    Retrain(learn::RetrainArgs),
+    /// The main job on the bundled demo corpus: train, evaluate, show decisions as a clerk
+    /// reads them, learn three corrections (the same as `cargo run --example quickstart`).
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,5 +63,8 @@ fn main() -> ExitCode {
         Command::Classify(args) => classify::run(args),
         Command::Refs(args) => refs::run(args),
         Command::Redact(args) => redact::run(args),
+        Command::Learn(args) => learn::run_learn(args),
+        Command::Retrain(args) => learn::run_retrain(args),
+        Command::Demo(args) => demo::run(args),
     }
 }
