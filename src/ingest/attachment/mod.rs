@@ -233,8 +233,11 @@ impl TextOut {
 
     /// Appends one character.
     pub(crate) fn push(&mut self, c: char) {
-        let mut tmp = [0u8; 4];
-        self.push_str(c.encode_utf8(&mut tmp));
+        if !self.full && self.buf.len() + c.len_utf8() <= self.max {
+            self.buf.push(c);
+        } else {
+            self.full = true;
+        }
     }
 
     /// Ends the current line, unless the text is empty or already ends one.

@@ -356,14 +356,19 @@ fn content_text(
 
 /// Shows one string in font encoding `enc`.
 fn show(enc: &Encoding<'_>, bytes: &[u8], out: &mut TextOut) {
-    if let Ok(text) = Document::decode_text(enc, bytes) {
-        // Control characters from broken encodings are dropped; tabs become spaces.
-        for c in text.chars() {
-            if c == '\t' {
-                out.space();
-            } else if !c.is_control() {
-                out.push(c);
-            }
+    let Ok(text) = Document::decode_text(enc, bytes) else {
+        return;
+    };
+    // Control characters from broken encodings are dropped; tabs become spaces.
+    if !text.contains(|c: char| c.is_control()) {
+        out.push_str(&text);
+        return;
+    }
+    for c in text.chars() {
+        if c == '\t' {
+            out.space();
+        } else if !c.is_control() {
+            out.push(c);
         }
     }
 }
