@@ -339,6 +339,19 @@ typedef struct signatur_model signatur_model;
 // with `signatur_train_options_free`.
 typedef struct signatur_train_options signatur_train_options;
 
+// One confirmed `(head, label)` pair of a correction: UTF-8 texts given as pointer and
+// length, like every text of this API.
+typedef struct {
+    // The head's name (`unit`, `kle`, `facet`, …).
+    const uint8_t *head;
+    // Length of `head` in bytes.
+    size_t head_len;
+    // The confirmed label.
+    const uint8_t *label;
+    // Length of `label` in bytes.
+    size_t label_len;
+} signatur_label;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1091,6 +1104,44 @@ signatur_status signatur_bytes_data(const signatur_bytes *bytes,
 //
 // `bytes` must be NULL or a buffer from this library not freed yet.
 void signatur_bytes_free(signatur_bytes *bytes);
+
+// Learns from one message a person confirmed or corrected: `labels` holds `count`
+// `(head, label)` pairs (a subset of the model's heads is fine). The model is updated in
+// place and at once; a label it did not know is added to its head. Never pass the model's
+// own suggestions: it would reinforce its mistakes.
+//
+// The labels `signatur_model_label_count` / `signatur_model_label_name` report are those
+// of the loaded file; labels added by corrections appear in decisions, and in the model
+// after `signatur_model_export` and loading the exported bytes.
+//
+// On failure (`SIGNATUR_STATUS_INVALID_INPUT` for an unknown head, an empty label, a head
+// given twice, or a non-KLE label for a head of KLE codes) nothing is learned.
+//
+// Thread safety: other threads may classify with the same model during the call; they see
+// the model before or after this correction, never a mix. Concurrent corrections are
+// applied one after the other.
+//
+// # Safety
+//
+// `model` and `message` must be live handles; `labels` must be NULL (only with `count` 0)
+// or point to `count` readable `signatur_label`s whose texts are readable for their lengths.
+signatur_status signatur_model_learn(const signatur_model *model,
+                                     const signatur_message *message,
+                                     const signatur_label *labels,
+                                     size_t count);
+
+// The model as it is now, with every correction learned, as the bytes of a new model file
+// (load them with `signatur_model_from_bytes`, or write them to disk). Its summary records
+// the lineage: the loaded model's `trained_at` as parent, and the corrections since the
+// last full training.
+//
+// On `SIGNATUR_STATUS_OK`, `*out_model` holds the bytes, to be freed with
+// `signatur_bytes_free`; on failure nothing is written.
+//
+// # Safety
+//
+// `model` must be a live handle; `out_model` must point to a writable pointer.
+signatur_status signatur_model_export(const signatur_model *model, signatur_bytes **out_model);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -59,5 +59,8 @@ pub mod text;
 // Training.
 pub mod train;
 
+// Learning from corrections and exporting the updated model.
+pub mod learn;
+
 // Argument checking shared by the modules above.
 mod input;

@@ -54,6 +54,13 @@ impl signatur_model {
         })
     }
 
+    /// The classifier behind the router.
+    pub(crate) fn classifier(&self) -> Result<&Classifier, Failure> {
+        self.router
+            .classifier()
+            .ok_or_else(|| Failure::new(signatur_status::Other, "the model handle has no model"))
+    }
+
     /// The head at `head`, or an out-of-range failure.
     fn head(&self, head: usize) -> Result<&HeadTexts, Failure> {
         self.heads

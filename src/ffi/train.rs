@@ -16,6 +16,13 @@ pub struct signatur_bytes {
     data: Vec<u8>,
 }
 
+impl signatur_bytes {
+    /// Wraps bytes to hand to C.
+    pub(crate) fn new(data: Vec<u8>) -> signatur_bytes {
+        signatur_bytes { data }
+    }
+}
+
 /// Options for `signatur_train_from_path`.
 ///
 /// Thread safety: must not be used by two threads at once while being modified. Free it

@@ -65,6 +65,52 @@ int main(int argc, char **argv) {
         signatur_decision_free(b);
         signatur_message_free(m);
     }
+
+    /* Learning from corrections: a message about a carport the municipality files under
+     * "affald" (an invented rule), corrected until the model agrees; then the updated model
+     * is exported, loaded again, and names its parent. */
+    signatur_message *m = NULL;
+    EXPECT_STATUS(signatur_message_from_text(TEXT(texts[0]), &m), SIGNATUR_STATUS_OK);
+    signatur_label correction = {(const uint8_t *)"label", 5, (const uint8_t *)"affald", 6};
+    int moved = 0;
+    for (int i = 0; i < 10 && !moved; i++) {
+        EXPECT_STATUS(signatur_model_learn(trained, m, &correction, 1), SIGNATUR_STATUS_OK);
+        signatur_decision *d = NULL;
+        EXPECT_STATUS(signatur_model_classify(trained, m, &d), SIGNATUR_STATUS_OK);
+        const char *label = NULL;
+        size_t label_len = 0;
+        float p = 0;
+        if (d != NULL) {
+            EXPECT_STATUS(signatur_decision_label(d, 0, 0, &label, &label_len, &p), SIGNATUR_STATUS_OK);
+            moved = label != NULL && label_len == 6 && memcmp(label, "affald", 6) == 0;
+        }
+        signatur_decision_free(d);
+    }
+    EXPECT(moved);
+    /* Bad corrections are refused and change nothing. */
+    signatur_label unknown = {(const uint8_t *)"team", 4, (const uint8_t *)"x", 1};
+    signatur_label bad_utf8 = {(const uint8_t *)"label", 5, (const uint8_t *)"\xff", 1};
+    EXPECT_STATUS(signatur_model_learn(trained, m, &unknown, 1), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_model_learn(trained, m, &bad_utf8, 1), SIGNATUR_STATUS_INVALID_UTF8);
+    EXPECT_STATUS(signatur_model_learn(trained, m, NULL, 1), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_model_learn(trained, m, NULL, 0), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_model_learn(NULL, m, &correction, 1), SIGNATUR_STATUS_NULL_ARGUMENT);
+    signatur_bytes *exported = NULL;
+    EXPECT_STATUS(signatur_model_export(trained, &exported), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_model_export(trained, NULL), SIGNATUR_STATUS_NULL_ARGUMENT);
+    if (exported != NULL) {
+        const signatur_model *updated = NULL;
+        EXPECT_STATUS(signatur_bytes_data(exported, &data, &len), SIGNATUR_STATUS_OK);
+        EXPECT_STATUS(signatur_model_from_bytes(data, len, &updated), SIGNATUR_STATUS_OK);
+        signatur_bytes_free(exported);
+        if (updated != NULL) {
+            EXPECT_STATUS(signatur_model_summary_json(updated, &summary, &len), SIGNATUR_STATUS_OK);
+            EXPECT(strstr(summary, "\"parent\":\"") != NULL);
+            EXPECT(strstr(summary, "\"corrections_since_training\":0") == NULL);
+        }
+        signatur_model_free(updated);
+    }
+    signatur_message_free(m);
     signatur_model_free(trained);
     signatur_model_free(reference);
     return finish("train");
