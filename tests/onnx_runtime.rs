@@ -4,6 +4,8 @@
 //! Needs Python with `onnx` and `onnxruntime`: `scripts/test.sh` creates that venv and sets
 //! `SIGNATUR_PYTHON`. Without it the test fails under `CI=true` and is skipped otherwise.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -14,20 +16,6 @@ use signatur::model::keyword::{keyword_model, KeywordOptions};
 use signatur::model::{Example, HeadSpec, TrainOptions};
 use signatur::{Classifier, Message, Model};
 
-fn python() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SIGNATUR_PYTHON") {
-        return Some(PathBuf::from(p));
-    }
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    if venv.exists() {
-        return Some(venv);
-    }
-    if std::env::var("CI").as_deref() == Ok("true") {
-        panic!("SIGNATUR_PYTHON is not set and .venv is missing: run scripts/test.sh");
-    }
-    eprintln!("skipping: no Python with onnxruntime (run scripts/test.sh)");
-    None
-}
 
 const TOPICS: [(&str, &[&str]); 3] = [
     (
@@ -171,7 +159,7 @@ fn ort_difference(py: &Path, model: &Model, msgs: &[Message], what: &str) -> f64
 
 #[test]
 fn onnxruntime_gives_the_same_probabilities_as_tract() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::onnx_python() else { return };
     let (msgs, examples, heads, features) = corpus();
     let prepared = Prepared {
         examples,
@@ -198,7 +186,7 @@ KLENummer='32.18.00':KLETitel='Sociale ydelser':Keywords[Weight]=kontanthjælp[5
 
 #[test]
 fn onnxruntime_runs_keyword_and_learned_plus_prior_models() {
-    let Some(py) = python() else { return };
+    let Some(py) = common::onnx_python() else { return };
     let taxonomy = Taxonomy::from_os2kle_txt(TAXONOMY).unwrap();
     let (msgs, examples, mut heads, features) = corpus();
     let cold = keyword_model(&taxonomy, &features, &KeywordOptions::default()).unwrap();
