@@ -178,7 +178,11 @@ fn signatur_parse_prints_json_lines_and_fails_on_bad_inputs() {
     assert_eq!(a["name"], "a.pdf");
     assert_eq!(a["media_type"], "application/pdf");
     assert_eq!(a["size"], 5);
-    assert_eq!(a["extraction"]["status"], "not_text");
+    // Five bytes are no PDF: unreadable, with a reason and no text.
+    assert_eq!(a["extraction"]["status"], "unreadable");
+    assert!(a["extraction"]["reason"].is_string());
+    assert_eq!(a["text_len"], 0);
+    assert!(a.get("pages").is_none());
     assert!(a.get("bytes").is_none() && a.get("content").is_none());
 
     let bad = dir.path().join("bad.eml");
