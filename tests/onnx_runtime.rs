@@ -16,7 +16,6 @@ use signatur::model::keyword::{keyword_model, KeywordOptions};
 use signatur::model::{Example, HeadSpec, TrainOptions};
 use signatur::{Classifier, Message, Model};
 
-
 const TOPICS: [(&str, &[&str]); 3] = [
     (
         "byg",
@@ -159,7 +158,9 @@ fn ort_difference(py: &Path, model: &Model, msgs: &[Message], what: &str) -> f64
 
 #[test]
 fn onnxruntime_gives_the_same_probabilities_as_tract() {
-    let Some(py) = common::onnx_python() else { return };
+    let Some(py) = common::onnx_python() else {
+        return;
+    };
     let (msgs, examples, heads, features) = corpus();
     let prepared = Prepared {
         examples,
@@ -186,7 +187,9 @@ KLENummer='32.18.00':KLETitel='Sociale ydelser':Keywords[Weight]=kontanthjælp[5
 
 #[test]
 fn onnxruntime_runs_keyword_and_learned_plus_prior_models() {
-    let Some(py) = common::onnx_python() else { return };
+    let Some(py) = common::onnx_python() else {
+        return;
+    };
     let taxonomy = Taxonomy::from_os2kle_txt(TAXONOMY).unwrap();
     let (msgs, examples, mut heads, features) = corpus();
     let cold = keyword_model(&taxonomy, &features, &KeywordOptions::default()).unwrap();
