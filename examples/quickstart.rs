@@ -203,7 +203,12 @@ fn corrections(
             .strip_prefix(root)
             .map(|p| p.display().to_string())
             .unwrap_or_default();
-        let was = clf.classify(msg)?;
+        // Every label, so the corrected one's probability shows even outside the top 3.
+        let all = ClassifyOptions {
+            top_k: usize::MAX,
+            ..ClassifyOptions::default()
+        };
+        let was = clf.classify_with(msg, &all)?;
         let labels: Vec<(&str, &str)> = truth
             .iter()
             .map(|(h, l)| (h.as_str(), l.as_str()))
@@ -211,7 +216,7 @@ fn corrections(
         let started = Instant::now();
         clf.learn(msg, &labels)?;
         let took = started.elapsed();
-        let now = clf.classify(msg)?;
+        let now = clf.classify_with(msg, &all)?;
         println!(
             "── {name}: {}",
             redact(&msg.subject, &RedactOptions::default())
@@ -240,9 +245,9 @@ fn corrections(
             println!(
                 "          after:  {}{}",
                 state(b),
-                match (p(a, want), p(b, want)) {
-                    (None, Some(q)) =>
-                        format!("  ({want} rose into the top {}: {q:.3})", b.labels.len()),
+                match (p(a, want), p(b, want), b.top()) {
+                    (Some(x), Some(y), Some(t)) if t.label != *want =>
+                        format!("  ({want}: {x:.3} -> {y:.3})"),
                     _ => String::new(),
                 }
             );
