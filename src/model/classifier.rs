@@ -269,15 +269,37 @@ impl Classifier {
         }
     }
 
+    /// Runs the graph on `xs` in chunks of messages of similar length: a batch is padded
+    /// to its longest message, and tract's matrix packing allocates and clears the padded
+    /// tensor on every run, so one long post in a batch of short ones would cost as much as
+    /// a batch of long posts.
     fn tract_probabilities(&self, xs: &[SparseVec]) -> Result<Vec<Vec<f32>>> {
-        if xs.is_empty() {
-            return Ok(vec![Vec::new(); self.params.heads.len()]);
-        }
-        let l = xs.iter().map(SparseVec::len).max().unwrap_or(0).max(1);
+        /// Messages per run of the graph.
+        const CHUNK: usize = 32;
+        let sizes: Vec<usize> = self.params.heads.iter().map(|h| h.labels.len()).collect();
         let n = xs.len();
+        let mut out: Vec<Vec<f32>> = sizes.iter().map(|&k| vec![0.0; n * k]).collect();
+        let mut order: Vec<usize> = (0..n).collect();
+        order.sort_by_key(|&i| xs[i].len());
+        for chunk in order.chunks(CHUNK) {
+            let rows: Vec<&SparseVec> = chunk.iter().map(|&i| &xs[i]).collect();
+            let probs = self.run_padded(&rows)?;
+            for ((o, p), &k) in out.iter_mut().zip(&probs).zip(&sizes) {
+                for (r, &i) in chunk.iter().enumerate() {
+                    o[i * k..(i + 1) * k].copy_from_slice(&p[r * k..(r + 1) * k]);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// One run of the graph on `rows`, padded with id 0 and value 0 (which add nothing).
+    fn run_padded(&self, rows: &[&SparseVec]) -> Result<Vec<Vec<f32>>> {
+        let l = rows.iter().map(|x| x.len()).max().unwrap_or(0).max(1);
+        let n = rows.len();
         let mut ids = vec![0i64; n * l];
         let mut tf = vec![0f32; n * l];
-        for (r, x) in xs.iter().enumerate() {
+        for (r, x) in rows.iter().enumerate() {
             self.check_ids(x)?;
             for (c, (&id, &v)) in x.ids.iter().zip(&x.vals).enumerate() {
                 ids[r * l + c] = id as i64;
