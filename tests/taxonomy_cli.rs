@@ -1,0 +1,109 @@
+//! The cold-start keyword model and the keyword prior end to end through the binary:
+//! `signatur train --taxonomy os2kle:…` with and without data, then `signatur classify`
+//! and `signatur inspect` on the files, with the real OS2KLE from the shared data.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn signatur(args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(args)
+        .output()
+        .expect("the signatur binary runs");
+    assert!(
+        out.status.success(),
+        "signatur {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn json_lines(out: Output) -> Vec<serde_json::Value> {
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn cold_start_and_prior_models_classify_from_the_command_line() {
+    let Some(os2kle) = common::shared_data("os2kle/OS2KLE.txt") else {
+        return;
+    };
+    let spec = format!("os2kle:{}", os2kle.display());
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/corpus");
+
+    // No data at all: a keyword model with one head `kle` over every OS2KLE emne.
+    let cold = dir.path().join("kle.onnx");
+    signatur(&["train", "--taxonomy", &spec, "--out", s(&cold)]);
+    let info: serde_json::Value =
+        serde_json::from_slice(&signatur(&["inspect", s(&cold)]).stdout).unwrap();
+    assert_eq!(info["summary"]["kind"], "keyword");
+    assert_eq!(info["heads"][0]["head"], "kle");
+    assert!(info["heads"][0]["labels"].as_array().unwrap().len() > 2000);
+
+    // A building-permit letter: the cold-start model suggests (or abstains with a gruppe),
+    // and the journal record names KLE titles from the same taxonomy.
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(
+        &letter,
+        "Ansøgning om byggetilladelse til opførelse af carport og udhus på min grund. \
+         Jeg vedlægger tegninger og situationsplan til byggesagen.",
+    )
+    .unwrap();
+    let lines = json_lines(signatur(&[
+        "classify",
+        "--model",
+        s(&cold),
+        "--text",
+        "--journal",
+        "--taxonomy",
+        &spec,
+        s(&letter),
+    ]));
+    let j = &lines[0]["journal"];
+    assert_eq!(j["model"]["kind"], "keyword");
+    let kle = &j["suggestions"][0];
+    assert_eq!(kle["head"], "kle");
+    let code = kle["value"].as_str().unwrap();
+    assert!(
+        code.starts_with("02."),
+        "a building letter, suggested {code}"
+    );
+    assert!(kle["title"].is_string());
+
+    // With data: the learned kle head gets the keywords as its prior.
+    let prior = dir.path().join("prior.onnx");
+    signatur(&[
+        "train",
+        "--data",
+        s(&corpus.join("manifest.csv")),
+        "--taxonomy",
+        &spec,
+        "--out",
+        s(&prior),
+        "--hash-bits",
+        "16",
+    ]);
+    let info: serde_json::Value =
+        serde_json::from_slice(&signatur(&["inspect", s(&prior)]).stdout).unwrap();
+    assert_eq!(info["summary"]["kind"], "learned+prior");
+    let lines = json_lines(signatur(&[
+        "classify",
+        "--model",
+        s(&prior),
+        "--json",
+        s(&corpus.join("mail/0028.eml")),
+    ]));
+    let heads = lines[0]["decision"]["heads"].as_array().unwrap();
+    assert!(heads.iter().any(|h| h["head"] == "kle"));
+    assert!(heads.iter().any(|h| h["head"] == "unit"));
+}
