@@ -71,6 +71,12 @@ fn tract_runs_the_same_arithmetic_as_add_logits() {
     let dec = clf.classify(&Message::from_text(TEXTS[4])).unwrap();
     assert!(dec.heads[0].abstain);
     assert!((dec.heads[0].labels[0].probability - 0.25).abs() < 1e-5);
+    // It has nothing to learn online: a correction is refused, not silently ignored.
+    let e = clf
+        .learn(&Message::from_text(TEXTS[0]), &[("kle", "02.34.02")])
+        .unwrap_err();
+    assert_eq!(e.kind(), signatur::ErrorKind::InvalidInput);
+    assert_eq!(clf.corrections(), 0);
 }
 
 #[test]

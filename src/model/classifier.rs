@@ -512,6 +512,8 @@ impl Classifier {
     ///
     /// Never call this with the classifier's own suggestions: a model that learns from its
     /// unconfirmed guesses reinforces its mistakes.
+    ///
+    /// A keyword (cold-start) model gives an error: it has no learned part to update.
     pub fn learn(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<LearnReport> {
         let x = self.featurizer.featurize(msg);
         self.learn_features(x, labels)
@@ -520,6 +522,17 @@ impl Classifier {
     /// [`learn`](Classifier::learn) from features made by this classifier's
     /// [`featurizer`](Classifier::featurizer) (for callers that featurise in bulk).
     pub fn learn_features(&self, x: SparseVec, labels: &[(&str, &str)]) -> Result<LearnReport> {
+        if self.summary.kind == "keyword" {
+            // Its weights are the fixed keyword table; the learned part is empty (a zero
+            // rank-1 layer that gradient steps cannot move), so a correction would be
+            // accepted and change nothing.
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "a keyword (cold-start) model does not learn online: train a model from the \
+                 confirmed messages with the taxonomy as prior (`signatur train --data … \
+                 --taxonomy …`) and correct that one",
+            ));
+        }
         self.check_ids(&x)?;
         let mut writer = self
             .writer

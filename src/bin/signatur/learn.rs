@@ -113,6 +113,12 @@ pub fn run_learn(args: LearnArgs) -> ExitCode {
         }
         clf.set_learn_options(opts);
         let (learned, failed) = learn_all(&clf, &args.corrections, args.text)?;
+        if learned == 0 {
+            return Err(signatur::Error::new(
+                signatur::ErrorKind::InvalidInput,
+                format!("no correction was learned ({failed} failed); nothing written"),
+            ));
+        }
         let model = clf.to_model()?;
         model.save(&args.out)?;
         let s = model.summary();
