@@ -290,3 +290,27 @@ fn the_updated_model_exports_with_lineage_and_scores_the_same_everywhere() {
         assert_eq!(retrained.summary().messages, 102);
     }
 }
+
+#[test]
+fn only_the_newest_corrections_are_kept_for_retraining() {
+    let (m, prepared, heads) = model(None);
+    let clf = Classifier::from_model(&m).unwrap();
+    clf.set_learn_options(signatur::model::LearnOptions {
+        max_kept: 5,
+        ..signatur::model::LearnOptions::default()
+    });
+    for i in 0..20 {
+        clf.learn(
+            &Message::from_text(&text(i % 3, i)),
+            &[("unit", TOPICS[i % 3].0)],
+        )
+        .unwrap();
+    }
+    assert_eq!(clf.corrections(), 20);
+    let (retrained, _) = retrain(&clf, &prepared, &heads, &TrainOptions::default()).unwrap();
+    assert_eq!(
+        retrained.summary().messages,
+        95,
+        "90 base messages and the 5 newest corrections"
+    );
+}

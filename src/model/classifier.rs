@@ -579,10 +579,10 @@ impl Classifier {
             let kn = learn::normalised(&k.x, live.idf());
             live.step(&k.x.ids, &kn, &k.labels, lr, bias_share);
         }
-        if writer.kept.len() >= writer.options.max_kept.max(1) {
-            writer.kept.remove(0);
+        while writer.kept.len() >= writer.options.max_kept.max(1) {
+            writer.kept.pop_front();
         }
-        writer.kept.push(Kept { x, labels: y });
+        writer.kept.push_back(Kept { x, labels: y });
         writer.learned += 1;
         Ok(LearnReport {
             new_labels,

@@ -89,7 +89,8 @@ pub(crate) struct Kept {
 /// The writer's side: serialised by the classifier's mutex.
 #[derive(Debug)]
 pub(crate) struct Writer {
-    pub kept: Vec<Kept>,
+    /// Oldest first; dropped from the front beyond `max_kept`.
+    pub kept: std::collections::VecDeque<Kept>,
     pub learned: u64,
     pub rng: Rng,
     pub options: LearnOptions,
@@ -98,7 +99,7 @@ pub(crate) struct Writer {
 impl Writer {
     pub(crate) fn new() -> Writer {
         Writer {
-            kept: Vec::new(),
+            kept: std::collections::VecDeque::new(),
             learned: 0,
             rng: Rng::new(0x006c_6561_726e),
             options: LearnOptions::default(),
