@@ -4,7 +4,7 @@
 //! Run: `cargo bench --bench classify`. Needs `../shared/data/20news/train` (or
 //! `$SIGNATUR_DATA`). The model is trained in the setup on the same messages.
 
-use std::path::PathBuf;
+mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use signatur::features::FeatureConfig;
@@ -13,15 +13,8 @@ use signatur::model::eval::{prepare, train_prepared};
 use signatur::model::TrainOptions;
 use signatur::{Classifier, ClassifyOptions, Message};
 
-fn data() -> PathBuf {
-    std::env::var_os("SIGNATUR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-        .join("20news/train")
-}
-
 fn bench(c: &mut Criterion) {
-    let dataset = match Dataset::load(data()) {
+    let dataset = match Dataset::load(common::twenty_news()) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("classify bench needs 20news: {e}");

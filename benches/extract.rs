@@ -6,6 +6,8 @@
 //! the setup. The classification part trains a small model on a quarter of
 //! `../shared/data/20news/train` (or `$SIGNATUR_DATA`) and is skipped without it.
 
+mod common;
+
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -107,15 +109,8 @@ fn bench_formats(c: &mut Criterion) {
     g.finish();
 }
 
-fn data() -> PathBuf {
-    std::env::var_os("SIGNATUR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-        .join("20news/train")
-}
-
 fn bench_classify(c: &mut Criterion) {
-    let dataset = match Dataset::load(data()) {
+    let dataset = match Dataset::load(common::twenty_news()) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("extract bench: classification part needs 20news: {e}");

@@ -8,7 +8,7 @@
 //! `$SIGNATUR_DATA`). The starting model is trained in the setup on every other message;
 //! the others are the corrections.
 
-use std::path::PathBuf;
+mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use signatur::features::{FeatureConfig, SparseVec};
@@ -17,15 +17,8 @@ use signatur::model::eval::{prepare, train_prepared, Prepared};
 use signatur::model::{LearnOptions, TrainOptions};
 use signatur::Classifier;
 
-fn data() -> PathBuf {
-    std::env::var_os("SIGNATUR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-        .join("20news/train")
-}
-
 fn bench(c: &mut Criterion) {
-    let dataset = match Dataset::load(data()) {
+    let dataset = match Dataset::load(common::twenty_news()) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("learn bench needs 20news: {e}");

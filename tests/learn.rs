@@ -5,8 +5,6 @@
 
 mod common;
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 
 use signatur::features::FeatureConfig;
@@ -239,40 +237,11 @@ fn the_updated_model_exports_with_lineage_and_scores_the_same_everywhere() {
         );
 
         if let Some(py) = common::onnx_python() {
-            let l = live_xs.iter().map(|x| x.len()).max().unwrap();
-            let pad = |f: &dyn Fn(&signatur::features::SparseVec, usize) -> serde_json::Value| {
-                live_xs
-                    .iter()
-                    .map(|x| (0..l).map(|c| f(x, c)).collect::<Vec<_>>())
-                    .collect::<Vec<_>>()
-            };
-            let ids = pad(&|x, c| serde_json::json!(x.ids.get(c).copied().unwrap_or(0)));
-            let tf = pad(&|x, c| serde_json::json!(x.vals.get(c).copied().unwrap_or(0.0)));
-            let input = dir.path().join("in.json");
-            let output = dir.path().join("out.json");
-            std::fs::write(
-                &input,
-                serde_json::json!({"ids": ids, "tf": tf}).to_string(),
-            )
-            .unwrap();
-            let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/onnx_check.py");
-            let st = Command::new(&py)
-                .args([&script, &path, &input, &output])
-                .status()
-                .unwrap();
-            assert!(st.success());
-            let out: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
-            let ort: Vec<f64> = out["outputs"]["probs_0"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .flat_map(|r| r.as_array().unwrap().iter().map(|v| v.as_f64().unwrap()))
-                .collect();
-            assert_eq!(ort.len(), tract[0].len());
-            for (a, b) in ort.iter().zip(&tract[0]) {
-                assert!((a - *b as f64).abs() < 1e-5, "onnxruntime {a} vs tract {b}");
-            }
+            let d = common::onnxruntime_difference(&py, &updated, &msgs, "updated model");
+            assert!(
+                d < 1e-5,
+                "hidden={hidden:?}: onnxruntime vs tract differ by {d}"
+            );
         }
 
         // A full retraining on base data plus the corrections resets the count and names

@@ -1,21 +1,9 @@
 //! `signatur classify --journal`, `learn`, `retrain` and `demo` end to end, through the
 //! built binary, on the demo corpus in the repository.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn signatur(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_signatur"))
-        .args(args)
-        .output()
-        .expect("the signatur binary runs");
-    assert!(
-        out.status.success(),
-        "signatur {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use std::path::{Path, PathBuf};
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/corpus")
@@ -30,7 +18,7 @@ fn journal_learn_and_retrain_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("m.onnx");
     let manifest = corpus().join("manifest.csv");
-    signatur(&[
+    common::signatur_ok(&[
         "train",
         "--data",
         s(&manifest),
@@ -43,7 +31,7 @@ fn journal_learn_and_retrain_from_the_command_line() {
     // Journal records: one per message, with the schema, masked identifiers and a status.
     let mail = corpus().join("mail/0040.eml");
     let memo = corpus().join("digitalpost/0115.xml");
-    let out = signatur(&[
+    let out = common::signatur_ok(&[
         "classify",
         "--journal",
         "--model",
@@ -93,7 +81,7 @@ fn journal_learn_and_retrain_from_the_command_line() {
     )
     .unwrap();
     let updated = dir.path().join("updated.onnx");
-    let out = signatur(&[
+    let out = common::signatur_ok(&[
         "learn",
         "--model",
         s(&model),
@@ -105,11 +93,11 @@ fn journal_learn_and_retrain_from_the_command_line() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["learned"], 2);
     assert_eq!(v["corrections_since_training"], 2);
-    let inspect = String::from_utf8(signatur(&["inspect", s(&updated)]).stdout).unwrap();
+    let inspect = String::from_utf8(common::signatur_ok(&["inspect", s(&updated)]).stdout).unwrap();
     assert!(inspect.contains("Klimasekretariatet"), "{inspect}");
 
     let retrained = dir.path().join("retrained.onnx");
-    let out = signatur(&[
+    let out = common::signatur_ok(&[
         "retrain",
         "--model",
         s(&updated),
@@ -123,13 +111,14 @@ fn journal_learn_and_retrain_from_the_command_line() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["corrections"], 2);
     assert!(v["parent"].is_string());
-    let inspect = String::from_utf8(signatur(&["inspect", s(&retrained)]).stdout).unwrap();
+    let inspect =
+        String::from_utf8(common::signatur_ok(&["inspect", s(&retrained)]).stdout).unwrap();
     assert!(inspect.contains("Klimasekretariatet"), "{inspect}");
 }
 
 #[test]
 fn demo_runs_the_main_job_and_shows_corrections() {
-    let out = signatur(&["demo"]);
+    let out = common::signatur_ok(&["demo"]);
     let text = String::from_utf8(out.stdout).unwrap();
     for needle in [
         "held out",

@@ -6,15 +6,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
 use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
 use signatur::model::eval::{train_prepared, train_prepared_with_taxonomy, Prepared};
 use signatur::model::keyword::{keyword_model, KeywordOptions};
 use signatur::model::{Example, HeadSpec, TrainOptions};
-use signatur::{Classifier, Message, Model};
+use signatur::Message;
 
 const TOPICS: [(&str, &[&str]); 3] = [
     (
@@ -91,71 +88,6 @@ fn corpus() -> (Vec<Message>, Vec<Example>, Vec<HeadSpec>, FeatureConfig) {
 
 /// Runs `model` in onnxruntime on the first 20 of `msgs` and returns the largest difference
 /// from tract's probabilities.
-fn ort_difference(py: &Path, model: &Model, msgs: &[Message], what: &str) -> f64 {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("m.onnx");
-    model.save(&path).unwrap();
-    let clf = Classifier::load(&path).unwrap();
-    let heads = clf.heads().to_vec();
-    let xs: Vec<_> = msgs
-        .iter()
-        .take(20)
-        .map(|m| clf.featurizer().featurize(m))
-        .collect();
-    let tract = clf.probabilities(&xs).unwrap();
-    let l = xs.iter().map(|x| x.len()).max().unwrap();
-    let ids: Vec<Vec<i64>> = xs
-        .iter()
-        .map(|x| {
-            (0..l)
-                .map(|c| x.ids.get(c).map(|&i| i as i64).unwrap_or(0))
-                .collect()
-        })
-        .collect();
-    let tf: Vec<Vec<f32>> = xs
-        .iter()
-        .map(|x| {
-            (0..l)
-                .map(|c| x.vals.get(c).copied().unwrap_or(0.0))
-                .collect()
-        })
-        .collect();
-    let input = dir.path().join("in.json");
-    let output = dir.path().join("out.json");
-    std::fs::write(
-        &input,
-        serde_json::json!({"ids": ids, "tf": tf}).to_string(),
-    )
-    .unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/onnx_check.py");
-    let st = Command::new(py)
-        .arg(script)
-        .arg(&path)
-        .arg(&input)
-        .arg(&output)
-        .status()
-        .unwrap();
-    assert!(st.success(), "onnx_check.py failed for {what}");
-    let out: serde_json::Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
-    assert!(out["opset"][0].as_i64().unwrap() >= 13);
-    assert_eq!(out["metadata"]["signatur.format_version"], "1");
-    let mut max_diff = 0.0f64;
-    for (h, probs) in tract.iter().enumerate() {
-        let k = heads[h].labels.len();
-        let ort = out["outputs"][format!("probs_{h}")].as_array().unwrap();
-        assert_eq!(ort.len(), xs.len());
-        for (r, row) in ort.iter().enumerate() {
-            let row = row.as_array().unwrap();
-            assert_eq!(row.len(), k);
-            for (c, v) in row.iter().enumerate() {
-                let d = (v.as_f64().unwrap() - probs[r * k + c] as f64).abs();
-                max_diff = max_diff.max(d);
-            }
-        }
-    }
-    max_diff
-}
-
 #[test]
 fn onnxruntime_gives_the_same_probabilities_as_tract() {
     let Some(py) = common::onnx_python() else {
@@ -175,7 +107,7 @@ fn onnxruntime_gives_the_same_probabilities_as_tract() {
         };
         let (model, _) = train_prepared(&prepared, &heads, &features, &opts).unwrap();
         let what = format!("hidden={hidden:?}");
-        let max_diff = ort_difference(&py, &model, &msgs, &what);
+        let max_diff = common::onnxruntime_difference(&py, &model, &msgs, &what);
         assert!(max_diff < 1e-5, "{what}: max difference {max_diff}");
     }
 }
@@ -193,7 +125,7 @@ fn onnxruntime_runs_keyword_and_learned_plus_prior_models() {
     let taxonomy = Taxonomy::from_os2kle_txt(TAXONOMY).unwrap();
     let (msgs, examples, mut heads, features) = corpus();
     let cold = keyword_model(&taxonomy, &features, &KeywordOptions::default()).unwrap();
-    let d = ort_difference(&py, &cold, &msgs, "keyword model");
+    let d = common::onnxruntime_difference(&py, &cold, &msgs, "keyword model");
     assert!(d < 1e-5, "keyword model: max difference {d}");
     // The unit head becomes a `kle` head with the topics' emner as labels.
     heads[0].name = "kle".into();
@@ -221,7 +153,7 @@ fn onnxruntime_runs_keyword_and_learned_plus_prior_models() {
         assert_eq!(model.summary().kind, "learned+prior");
         assert!(model.params().prior.is_some());
         let what = format!("learned+prior hidden={hidden:?}");
-        let d = ort_difference(&py, &model, &msgs, &what);
+        let d = common::onnxruntime_difference(&py, &model, &msgs, &what);
         assert!(d < 1e-5, "{what}: max difference {d}");
     }
 }

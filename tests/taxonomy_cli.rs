@@ -5,20 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn signatur(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_signatur"))
-        .args(args)
-        .output()
-        .expect("the signatur binary runs");
-    assert!(
-        out.status.success(),
-        "signatur {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
+use std::process::Output;
 
 fn s(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
@@ -43,9 +30,9 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
 
     // No data at all: a keyword model with one head `kle` over every OS2KLE emne.
     let cold = dir.path().join("kle.onnx");
-    signatur(&["train", "--taxonomy", &spec, "--out", s(&cold)]);
+    common::signatur_ok(&["train", "--taxonomy", &spec, "--out", s(&cold)]);
     let info: serde_json::Value =
-        serde_json::from_slice(&signatur(&["inspect", s(&cold)]).stdout).unwrap();
+        serde_json::from_slice(&common::signatur_ok(&["inspect", s(&cold)]).stdout).unwrap();
     assert_eq!(info["summary"]["kind"], "keyword");
     assert_eq!(info["heads"][0]["head"], "kle");
     assert!(info["heads"][0]["labels"].as_array().unwrap().len() > 2000);
@@ -59,7 +46,7 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
          Jeg vedlægger tegninger og situationsplan til byggesagen.",
     )
     .unwrap();
-    let lines = json_lines(signatur(&[
+    let lines = json_lines(common::signatur_ok(&[
         "classify",
         "--model",
         s(&cold),
@@ -82,7 +69,7 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
 
     // With data: the learned kle head gets the keywords as its prior.
     let prior = dir.path().join("prior.onnx");
-    signatur(&[
+    common::signatur_ok(&[
         "train",
         "--data",
         s(&corpus.join("manifest.csv")),
@@ -94,9 +81,9 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
         "16",
     ]);
     let info: serde_json::Value =
-        serde_json::from_slice(&signatur(&["inspect", s(&prior)]).stdout).unwrap();
+        serde_json::from_slice(&common::signatur_ok(&["inspect", s(&prior)]).stdout).unwrap();
     assert_eq!(info["summary"]["kind"], "learned+prior");
-    let lines = json_lines(signatur(&[
+    let lines = json_lines(common::signatur_ok(&[
         "classify",
         "--model",
         s(&prior),

@@ -115,7 +115,8 @@ pub struct Classifier {
 struct View<'a> {
     heads: &'a [HeadInfo],
     offsets: &'a [usize],
-    idf: &'a [f32],
+    /// The message's normalised feature values (empty when no explanation is asked for).
+    xn: &'a [f32],
     support: &'a dyn Fn(usize) -> u64,
     check_support: bool,
 }
@@ -337,18 +338,18 @@ impl Classifier {
                 .copied()
                 .unwrap_or(0)
         };
+        let mut xn = Vec::new();
+        if opts.explain > 0 {
+            normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
+        }
         let view = View {
             heads,
             offsets: &self.offsets,
-            idf: &self.params.idf,
+            xn: &xn,
             support: &support,
             check_support: self.summary.kind != "keyword",
         };
-        let mut xn = Vec::new();
         let mut push = |h: usize, best: usize| {
-            if xn.is_empty() {
-                normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
-            }
             let n = heads[h].labels.len();
             self.params
                 .push_per_value(&x.ids, &xn, self.offsets[h], n, best)
@@ -371,7 +372,7 @@ impl Classifier {
         let view = View {
             heads: &live.heads,
             offsets: live.offsets(),
-            idf: live.idf(),
+            xn: &xn,
             support: &support,
             check_support: self.summary.kind != "keyword",
         };
@@ -389,7 +390,6 @@ impl Classifier {
         opts: &ClassifyOptions,
     ) -> Decision {
         let mut heads = Vec::with_capacity(view.heads.len());
-        let mut xn: Option<Vec<f32>> = None;
         for (h, info) in view.heads.iter().enumerate() {
             let p = rows.get(h).copied().unwrap_or(&[]);
             let mut order: Vec<usize> = (0..p.len()).collect();
@@ -425,13 +425,8 @@ impl Classifier {
             let explanation = match (opts.explain, order.first()) {
                 (0, _) | (_, None) => Vec::new(),
                 (k, Some(&best)) => {
-                    let xn = xn.get_or_insert_with(|| {
-                        let mut v = Vec::new();
-                        normalise(&x.ids, &x.vals, view.idf, &mut v);
-                        v
-                    });
                     let w = push(h, best);
-                    self.explain(msg, x, xn, &w, k)
+                    self.explain(msg, x, view.xn, &w, k)
                 }
             };
             let fallback = if abstain && info.name == KLE_HEAD {

@@ -52,3 +52,91 @@ pub fn onnx_python() -> Option<PathBuf> {
     eprintln!("skipping: no Python with onnxruntime (run scripts/test.sh)");
     None
 }
+
+/// Saves `model`, loads it, and runs the first 20 of `msgs` through tract and through
+/// onnxruntime (`scripts/onnx_check.py`, which also runs `onnx.checker`); returns the
+/// largest difference of any probability. Asserts opset >= 13 and the format version.
+pub fn onnxruntime_difference(
+    py: &std::path::Path,
+    model: &signatur::Model,
+    msgs: &[signatur::Message],
+    what: &str,
+) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("m.onnx");
+    model.save(&path).unwrap();
+    let clf = signatur::Classifier::load(&path).unwrap();
+    let heads = clf.heads().to_vec();
+    let xs: Vec<_> = msgs
+        .iter()
+        .take(20)
+        .map(|m| clf.featurizer().featurize(m))
+        .collect();
+    let tract = clf.probabilities(&xs).unwrap();
+    let l = xs.iter().map(|x| x.len()).max().unwrap();
+    let ids: Vec<Vec<i64>> = xs
+        .iter()
+        .map(|x| {
+            (0..l)
+                .map(|c| x.ids.get(c).map(|&i| i as i64).unwrap_or(0))
+                .collect()
+        })
+        .collect();
+    let tf: Vec<Vec<f32>> = xs
+        .iter()
+        .map(|x| {
+            (0..l)
+                .map(|c| x.vals.get(c).copied().unwrap_or(0.0))
+                .collect()
+        })
+        .collect();
+    let input = dir.path().join("in.json");
+    let output = dir.path().join("out.json");
+    std::fs::write(
+        &input,
+        serde_json::json!({"ids": ids, "tf": tf}).to_string(),
+    )
+    .unwrap();
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/onnx_check.py");
+    let st = std::process::Command::new(py)
+        .arg(script)
+        .arg(&path)
+        .arg(&input)
+        .arg(&output)
+        .status()
+        .unwrap();
+    assert!(st.success(), "onnx_check.py failed for {what}");
+    let out: serde_json::Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
+    assert!(out["opset"][0].as_i64().unwrap() >= 13);
+    assert_eq!(out["metadata"]["signatur.format_version"], "1");
+    let mut max_diff = 0.0f64;
+    for (h, probs) in tract.iter().enumerate() {
+        let k = heads[h].labels.len();
+        let ort = out["outputs"][format!("probs_{h}")].as_array().unwrap();
+        assert_eq!(ort.len(), xs.len());
+        for (r, row) in ort.iter().enumerate() {
+            let row = row.as_array().unwrap();
+            assert_eq!(row.len(), k);
+            for (c, v) in row.iter().enumerate() {
+                let d = (v.as_f64().unwrap() - probs[r * k + c] as f64).abs();
+                max_diff = max_diff.max(d);
+            }
+        }
+    }
+    max_diff
+}
+
+/// Runs the built `signatur` binary with `args` and returns its output, failing the test
+/// with its stderr when it exits unsuccessfully.
+pub fn signatur_ok(args: &[&str]) -> std::process::Output {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(args)
+        .output()
+        .expect("the signatur binary runs");
+    assert!(
+        out.status.success(),
+        "signatur {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
