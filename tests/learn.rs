@@ -231,8 +231,11 @@ fn the_updated_model_exports_with_lineage_and_scores_the_same_everywhere() {
             .zip(&tract[0])
             .map(|(a, b)| (a - b).abs())
             .fold(0.0f32, f32::max);
+        // The live weights are float32; the file stores the weight table as float16
+        // (relative rounding 2^-11), so the reloaded model scores within that of the live
+        // one, and the file itself gives the same probabilities in every runtime (below).
         assert!(
-            max < 1e-5,
+            max < 1e-3,
             "hidden={hidden:?}: live vs tract differ by {max}"
         );
 

@@ -27,8 +27,10 @@ pub struct Model {
 }
 
 impl Model {
-    /// A model from parameters and a summary.
-    pub fn new(params: Params, summary: Summary) -> Model {
+    /// A model from parameters and a summary. The weight table is rounded to the float16
+    /// the file stores ([`Params::round_weights`]).
+    pub fn new(mut params: Params, summary: Summary) -> Model {
+        params.round_weights();
         Model { params, summary }
     }
 
@@ -109,6 +111,8 @@ pub struct Classifier {
     live: ArcSwapOption<Live>,
     /// Serialises corrections; holds what replay and retraining need.
     writer: Mutex<Writer>,
+    /// The `kle` head's index and its labels' grupper, for fallbacks.
+    kle_groups: Option<(usize, KleGroups)>,
 }
 
 /// The view of a model that a decision is built from: the file's or the live one.
@@ -141,6 +145,12 @@ impl Classifier {
         let runtime = Runtime::new(&decoded.proto, head_sizes)?;
         let featurizer = Featurizer::new(&decoded.params.features)?;
         let offsets = decoded.params.offsets();
+        let kle_groups = decoded
+            .params
+            .heads
+            .iter()
+            .position(|h| h.name == KLE_HEAD)
+            .map(|h| (h, KleGroups::new(&decoded.params.heads[h].labels)));
         Ok(Classifier {
             params: decoded.params,
             summary: decoded.summary,
@@ -149,6 +159,7 @@ impl Classifier {
             offsets,
             live: ArcSwapOption::const_empty(),
             writer: Mutex::new(Writer::new()),
+            kle_groups,
         })
     }
 
@@ -392,8 +403,15 @@ impl Classifier {
         let mut heads = Vec::with_capacity(view.heads.len());
         for (h, info) in view.heads.iter().enumerate() {
             let p = rows.get(h).copied().unwrap_or(&[]);
+            // The top k only: a KLE head has thousands of labels.
+            let by_probability = |a: &usize, b: &usize| p[*b].total_cmp(&p[*a]).then(a.cmp(b));
             let mut order: Vec<usize> = (0..p.len()).collect();
-            order.sort_by(|&a, &b| p[b].total_cmp(&p[a]).then(a.cmp(&b)));
+            let k = opts.top_k.max(1);
+            if order.len() > k {
+                order.select_nth_unstable_by(k - 1, by_probability);
+                order.truncate(k);
+            }
+            order.sort_by(by_probability);
             let labels: Vec<LabelScore> = order
                 .iter()
                 .take(opts.top_k.max(1))
@@ -429,10 +447,13 @@ impl Classifier {
                     self.explain(msg, x, view.xn, &w, k)
                 }
             };
-            let fallback = if abstain && info.name == KLE_HEAD {
-                kle_fallback(&info.labels, p, threshold)
-            } else {
-                None
+            let fallback = match &self.kle_groups {
+                _ if !abstain || info.name != KLE_HEAD => None,
+                // Labels added by corrections are not in the table built at load.
+                Some((kh, groups)) if *kh == h && groups.len() == info.labels.len() => {
+                    groups.fallback(p, threshold)
+                }
+                _ => KleGroups::new(&info.labels).fallback(p, threshold),
             };
             heads.push(HeadDecision {
                 head: info.name.clone(),
@@ -670,29 +691,72 @@ pub const KLE_HEAD: &str = "kle";
 
 /// When the emne is uncertain: the gruppe, else the hovedgruppe, whose emner together reach
 /// `threshold`. Labels that are not KLE codes are ignored.
+#[cfg(test)]
 fn kle_fallback(labels: &[String], p: &[f32], threshold: f32) -> Option<Fallback> {
-    for level in [Level::Gruppe, Level::Hovedgruppe] {
-        let mut sums: Vec<(KleCode, f32)> = Vec::new();
-        for (label, &prob) in labels.iter().zip(p) {
-            let Some(code) = KleCode::parse(label).ok().and_then(|c| c.at_level(level)) else {
-                continue;
-            };
-            match sums.iter_mut().find(|(c, _)| *c == code) {
-                Some((_, s)) => *s += prob,
-                None => sums.push((code, prob)),
+    KleGroups::new(labels).fallback(p, threshold)
+}
+
+/// The gruppe and hovedgruppe of each label of a KLE head, worked out once per model: a
+/// decision then sums probabilities by index (the full KLE has 2,390 emner in about 600
+/// grupper, and parsing and matching codes per message cost more than the model).
+#[derive(Debug, Default)]
+struct KleGroups {
+    /// Per level (gruppe, then hovedgruppe): the distinct codes in order of first
+    /// appearance, and for each label the index of its code (`None`: not a KLE code).
+    levels: [(Vec<KleCode>, Vec<Option<u32>>); 2],
+}
+
+const FALLBACK_LEVELS: [Level; 2] = [Level::Gruppe, Level::Hovedgruppe];
+
+impl KleGroups {
+    fn new(labels: &[String]) -> KleGroups {
+        let mut out = KleGroups::default();
+        for (level, (codes, of)) in FALLBACK_LEVELS.iter().zip(out.levels.iter_mut()) {
+            let mut index: HashMap<KleCode, u32> = HashMap::new();
+            for label in labels {
+                let code = KleCode::parse(label).ok().and_then(|c| c.at_level(*level));
+                of.push(code.map(|code| {
+                    *index.entry(code).or_insert_with(|| {
+                        codes.push(code);
+                        codes.len() as u32 - 1
+                    })
+                }));
             }
         }
-        if let Some((code, prob)) = sums.into_iter().max_by(|a, b| a.1.total_cmp(&b.1)) {
-            if prob >= threshold {
-                return Some(Fallback {
-                    level: level.as_str().to_string(),
-                    code: code.to_string(),
-                    probability: prob.min(1.0),
-                });
-            }
-        }
+        out
     }
-    None
+
+    /// The number of labels this was built for.
+    fn len(&self) -> usize {
+        self.levels[0].1.len()
+    }
+
+    /// The fallback for probabilities `p` (one per label) and `threshold`.
+    fn fallback(&self, p: &[f32], threshold: f32) -> Option<Fallback> {
+        for (level, (codes, of)) in FALLBACK_LEVELS.iter().zip(&self.levels) {
+            let mut sums = vec![0.0f32; codes.len()];
+            for (i, &prob) in of.iter().zip(p) {
+                if let Some(i) = i {
+                    sums[*i as usize] += prob;
+                }
+            }
+            // `max_by` keeps the last of equal sums, as grupper appear in label order.
+            if let Some((i, prob)) = sums
+                .into_iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+            {
+                if prob >= threshold {
+                    return Some(Fallback {
+                        level: level.as_str().to_string(),
+                        code: codes[i].to_string(),
+                        probability: prob.min(1.0),
+                    });
+                }
+            }
+        }
+        None
+    }
 }
 
 #[cfg(test)]

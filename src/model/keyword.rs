@@ -778,6 +778,15 @@ mod tests {
     use super::*;
     use crate::model::params::normalise;
 
+    /// The counts below are of character 4- and 5-grams: a configuration the tests name,
+    /// whatever the default is.
+    fn four_five() -> FeatureConfig {
+        FeatureConfig {
+            char_ngrams: [4, 5],
+            ..FeatureConfig::default()
+        }
+    }
+
     fn taxonomy() -> Taxonomy {
         Taxonomy::from_os2kle_txt(
             "KLENummer='02.34.02':KLETitel='Byggetilladelser':Keywords[Weight]=byggetilladelse[5];carport[5];\n\
@@ -809,12 +818,7 @@ mod tests {
     }
 
     fn model() -> Model {
-        keyword_model(
-            &taxonomy(),
-            &FeatureConfig::default(),
-            &KeywordOptions::default(),
-        )
-        .unwrap()
+        keyword_model(&taxonomy(), &four_five(), &KeywordOptions::default()).unwrap()
     }
 
     #[test]
@@ -927,9 +931,9 @@ mod tests {
             ..KeywordOptions::default()
         };
         // Three emner share every feature of `tilskud`: with K = 2 none is left.
-        let err = keyword_model(&t, &FeatureConfig::default(), &opts(2)).unwrap_err();
+        let err = keyword_model(&t, &four_five(), &opts(2)).unwrap_err();
         assert!(err.to_string().contains("no usable keywords"), "{err}");
-        let m = keyword_model(&t, &FeatureConfig::default(), &opts(3)).unwrap();
+        let m = keyword_model(&t, &four_five(), &opts(3)).unwrap();
         let s = scores(&m, "tilskud");
         assert!((s[0].1 - 1.5).abs() < 1e-5);
         assert!(
@@ -956,7 +960,7 @@ mod tests {
             )
             .unwrap();
         }
-        let m = keyword_model(&t, &FeatureConfig::default(), &KeywordOptions::default()).unwrap();
+        let m = keyword_model(&t, &four_five(), &KeywordOptions::default()).unwrap();
         assert!(score(&m, "om fjernvarme", "01.01.00") >= 1.0);
     }
 

@@ -68,6 +68,19 @@ pub struct Params {
 }
 
 impl Params {
+    /// Rounds the per-bucket weight table (`w`, or `embed` of a low-rank model) to the
+    /// float16 values the model file stores, so that a model in memory scores exactly as
+    /// its file does. [`Model::new`](crate::model::Model::new) calls it.
+    pub fn round_weights(&mut self) {
+        let table = match &mut self.layers {
+            Layers::Linear { w } => w,
+            Layers::LowRank { embed, .. } => embed,
+        };
+        for v in table.iter_mut() {
+            *v = half::f16::from_f32(v.clamp(-65504.0, 65504.0)).to_f32();
+        }
+    }
+
     /// The number of hash buckets.
     pub fn dim(&self) -> usize {
         self.idf.len()

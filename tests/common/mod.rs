@@ -108,7 +108,7 @@ pub fn onnxruntime_difference(
     assert!(st.success(), "onnx_check.py failed for {what}");
     let out: serde_json::Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
     assert!(out["opset"][0].as_i64().unwrap() >= 13);
-    assert_eq!(out["metadata"]["signatur.format_version"], "1");
+    assert_eq!(out["metadata"]["signatur.format_version"], "2");
     let mut max_diff = 0.0f64;
     for (h, probs) in tract.iter().enumerate() {
         let k = heads[h].labels.len();

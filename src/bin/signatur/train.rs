@@ -47,7 +47,7 @@ pub struct Training {
     /// Seed for splitting, folds, ordering and initialisation.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Passes of SGD over the data.
+    /// Passes of SGD over the data (default 4).
     #[arg(long)]
     pub epochs: Option<u32>,
     /// Hidden size of a low-rank model (0: linear; default: linear up to 256 classes).
@@ -56,10 +56,10 @@ pub struct Training {
     /// Stemmer: danish, english or none.
     #[arg(long, default_value = "danish")]
     pub stemmer: String,
-    /// Hash buckets are 2^bits.
+    /// Hash buckets are 2^bits (default 18).
     #[arg(long)]
     pub hash_bits: Option<u8>,
-    /// Character n-gram orders, `LO-HI` (`0-0` turns them off).
+    /// Character n-gram orders, `LO-HI` (default `5-5`; `0-0` turns them off).
     #[arg(long, value_parser = parse_range)]
     pub char_ngrams: Option<[u8; 2]>,
     /// After calibrating on the held-out part, train again on all messages.
