@@ -62,7 +62,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     };
     let mut learn = LearnOptions::default();
     if let Some(v) = flag("--learning-rate")? {
-        learn.learning_rate = v as f32;
+        learn.learning_rate = Some(v as f32);
     }
     if let Some(v) = flag("--bias-share")? {
         learn.bias_share = v as f32;

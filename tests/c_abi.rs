@@ -491,7 +491,11 @@ fn run_program(exe: &Path, args: &[std::ffi::OsString], wrapper: &[&str]) -> Str
         }
         None => Command::new(exe),
     };
+    // `cargo test` puts target/<profile> on LD_LIBRARY_PATH, which the loader prefers to
+    // the program's rpath: a libsignatur.so left there by an earlier `cargo build` would
+    // be loaded instead of the one this test built.
     cmd.args(args)
+        .env_remove("LD_LIBRARY_PATH")
         .env(
             "ASAN_OPTIONS",
             "detect_leaks=1:abort_on_error=0:exitcode=23",

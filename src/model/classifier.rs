@@ -583,7 +583,11 @@ impl Classifier {
                     .unwrap_or(0) as u32,
             });
         }
-        let (lr, bias_share) = (writer.options.learning_rate, writer.options.bias_share);
+        let lr = writer
+            .options
+            .learning_rate
+            .unwrap_or_else(|| live.default_learning_rate());
+        let bias_share = writer.options.bias_share;
         let xn = learn::normalised(&x, live.idf());
         live.step(&x.ids, &xn, &y, lr, bias_share);
         live.confirm(&y);

@@ -53,7 +53,7 @@ use crate::message::{Attachment, Body, Message};
 use crate::model::classifier::{Model, KLE_HEAD};
 use crate::model::eval::now_rfc3339;
 use crate::model::onnx::Summary;
-use crate::model::params::{HeadInfo, Layers, Params};
+use crate::model::params::{HeadInfo, Layers, Loss, Params};
 use crate::text::{normalize, tokenize, NumberClass, StopWords, TokenKind};
 use crate::{Error, ErrorKind, Result};
 
@@ -747,6 +747,7 @@ pub fn keyword_model(
         features: features.clone(),
         heads: vec![head],
         idf: vec![1.0; dim],
+        loss: Loss::Softmax,
         layers: Layers::LowRank {
             hidden: 1,
             embed: vec![0.0; dim],

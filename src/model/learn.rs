@@ -33,7 +33,7 @@ use std::sync::Arc;
 use crate::features::{FeatureConfig, SparseVec};
 use crate::kle::KleCode;
 use crate::model::eval::{train_prepared, Prepared};
-use crate::model::params::{normalise, HeadInfo, Layers, Params};
+use crate::model::params::{normalise, HeadInfo, Layers, Loss, Params};
 use crate::model::train::{Example, HeadSpec, Rng, TrainOptions, TrainReport};
 use crate::model::{Classifier, Model};
 use crate::{Error, ErrorKind, Result};
@@ -41,9 +41,11 @@ use crate::{Error, ErrorKind, Result};
 /// How corrections are learned.
 #[derive(Debug, Clone)]
 pub struct LearnOptions {
-    /// SGD step size for a correction, on unit-norm features (the training rate of a linear
-    /// model starts at 5.0 and decays to 0; an online step sits in between).
-    pub learning_rate: f32,
+    /// SGD step size for a correction, on unit-norm features; `None` picks by the model's
+    /// loss: 1.0 for softmax (whose training rate starts at 5.0 and decays to 0), 0.3 for
+    /// the squared hinge (training starts at 0.5), the best of those tried on the learning
+    /// curve (`examples/learning_curve.rs`).
+    pub learning_rate: Option<f32>,
     /// Step size of the biases, as a share of `learning_rate`. Small: one message says
     /// little about how common a label is, and a full step on the biases moves every
     /// other message's decision towards the corrected label.
@@ -60,7 +62,7 @@ pub struct LearnOptions {
 impl Default for LearnOptions {
     fn default() -> LearnOptions {
         LearnOptions {
-            learning_rate: 1.0,
+            learning_rate: None,
             bias_share: 0.01,
             replay: 8,
             max_kept: 100_000,
@@ -148,6 +150,8 @@ pub(crate) struct Live {
     offsets: Vec<usize>,
     classes: usize,
     idf: Arc<[f32]>,
+    /// The loss the model was trained with; steps follow it.
+    loss: Loss,
     layers: LiveLayers,
     bias: Box<[AtomicU32]>,
     seq: AtomicU64,
@@ -184,6 +188,7 @@ impl Live {
             offsets: p.offsets(),
             classes: p.classes(),
             idf: p.idf.clone().into(),
+            loss: p.loss,
             layers,
             bias: atomics(&p.bias),
             seq: AtomicU64::new(0),
@@ -211,9 +216,18 @@ impl Live {
             features: features.clone(),
             heads,
             idf: self.idf.to_vec(),
+            loss: self.loss,
             layers,
             bias: plain(&self.bias),
             prior: self.prior.clone(),
+        }
+    }
+
+    /// The default online step size for this model's loss.
+    pub(crate) fn default_learning_rate(&self) -> f32 {
+        match self.loss {
+            Loss::Softmax => 1.0,
+            Loss::SquaredHinge => 0.3,
         }
     }
 
@@ -365,14 +379,12 @@ impl Live {
                 continue;
             };
             let (off, n) = (self.offsets[h], head.labels.len());
-            let s = &logits[off..off + n];
-            let m = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-            let z: f32 = s.iter().map(|v| (v - m).exp()).sum();
-            for (k, &v) in s.iter().enumerate() {
-                let p = (v - m).exp() / z;
-                let t = if k == y as usize { 1.0 } else { 0.0 };
-                grad[off + k] = (p - t) * lr;
-            }
+            self.loss.gradient(
+                &logits[off..off + n],
+                y as usize,
+                lr,
+                &mut grad[off..off + n],
+            );
             any = true;
         }
         if !any {
@@ -503,6 +515,7 @@ impl Live {
             offsets,
             classes: old_c + 1,
             idf: self.idf.clone(),
+            loss: self.loss,
             layers,
             bias: insert(&plain(&self.bias), 1, low),
             prior,
@@ -711,6 +724,7 @@ mod tests {
             features: FeatureConfig::default(),
             heads,
             idf: vec![1.0; dim],
+            loss: Loss::Softmax,
             layers,
             bias: vec![0.0; 4],
             prior: None,

@@ -16,7 +16,7 @@ pub mod train;
 pub use classifier::{Classifier, ClassifyOptions, Model, MIN_SUPPORT};
 pub use learn::{LearnOptions, LearnReport};
 pub use onnx::Summary;
-pub use params::{HeadInfo, Layers, Params};
+pub use params::{HeadInfo, Layers, Loss, Params};
 pub use train::{train, Example, HeadSpec, TrainOptions, TrainReport};
 pub mod dataset;
 pub mod eval;

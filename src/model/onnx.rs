@@ -29,6 +29,7 @@
 //! | `signatur.features` | JSON [`FeatureConfig`]: hash seed and bits, n-gram ranges, stemmer, stop words, field weights |
 //! | `signatur.heads` | JSON list of [`HeadInfo`]: name, labels, per-label counts, temperature, threshold, target precision |
 //! | `signatur.form` | `linear` or `low_rank:<hidden>` |
+//! | `signatur.loss` | `softmax` or `squared_hinge`: what online learning steps on (absent: `softmax`) |
 //! | `signatur.idf` | `initializer:idf`: the IDF vector is the graph's `idf` initializer (2^bits floats are too many for a text property; the graph uses it, so every runtime applies it) |
 //! | `signatur.summary` | JSON [`Summary`]: messages, when, seed, lineage |
 //! | `signatur.prior` | only with a keyword prior: JSON `{head, labels, per_feature, rows, scale, groups: [A, B], stats}`; the tables are the initializers `kw_slot` (int32 `[dim]`), `kw_weight` (float `[rows, K]`), `kw_hi` and `kw_lo` (uint8 `[rows, K]`, the label index is `hi × B + lo`) |
@@ -42,7 +43,7 @@ use tract_onnx::pb;
 
 use crate::features::FeatureConfig;
 use crate::model::keyword::{KeywordPrior, KeywordStats};
-use crate::model::params::{HeadInfo, Layers, Params, NORM_EPS};
+use crate::model::params::{HeadInfo, Layers, Loss, Params, NORM_EPS};
 use crate::{Error, ErrorKind, Result};
 
 /// The newest model format this library reads and the one it writes.
@@ -53,6 +54,7 @@ const KEY_LIBRARY: &str = "signatur.library_version";
 const KEY_FEATURES: &str = "signatur.features";
 const KEY_HEADS: &str = "signatur.heads";
 const KEY_FORM: &str = "signatur.form";
+const KEY_LOSS: &str = "signatur.loss";
 const KEY_IDF: &str = "signatur.idf";
 const KEY_SUMMARY: &str = "signatur.summary";
 const KEY_PRIOR: &str = "signatur.prior";
@@ -247,6 +249,7 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         (KEY_FEATURES, json(&params.features)?),
         (KEY_HEADS, json(&params.heads)?),
         (KEY_FORM, form),
+        (KEY_LOSS, params.loss.as_str().to_string()),
         (KEY_IDF, "initializer:idf".to_string()),
         (KEY_SUMMARY, json(summary)?),
     ];
@@ -344,6 +347,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     let idf = read_f32(find("idf")?, &[dim])?;
     let bias = read_f32(find("bias")?, &[classes])?;
     let form = get(KEY_FORM)?;
+    let loss = match meta(KEY_LOSS) {
+        None => Loss::Softmax,
+        Some(name) => Loss::parse(name).ok_or_else(|| invalid(format!("unknown loss {name:?}")))?,
+    };
     let layers = if form == "linear" {
         Layers::Linear {
             w: read_f32(find("weights")?, &[dim, classes])?,
@@ -388,6 +395,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
             features,
             heads,
             idf,
+            loss,
             layers,
             bias,
             prior,
@@ -805,6 +813,7 @@ mod tests {
                 heldout_coverage: None,
             }],
             idf: vec![1.0; 256],
+            loss: Loss::SquaredHinge,
             layers: Layers::Linear {
                 w: (0..512).map(|i| (i as f32 * 0.37).sin() * 3.0).collect(),
             },
@@ -838,6 +847,7 @@ mod tests {
         rounded.round_weights();
         assert_eq!(weights(&d.params), weights(&rounded));
         assert_ne!(weights(&d.params), weights(&p));
+        assert_eq!(d.params.loss, Loss::SquaredHinge);
 
         // A format-1 file: the same graph with a float32 table and no Cast.
         let mut old = d.proto.clone();
@@ -856,8 +866,11 @@ mod tests {
                 m.value = "1".into();
             }
         }
+        // Format 1 had no loss key: those models were trained on softmax.
+        old.metadata_props.retain(|m| m.key != KEY_LOSS);
         let d1 = decode(&old.encode_to_vec()).unwrap();
         assert_eq!(weights(&d1.params), weights(&p));
+        assert_eq!(d1.params.loss, Loss::Softmax);
         Runtime::new(&d1.proto, vec![2]).unwrap();
         Runtime::new(&d.proto, vec![2]).unwrap();
     }

@@ -9,7 +9,7 @@ use crate::features::FeatureConfig;
 use crate::features::SparseVec;
 use crate::model::calibrate::{fit_temperature, threshold_for_precision, Scored};
 use crate::model::keyword::KeywordPrior;
-use crate::model::params::{normalise, HeadInfo, Layers, Params};
+use crate::model::params::{normalise, HeadInfo, Layers, Loss, Params};
 use crate::{Error, ErrorKind, Result};
 
 /// One training example: features and, per head, the index of its label (or `None` where
@@ -36,13 +36,17 @@ pub struct HeadSpec {
 pub struct TrainOptions {
     /// Seed for ordering and initialisation.
     pub seed: u64,
-    /// Passes over the data. With the default 4, 5-fold accuracy on 20 Newsgroups is that
-    /// of 6 passes, and training all 11,314 posts takes under 5 s on two cores.
+    /// Passes over the data. The default 6 trains all 11,314 posts of 20 Newsgroups in
+    /// under 5 s on two cores (8 passes: +0.1 point of accuracy, a third more time).
     pub epochs: u32,
-    /// Initial learning rate, decayed linearly to zero; `None` picks per model form (5.0 for
-    /// a linear model on unit-norm features, 0.5 for a low-rank one, whose two layers
-    /// multiply each other's steps).
+    /// Initial learning rate, decayed linearly to zero; `None` picks per loss and model
+    /// form (softmax: 5.0 for a linear model on unit-norm features, 0.5 for a low-rank one,
+    /// whose two layers multiply each other's steps; squared hinge: 0.5 linear, 0.1
+    /// low-rank).
     pub learning_rate: Option<f32>,
+    /// The loss; `None` picks squared hinge for a linear model and softmax for a low-rank
+    /// one (the many-label form, where softmax's shared normalisation trains better).
+    pub loss: Option<Loss>,
     /// Hidden size of a low-rank model; `None` picks: linear up to `low_rank_above` classes.
     pub hidden: Option<usize>,
     /// Above this many classes in total, `hidden: None` trains a low-rank model of 64.
@@ -63,8 +67,9 @@ impl Default for TrainOptions {
     fn default() -> TrainOptions {
         TrainOptions {
             seed: 42,
-            epochs: 4,
+            epochs: 6,
             learning_rate: None,
+            loss: None,
             hidden: None,
             low_rank_above: 256,
             class_weight_power: 0.5,
@@ -331,9 +336,19 @@ pub fn train(
         })
         .collect();
 
+    let loss = opts.loss.unwrap_or(if hidden.is_some() {
+        Loss::Softmax
+    } else {
+        Loss::SquaredHinge
+    });
     let learning_rate = opts
         .learning_rate
-        .unwrap_or(if hidden.is_some() { 0.5 } else { 5.0 });
+        .unwrap_or(match (loss, hidden.is_some()) {
+            (Loss::Softmax, true) => 0.5,
+            (Loss::Softmax, false) => 5.0,
+            (Loss::SquaredHinge, true) => 0.1,
+            (Loss::SquaredHinge, false) => 0.5,
+        });
     if !(learning_rate > 0.0 && learning_rate.is_finite()) {
         return Err(Error::new(
             ErrorKind::InvalidInput,
@@ -347,6 +362,7 @@ pub fn train(
         weights: &weights,
         opts,
         learning_rate,
+        loss,
     };
     let (mut layers, mut bias) = sgd.fit(&normed, &fit_idx, &mut rng.clone());
 
@@ -407,6 +423,7 @@ pub fn train(
             features: features.clone(),
             heads: head_infos,
             idf,
+            loss,
             layers,
             bias,
             prior: None,
@@ -643,6 +660,7 @@ struct Sgd<'a> {
     weights: &'a [Vec<f32>],
     opts: &'a TrainOptions,
     learning_rate: f32,
+    loss: Loss,
 }
 
 impl Sgd<'_> {
@@ -669,6 +687,9 @@ impl Sgd<'_> {
         let mut order = idx.to_vec();
         let mut logits = vec![0.0f32; classes];
         let mut grad = vec![0.0f32; classes];
+        // The classes with a non-zero gradient: with the squared hinge most labels of most
+        // messages are past their margin, and their weights are not touched.
+        let mut moved: Vec<(usize, f32)> = Vec::with_capacity(classes);
         let mut hv = vec![0.0f32; self.hidden.unwrap_or(0)];
         let mut gh = vec![0.0f32; self.hidden.unwrap_or(0)];
         let total_steps = (self.opts.epochs as usize * order.len()).max(1) as f32;
@@ -703,17 +724,18 @@ impl Sgd<'_> {
                     let Some(y) = *label else { continue };
                     any = true;
                     let (o, n) = (offsets[h], self.sizes[h]);
-                    let s = &logits[o..o + n];
-                    let m = s.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
-                    let z: f32 = s.iter().map(|v| (v - m).exp()).sum();
                     let cw = self.weights[h][y as usize];
-                    for c in 0..n {
-                        let p = (s[c] - m).exp() / z;
-                        let t = if c == y as usize { 1.0 } else { 0.0 };
-                        grad[o + c] = (p - t) * cw * lr;
-                    }
+                    self.loss
+                        .gradient(&logits[o..o + n], y as usize, cw * lr, &mut grad[o..o + n]);
                 }
-                if !any {
+                moved.clear();
+                moved.extend(
+                    grad.iter()
+                        .enumerate()
+                        .filter(|(_, g)| **g != 0.0)
+                        .map(|(c, g)| (c, *g)),
+                );
+                if !any || moved.is_empty() {
                     continue;
                 }
                 for (b, g) in bias.iter_mut().zip(&grad) {
@@ -723,8 +745,14 @@ impl Sgd<'_> {
                     Layers::Linear { w } => {
                         for (&id, &xv) in ex.ids.iter().zip(&ex.x) {
                             let row = &mut w[id as usize * classes..(id as usize + 1) * classes];
-                            for (wv, g) in row.iter_mut().zip(&grad) {
-                                *wv -= xv * g;
+                            if moved.len() * 2 < classes {
+                                for &(c, g) in &moved {
+                                    row[c] -= xv * g;
+                                }
+                            } else {
+                                for (wv, g) in row.iter_mut().zip(&grad) {
+                                    *wv -= xv * g;
+                                }
                             }
                         }
                     }

@@ -10,7 +10,7 @@ use signatur::kle::Taxonomy;
 use signatur::model::dataset::{Dataset, TextMode};
 use signatur::model::eval::{prepare, train_prepared, train_prepared_with_taxonomy};
 use signatur::model::keyword::{keyword_model, KeywordOptions};
-use signatur::model::{Model, TrainOptions};
+use signatur::model::{Loss, Model, TrainOptions};
 
 use crate::progress::bar;
 
@@ -47,7 +47,7 @@ pub struct Training {
     /// Seed for splitting, folds, ordering and initialisation.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Passes of SGD over the data (default 4).
+    /// Passes of SGD over the data (default 6).
     #[arg(long)]
     pub epochs: Option<u32>,
     /// Hidden size of a low-rank model (0: linear; default: linear up to 256 classes).
@@ -68,6 +68,10 @@ pub struct Training {
     /// Initial SGD learning rate.
     #[arg(long)]
     pub learning_rate: Option<f32>,
+    /// The loss: squared-hinge (one-vs-rest, as a linear SVM) or softmax (default:
+    /// squared-hinge for a linear model, softmax for a low-rank one).
+    #[arg(long, value_parser = parse_loss)]
+    pub loss: Option<Loss>,
 }
 
 impl Training {
@@ -79,6 +83,7 @@ impl Training {
             hidden: self.hidden,
             refit_on_all: self.refit,
             learning_rate: self.learning_rate,
+            loss: self.loss,
             ..TrainOptions::default()
         };
         if let Some(e) = self.epochs {
@@ -101,6 +106,11 @@ impl Training {
         }
         f
     }
+}
+
+/// Parses a loss name.
+pub fn parse_loss(s: &str) -> Result<Loss, String> {
+    Loss::parse(s).ok_or_else(|| format!("{s:?}: use squared-hinge or softmax"))
 }
 
 /// Parses `LO-HI`.
