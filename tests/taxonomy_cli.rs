@@ -34,6 +34,8 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
     let info: serde_json::Value =
         serde_json::from_slice(&common::signatur_ok(&["inspect", s(&cold)]).stdout).unwrap();
     assert_eq!(info["summary"]["kind"], "keyword");
+    // A keyword model is a zero learned part over the prior: softmax, low rank.
+    assert_eq!(info["loss"], "softmax");
     assert_eq!(info["heads"][0]["head"], "kle");
     assert!(info["heads"][0]["labels"].as_array().unwrap().len() > 2000);
 
@@ -83,6 +85,9 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
     let info: serde_json::Value =
         serde_json::from_slice(&common::signatur_ok(&["inspect", s(&prior)]).stdout).unwrap();
     assert_eq!(info["summary"]["kind"], "learned+prior");
+    // The demo corpus's heads have fewer than 256 labels in all: a linear, hinge model.
+    assert_eq!(info["loss"], "squared_hinge");
+    assert_eq!(info["form"], "linear");
     let lines = json_lines(common::signatur_ok(&[
         "classify",
         "--model",
