@@ -65,7 +65,7 @@ fn cold_model(t: &Taxonomy) -> Res<(Classifier, usize)> {
         .unwrap_or(18);
     let features = FeatureConfig {
         hash_bits: bits,
-        ..FeatureConfig::default()
+        ..FeatureConfig::for_keywords()
     };
     let started = Instant::now();
     let model = keyword_model(t, &features, &KeywordOptions::default())?;

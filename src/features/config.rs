@@ -194,6 +194,17 @@ impl FeatureConfig {
         Ok(())
     }
 
+    /// The configuration of a keyword (cold-start) model: the default with character 4-
+    /// and 5-grams. Without training data, keywords are all a model has, and 4-grams catch
+    /// more of a keyword inside a Danish compound: on the demo corpus top-1 0.205 against
+    /// 0.169 with 5-grams alone (`cargo run --release --example cold_start -- cold`).
+    pub fn for_keywords() -> FeatureConfig {
+        FeatureConfig {
+            char_ngrams: [4, 5],
+            ..FeatureConfig::default()
+        }
+    }
+
     /// The number of hash buckets.
     pub fn dim(&self) -> usize {
         1usize << self.hash_bits

@@ -779,13 +779,11 @@ mod tests {
     use super::*;
     use crate::model::params::normalise;
 
-    /// The counts below are of character 4- and 5-grams: a configuration the tests name,
-    /// whatever the default is.
+    /// The counts below are of character 4- and 5-grams: a configuration the tests name.
     fn four_five() -> FeatureConfig {
-        FeatureConfig {
-            char_ngrams: [4, 5],
-            ..FeatureConfig::default()
-        }
+        let c = FeatureConfig::for_keywords();
+        assert_eq!(c.char_ngrams, [4, 5]);
+        c
     }
 
     fn taxonomy() -> Taxonomy {

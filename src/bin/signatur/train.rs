@@ -141,6 +141,14 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     let feats = args.training.feature_config();
     let (model, messages, heldout, skipped, warnings) = match (&args.data, &taxonomy) {
         (None, Some(t)) => {
+            // A keyword model matches more with 4-grams too, unless asked otherwise.
+            let feats = FeatureConfig {
+                char_ngrams: args
+                    .training
+                    .char_ngrams
+                    .unwrap_or(FeatureConfig::for_keywords().char_ngrams),
+                ..feats
+            };
             let model = keyword_model(t, &feats, &KeywordOptions::default())?;
             let w = model.summary().warnings.clone();
             (model, 0, 0, 0, w)
