@@ -414,7 +414,6 @@ impl Classifier {
             order.sort_by(by_probability);
             let labels: Vec<LabelScore> = order
                 .iter()
-                .take(opts.top_k.max(1))
                 .map(|&i| LabelScore {
                     label: info.labels[i].clone(),
                     probability: p[i],
@@ -447,13 +446,16 @@ impl Classifier {
                     self.explain(msg, x, view.xn, &w, k)
                 }
             };
-            let fallback = match &self.kle_groups {
-                _ if !abstain || info.name != KLE_HEAD => None,
-                // Labels added by corrections are not in the table built at load.
-                Some((kh, groups)) if *kh == h && groups.len() == info.labels.len() => {
-                    groups.fallback(p, threshold)
+            let fallback = if !abstain || info.name != KLE_HEAD {
+                None
+            } else {
+                match &self.kle_groups {
+                    Some((kh, groups)) if *kh == h && groups.len() == info.labels.len() => {
+                        groups.fallback(p, threshold)
+                    }
+                    // Labels added by corrections are not in the table built at load.
+                    _ => KleGroups::new(&info.labels).fallback(p, threshold),
                 }
-                _ => KleGroups::new(&info.labels).fallback(p, threshold),
             };
             heads.push(HeadDecision {
                 head: info.name.clone(),
@@ -693,13 +695,6 @@ fn live_probs(live: &Live, logits: &[f32]) -> Vec<Vec<f32>> {
 /// The head whose labels are KLE codes, and which gets hierarchical fallbacks.
 pub const KLE_HEAD: &str = "kle";
 
-/// When the emne is uncertain: the gruppe, else the hovedgruppe, whose emner together reach
-/// `threshold`. Labels that are not KLE codes are ignored.
-#[cfg(test)]
-fn kle_fallback(labels: &[String], p: &[f32], threshold: f32) -> Option<Fallback> {
-    KleGroups::new(labels).fallback(p, threshold)
-}
-
 /// The gruppe and hovedgruppe of each label of a KLE head, worked out once per model: a
 /// decision then sums probabilities by index (the full KLE has 2,390 emner in about 600
 /// grupper, and parsing and matching codes per message cost more than the model).
@@ -735,7 +730,9 @@ impl KleGroups {
         self.levels[0].1.len()
     }
 
-    /// The fallback for probabilities `p` (one per label) and `threshold`.
+    /// When the emne is uncertain: the gruppe, else the hovedgruppe, whose emner together
+    /// reach `threshold` under probabilities `p` (one per label). Labels that are not KLE
+    /// codes are ignored.
     fn fallback(&self, p: &[f32], threshold: f32) -> Option<Fallback> {
         for (level, (codes, of)) in FALLBACK_LEVELS.iter().zip(&self.levels) {
             let mut sums = vec![0.0f32; codes.len()];
@@ -773,11 +770,12 @@ mod tests {
             .iter()
             .map(|s| s.to_string())
             .collect();
-        let f = kle_fallback(&labels, &[0.5, 0.45, 0.03, 0.02], 0.9).unwrap();
+        let groups = KleGroups::new(&labels);
+        let f = groups.fallback(&[0.5, 0.45, 0.03, 0.02], 0.9).unwrap();
         assert_eq!((f.level.as_str(), f.code.as_str()), ("gruppe", "32.18"));
         assert!((f.probability - 0.95).abs() < 1e-6);
-        let f = kle_fallback(&labels, &[0.4, 0.3, 0.25, 0.05], 0.9).unwrap();
+        let f = groups.fallback(&[0.4, 0.3, 0.25, 0.05], 0.9).unwrap();
         assert_eq!((f.level.as_str(), f.code.as_str()), ("hovedgruppe", "32"));
-        assert!(kle_fallback(&labels, &[0.3, 0.2, 0.1, 0.4], 0.9).is_none());
+        assert!(groups.fallback(&[0.3, 0.2, 0.1, 0.4], 0.9).is_none());
     }
 }

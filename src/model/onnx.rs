@@ -43,7 +43,7 @@ use tract_onnx::pb;
 
 use crate::features::FeatureConfig;
 use crate::model::keyword::{KeywordPrior, KeywordStats};
-use crate::model::params::{HeadInfo, Layers, Loss, Params, NORM_EPS};
+use crate::model::params::{to_f16, HeadInfo, Layers, Loss, Params, NORM_EPS};
 use crate::{Error, ErrorKind, Result};
 
 /// The newest model format this library reads and the one it writes.
@@ -349,7 +349,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     let form = get(KEY_FORM)?;
     let loss = match meta(KEY_LOSS) {
         None => Loss::Softmax,
-        Some(name) => Loss::parse(name).ok_or_else(|| invalid(format!("unknown loss {name:?}")))?,
+        Some(name) => name
+            .parse::<Loss>()
+            .map_err(|e| invalid(format!("metadata {KEY_LOSS}: {}", e.message())))?,
     };
     let layers = if form == "linear" {
         Layers::Linear {
@@ -734,8 +736,7 @@ fn tensor_f32(name: &str, dims: &[i64], data: &[f32]) -> pb::TensorProto {
 fn tensor_f16(name: &str, dims: &[i64], data: &[f32]) -> pb::TensorProto {
     let mut raw = Vec::with_capacity(data.len() * 2);
     for &v in data {
-        let h = half::f16::from_f32(v.clamp(-65504.0, 65504.0));
-        raw.extend_from_slice(&h.to_bits().to_le_bytes());
+        raw.extend_from_slice(&to_f16(v).to_bits().to_le_bytes());
     }
     pb::TensorProto {
         dims: dims.to_vec(),

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureConfig;
 use crate::model::keyword::KeywordPrior;
+use crate::{Error, ErrorKind};
 
 /// One prediction target ("head"), e.g. `unit`, `kle` or `facet`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -54,15 +55,6 @@ impl Loss {
         }
     }
 
-    /// Parses [`as_str`](Loss::as_str)'s names (`-` for `_` too).
-    pub fn parse(s: &str) -> Option<Loss> {
-        match s.replace('-', "_").as_str() {
-            "softmax" => Some(Loss::Softmax),
-            "squared_hinge" => Some(Loss::SquaredHinge),
-            _ => None,
-        }
-    }
-
     /// The gradient of the loss of one head with respect to its logits `s` for label
     /// `y`, times `scale`, written to `grad` (same length as `s`).
     pub(crate) fn gradient(self, s: &[f32], y: usize, scale: f32, grad: &mut [f32]) {
@@ -85,6 +77,27 @@ impl Loss {
             }
         }
     }
+}
+
+impl std::str::FromStr for Loss {
+    type Err = Error;
+    /// Parses [`as_str`](Loss::as_str)'s names (`-` for `_` too).
+    fn from_str(s: &str) -> Result<Loss, Error> {
+        match s.replace('-', "_").as_str() {
+            "softmax" => Ok(Loss::Softmax),
+            "squared_hinge" => Ok(Loss::SquaredHinge),
+            _ => Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("unknown loss {s:?} (expected squared_hinge or softmax)"),
+            )),
+        }
+    }
+}
+
+/// `v` as the float16 the model file stores (nearest, saturating at float16's largest
+/// finite value rather than becoming infinite).
+pub(crate) fn to_f16(v: f32) -> half::f16 {
+    half::f16::from_f32(v.clamp(-65504.0, 65504.0))
 }
 
 /// The form of the network between the hashed features and the logits.
@@ -137,7 +150,7 @@ impl Params {
             Layers::LowRank { embed, .. } => embed,
         };
         for v in table.iter_mut() {
-            *v = half::f16::from_f32(v.clamp(-65504.0, 65504.0)).to_f32();
+            *v = to_f16(*v).to_f32();
         }
     }
 
@@ -281,9 +294,12 @@ mod tests {
     #[test]
     fn loss_names_round_trip() {
         for l in [Loss::Softmax, Loss::SquaredHinge] {
-            assert_eq!(Loss::parse(l.as_str()), Some(l));
+            assert_eq!(l.as_str().parse::<Loss>().ok(), Some(l));
         }
-        assert_eq!(Loss::parse("squared-hinge"), Some(Loss::SquaredHinge));
-        assert_eq!(Loss::parse("hinge"), None);
+        assert_eq!(
+            "squared-hinge".parse::<Loss>().ok(),
+            Some(Loss::SquaredHinge)
+        );
+        assert_eq!("hinge".parse::<Loss>().ok(), None);
     }
 }

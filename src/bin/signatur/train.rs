@@ -110,7 +110,7 @@ impl Training {
 
 /// Parses a loss name.
 pub fn parse_loss(s: &str) -> Result<Loss, String> {
-    Loss::parse(s).ok_or_else(|| format!("{s:?}: use squared-hinge or softmax"))
+    s.parse::<Loss>().map_err(|e| e.message().to_string())
 }
 
 /// Parses `LO-HI`.
