@@ -4,12 +4,15 @@
 //! cargo run --release --example learning_curve            # 20news from $SIGNATUR_DATA or ../shared/data
 //! cargo run --release --example learning_curve -- --json  # one JSON object per point
 //! cargo run --release --example learning_curve -- --learning-rate 2 --replay 4
+//! cargo run --release --example learning_curve -- --no-remember  # replay corrections only
 //! ```
 //!
 //! A fifth of `20news/train` (seeded, stratified by nothing: a plain random fifth) is held
 //! out for testing. The rest is put in time order (the `Date:` header); the first 5 % of
 //! the whole set trains the starting model, and the others arrive one by one as a clerk's
-//! corrections: `Classifier::learn_features`, an online step on the shared model. After
+//! corrections: `Classifier::learn_features`, an online step on the shared model (which also
+//! replays earlier corrections and the starting model's own training messages, given to it
+//! with `Classifier::remember_features`; `--no-remember` leaves those out). After
 //! every 1,000 corrections the online model is scored on the held-out fifth, and a model
 //! fully retrained on everything seen so far is scored on the same messages. Printed per
 //! point: accuracy of both, the gap, the online rate (corrections per second, with and
@@ -53,6 +56,7 @@ fn data_dir() -> PathBuf {
 fn run() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
+    let forget = args.iter().any(|a| a == "--no-remember");
     let flag = |name: &str| {
         args.iter()
             .position(|a| a == name)
@@ -121,6 +125,17 @@ fn run() -> Result<(), Box<dyn Error>> {
     let (base, _) = train_prepared(&pick(base_idx), heads, &features, &opts)?;
     let clf = Classifier::from_model(&base)?;
     clf.set_learn_options(learn.clone());
+    // The starting model's own training messages are what a deployment has too (the
+    // municipality's filed mail): they are replayed with the corrections.
+    if !forget {
+        for &i in base_idx {
+            let ex = &prepared.examples[i];
+            let Some(label) = ex.labels[0].and_then(|l| head.labels.get(l as usize)) else {
+                continue;
+            };
+            clf.remember_features(ex.x.clone(), &[(head.name.as_str(), label.as_str())])?;
+        }
+    }
     if !json {
         println!(
             "20news/train: {n} messages ({} failed to parse; featurised in {:.1} s); held out {}; \

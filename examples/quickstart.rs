@@ -140,6 +140,17 @@ pub fn run(files: &[PathBuf]) -> Result<ExitCode, Box<dyn Error>> {
             .collect();
         show(&clf, &msg, &name, Some(&truth.join(", ")), &titles)?;
     }
+    // The messages the model was trained on are kept for replay: each correction below is
+    // followed by steps on a few of them, so that it does not erode the other labels.
+    for ex in &train.examples {
+        let labels: Vec<(&str, &str)> = dataset
+            .heads
+            .iter()
+            .zip(&ex.labels)
+            .filter_map(|(h, l)| Some((h.name.as_str(), h.labels.get((*l)? as usize)?.as_str())))
+            .collect();
+        clf.remember_features(ex.x.clone(), &labels)?;
+    }
     corrections(&clf, &dataset, &test, root, &titles)?;
     println!("Done in {:.1} s.", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)

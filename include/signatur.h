@@ -1130,6 +1130,21 @@ signatur_status signatur_model_learn(const signatur_model *model,
                                      const signatur_label *labels,
                                      size_t count);
 
+// Keeps one confirmed message for replay without learning from it: give the model the
+// messages it was trained on (all, or a sample) after loading it, and each later
+// correction is followed by steps on some of them too. Without them, a run of corrections
+// for a few labels slowly erodes the labels that get none. Arguments, errors and thread
+// safety as `signatur_model_learn`; remembered messages are not corrections and are not
+// counted as such in the exported model.
+//
+// # Safety
+//
+// As `signatur_model_learn`.
+signatur_status signatur_model_remember(const signatur_model *model,
+                                        const signatur_message *message,
+                                        const signatur_label *labels,
+                                        size_t count);
+
 // The model as it is now, with every correction learned, as the bytes of a new model file
 // (load them with `signatur_model_from_bytes`, or write them to disk). Its summary records
 // the lineage: the loaded model's `trained_at` as parent, and the corrections since the

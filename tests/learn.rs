@@ -286,3 +286,42 @@ fn only_the_newest_corrections_are_kept_for_retraining() {
         "90 base messages and the 5 newest corrections"
     );
 }
+
+#[test]
+fn remembered_messages_are_replayed_but_are_not_corrections() {
+    let (m, prepared, heads) = model(None);
+    let clf = Classifier::from_model(&m).unwrap();
+    let probe = Message::from_text(&text(2, 5));
+    let before = top(&clf, &probe);
+    for i in 0..30 {
+        clf.remember(
+            &Message::from_text(&text(i % 3, i)),
+            &[("unit", TOPICS[i % 3].0)],
+        )
+        .unwrap();
+    }
+    // Remembering alone learns nothing (the live copy scores like the file, to 1e-5).
+    assert_eq!(clf.corrections(), 0);
+    let after = top(&clf, &probe);
+    assert_eq!(after.0, before.0);
+    assert!((after.1 - before.1).abs() < 1e-5, "{before:?} vs {after:?}");
+    let msg = Message::from_text("Ansøgning om byggetilladelse til rampe ved min tilbygning");
+    for _ in 0..3 {
+        clf.learn(&msg, &[("unit", "Ældre")]).unwrap();
+    }
+    assert_eq!(clf.corrections(), 3);
+    assert_eq!(
+        clf.to_model().unwrap().summary().corrections_since_training,
+        3
+    );
+    let (retrained, _) = retrain(&clf, &prepared, &heads, &TrainOptions::default()).unwrap();
+    assert_eq!(
+        retrained.summary().messages,
+        93,
+        "90 base messages and 3 corrections; the remembered ones are base data"
+    );
+    // A remembered message with an unknown head is refused like a correction.
+    assert!(clf
+        .remember(&msg, &[("nope", "Ældre")])
+        .is_err_and(|e| e.to_string().contains("no head")));
+}

@@ -92,6 +92,28 @@ fn journal_learn_and_retrain_from_the_command_line() {
     ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["learned"], 2);
+    assert_eq!(v["remembered"], 0);
+    assert_eq!(v["corrections_since_training"], 2);
+
+    // With the training data remembered for replay: every message of the manifest is kept,
+    // and only the two corrections count as such.
+    let replayed = dir.path().join("replayed.onnx");
+    let out = common::signatur_ok(&[
+        "learn",
+        "--model",
+        s(&model),
+        "--data",
+        s(&manifest),
+        "--corrections",
+        s(&corrections),
+        "--out",
+        s(&replayed),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let messages = std::fs::read_to_string(&manifest).unwrap().lines().count() - 1;
+    assert_eq!(v["remembered"].as_u64(), Some(messages as u64));
+    assert_eq!(v["learned"], 2);
+    assert_eq!(v["failed"], 0);
     assert_eq!(v["corrections_since_training"], 2);
     let inspect = String::from_utf8(common::signatur_ok(&["inspect", s(&updated)]).stdout).unwrap();
     assert!(inspect.contains("Klimasekretariatet"), "{inspect}");

@@ -50,30 +50,78 @@ pub unsafe extern "C" fn signatur_model_learn(
 ) -> signatur_status {
     boundary("signatur_model_learn", || {
         // SAFETY: forwarded from this function's contract.
-        let (m, msg) = unsafe { (object(model, "model")?, object(message, "message")?) };
-        if labels.is_null() && count > 0 {
-            return Err(Failure::null("labels"));
-        }
-        let raw: &[signatur_label] = if count == 0 {
-            &[]
-        } else {
-            // SAFETY: not NULL (checked) and the caller guarantees `count` readable labels.
-            unsafe { std::slice::from_raw_parts(labels, count) }
-        };
-        let mut pairs = Vec::with_capacity(raw.len());
-        for l in raw {
-            // SAFETY: the caller guarantees each text is readable for its length.
-            let (h, v) = unsafe {
-                (
-                    text(l.head, l.head_len, "labels[].head")?,
-                    text(l.label, l.label_len, "labels[].label")?,
-                )
-            };
-            pairs.push((h, v));
-        }
+        let (m, msg, pairs) = unsafe { confirmed(model, message, labels, count)? };
         m.classifier()?.learn(&msg.message, &pairs)?;
         Ok(())
     })
+}
+
+/// Keeps one confirmed message for replay without learning from it: give the model the
+/// messages it was trained on (all, or a sample) after loading it, and each later
+/// correction is followed by steps on some of them too. Without them, a run of corrections
+/// for a few labels slowly erodes the labels that get none. Arguments, errors and thread
+/// safety as `signatur_model_learn`; remembered messages are not corrections and are not
+/// counted as such in the exported model.
+///
+/// # Safety
+///
+/// As `signatur_model_learn`.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_model_remember(
+    model: *const signatur_model,
+    message: *const signatur_message,
+    labels: *const signatur_label,
+    count: usize,
+) -> signatur_status {
+    boundary("signatur_model_remember", || {
+        // SAFETY: forwarded from this function's contract.
+        let (m, msg, pairs) = unsafe { confirmed(model, message, labels, count)? };
+        m.classifier()?.remember(&msg.message, &pairs)?;
+        Ok(())
+    })
+}
+
+/// The model, the message and the `(head, label)` pairs of a confirmed message.
+type Confirmed<'a> = (
+    &'a signatur_model,
+    &'a signatur_message,
+    Vec<(&'a str, &'a str)>,
+);
+
+/// The handles and `(head, label)` pairs of a confirmed message.
+///
+/// # Safety
+///
+/// As `signatur_model_learn`'s arguments; the results borrow from them.
+unsafe fn confirmed<'a>(
+    model: *const signatur_model,
+    message: *const signatur_message,
+    labels: *const signatur_label,
+    count: usize,
+) -> Result<Confirmed<'a>, Failure> {
+    // SAFETY: forwarded from this function's contract.
+    let (m, msg) = unsafe { (object(model, "model")?, object(message, "message")?) };
+    if labels.is_null() && count > 0 {
+        return Err(Failure::null("labels"));
+    }
+    let raw: &[signatur_label] = if count == 0 {
+        &[]
+    } else {
+        // SAFETY: not NULL (checked) and the caller guarantees `count` readable labels.
+        unsafe { std::slice::from_raw_parts(labels, count) }
+    };
+    let mut pairs = Vec::with_capacity(raw.len());
+    for l in raw {
+        // SAFETY: the caller guarantees each text is readable for its length.
+        let (h, v) = unsafe {
+            (
+                text(l.head, l.head_len, "labels[].head")?,
+                text(l.label, l.label_len, "labels[].label")?,
+            )
+        };
+        pairs.push((h, v));
+    }
+    Ok((m, msg, pairs))
 }
 
 /// The model as it is now, with every correction learned, as the bytes of a new model file

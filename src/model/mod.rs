@@ -7,6 +7,7 @@
 pub mod calibrate;
 mod classifier;
 pub mod keyword;
+mod lanes;
 pub mod learn;
 pub mod onnx;
 pub mod params;

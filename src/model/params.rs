@@ -181,40 +181,92 @@ impl Params {
     /// the mean logit of its head (labels `offset..offset + n`): what explanations rank by.
     /// Costs `n` per feature for a linear model and `2 × hidden` for a low-rank one.
     pub fn label_push(&self, ids: &[u32], offset: usize, n: usize, best: usize) -> Vec<f32> {
-        let c = self.classes();
-        let n = n.max(1);
-        match &self.layers {
-            Layers::Linear { w } => ids
-                .iter()
-                .map(|&id| {
-                    let row = w
-                        .get(id as usize * c + offset..id as usize * c + offset + n)
-                        .unwrap_or(&[]);
-                    let mean = row.iter().sum::<f32>() / n as f32;
-                    row.get(best).map(|b| b - mean).unwrap_or(0.0)
-                })
-                .collect(),
-            Layers::LowRank { hidden, embed, out } => {
-                let h = *hidden;
-                // Direction in the hidden space that favours `best` over the head's mean.
-                let dir: Vec<f32> = (0..h)
-                    .map(|k| {
-                        let row = out.get(k * c + offset..k * c + offset + n).unwrap_or(&[]);
-                        let mean = row.iter().sum::<f32>() / n as f32;
-                        row.get(best).map(|b| b - mean).unwrap_or(0.0)
-                    })
-                    .collect();
-                ids.iter()
-                    .map(|&id| {
-                        let e = embed
-                            .get(id as usize * h..(id as usize + 1) * h)
-                            .unwrap_or(&[]);
-                        e.iter().zip(&dir).map(|(a, b)| a * b).sum()
-                    })
-                    .collect()
-            }
+        self.layers.push(self.classes(), ids, offset, n, best)
+    }
+}
+
+impl Layers {
+    /// [`Params::label_push`] for these weights with `classes` classes in all.
+    pub(crate) fn push(
+        &self,
+        classes: usize,
+        ids: &[u32],
+        offset: usize,
+        n: usize,
+        best: usize,
+    ) -> Vec<f32> {
+        match self {
+            Layers::Linear { w } => linear_push(
+                |id| w.get(id as usize * classes..(id as usize + 1) * classes),
+                ids,
+                offset,
+                n,
+                best,
+            ),
+            Layers::LowRank { hidden, embed, out } => low_rank_push(
+                |id| embed.get(id as usize * hidden..(id as usize + 1) * hidden),
+                out,
+                classes,
+                ids,
+                offset,
+                n,
+                best,
+            ),
         }
     }
+}
+
+/// [`Params::label_push`] of a linear model whose row for a bucket is `row(id)`.
+pub(crate) fn linear_push<R: AsRef<[f32]>>(
+    row: impl Fn(u32) -> Option<R>,
+    ids: &[u32],
+    offset: usize,
+    n: usize,
+    best: usize,
+) -> Vec<f32> {
+    let n = n.max(1);
+    ids.iter()
+        .map(|&id| {
+            let Some(r) = row(id) else {
+                return 0.0;
+            };
+            let head = r.as_ref().get(offset..offset + n).unwrap_or(&[]);
+            let mean = head.iter().sum::<f32>() / n as f32;
+            head.get(best).map(|b| b - mean).unwrap_or(0.0)
+        })
+        .collect()
+}
+
+/// [`Params::label_push`] of a low-rank model whose embedding row for a bucket is
+/// `embed_row(id)` and whose output layer is the row-major `[hidden, classes]` `out`.
+pub(crate) fn low_rank_push<R: AsRef<[f32]>>(
+    embed_row: impl Fn(u32) -> Option<R>,
+    out: &[f32],
+    classes: usize,
+    ids: &[u32],
+    offset: usize,
+    n: usize,
+    best: usize,
+) -> Vec<f32> {
+    let n = n.max(1);
+    let h = out.len().checked_div(classes).unwrap_or(0);
+    // Direction in the hidden space that favours `best` over the head's mean.
+    let dir: Vec<f32> = (0..h)
+        .map(|k| {
+            let row = out
+                .get(k * classes + offset..k * classes + offset + n)
+                .unwrap_or(&[]);
+            let mean = row.iter().sum::<f32>() / n as f32;
+            row.get(best).map(|b| b - mean).unwrap_or(0.0)
+        })
+        .collect();
+    ids.iter()
+        .map(|&id| {
+            embed_row(id)
+                .map(|e| e.as_ref().iter().zip(&dir).map(|(a, b)| a * b).sum())
+                .unwrap_or(0.0)
+        })
+        .collect()
 }
 
 impl Params {

@@ -72,6 +72,15 @@ int main(int argc, char **argv) {
     signatur_message *m = NULL;
     EXPECT_STATUS(signatur_message_from_text(TEXT(texts[0]), &m), SIGNATUR_STATUS_OK);
     signatur_label correction = {(const uint8_t *)"label", 5, (const uint8_t *)"affald", 6};
+    /* A confirmed message kept for replay only: not a correction, and checked like one. */
+    signatur_message *kept = NULL;
+    EXPECT_STATUS(signatur_message_from_text(TEXT(texts[1]), &kept), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_model_remember(trained, kept, &correction, 1), SIGNATUR_STATUS_OK);
+    signatur_label nohead = {(const uint8_t *)"team", 4, (const uint8_t *)"x", 1};
+    EXPECT_STATUS(signatur_model_remember(trained, kept, &nohead, 1), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_model_remember(NULL, kept, &correction, 1), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_model_remember(trained, NULL, &correction, 1), SIGNATUR_STATUS_NULL_ARGUMENT);
+    signatur_message_free(kept);
     int moved = 0;
     for (int i = 0; i < 10 && !moved; i++) {
         EXPECT_STATUS(signatur_model_learn(trained, m, &correction, 1), SIGNATUR_STATUS_OK);

@@ -32,12 +32,16 @@ pub struct LearnArgs {
     /// Read each file as the plain-text body of a message instead of RFC 5322.
     #[arg(long)]
     pub text: bool,
-    /// Online step size (default by the model's loss: 0.3 squared hinge, 1.0 softmax).
+    /// Online step size (default by the model's loss: 0.8 squared hinge, 1.0 softmax).
     #[arg(long)]
     pub learning_rate: Option<f32>,
-    /// Earlier corrections replayed after each one.
+    /// Earlier confirmed messages replayed after each correction (default 4).
     #[arg(long)]
     pub replay: Option<usize>,
+    /// The messages the model was trained on (manifest or directory), or a sample: kept for
+    /// replay, not learned, so that corrections for some labels do not erode the others.
+    #[arg(long)]
+    pub data: Option<PathBuf>,
 }
 
 /// Arguments of `signatur retrain`.
@@ -72,10 +76,16 @@ fn mode(text: bool) -> TextMode {
     }
 }
 
-/// Learns every message of `path` into `clf` as a correction; returns (learned, failed).
-fn learn_all(clf: &Classifier, path: &Path, text: bool) -> signatur::Result<(u64, u64)> {
+/// Gives every message of `path` with its labels to `confirm` (learn or remember); returns
+/// (done, failed).
+fn confirm_all(
+    path: &Path,
+    text: bool,
+    what: &'static str,
+    confirm: impl Fn(&signatur::Message, &[(&str, &str)]) -> signatur::Result<()>,
+) -> signatur::Result<(u64, u64)> {
     let data = Dataset::load(path)?;
-    let pb = bar("learning", data.items.len() as u64);
+    let pb = bar(what, data.items.len() as u64);
     let (mut ok, mut failed) = (0, 0);
     for item in &data.items {
         pb.inc(1);
@@ -88,7 +98,7 @@ fn learn_all(clf: &Classifier, path: &Path, text: bool) -> signatur::Result<(u64
         if labels.is_empty() {
             continue;
         }
-        match read_message(&item.path, mode(text)).and_then(|m| clf.learn(&m, &labels)) {
+        match read_message(&item.path, mode(text)).and_then(|m| confirm(&m, &labels)) {
             Ok(_) => ok += 1,
             Err(e) => {
                 eprintln!("signatur: {}: {e}", item.path.display());
@@ -112,7 +122,16 @@ pub fn run_learn(args: LearnArgs) -> ExitCode {
             opts.replay = r;
         }
         clf.set_learn_options(opts);
-        let (learned, failed) = learn_all(&clf, &args.corrections, args.text)?;
+        let (mut remembered, mut failed) = (0, 0);
+        if let Some(data) = &args.data {
+            (remembered, failed) =
+                confirm_all(data, args.text, "remembering", |m, l| clf.remember(m, l))?;
+        }
+        let (learned, failed_corrections) =
+            confirm_all(&args.corrections, args.text, "learning", |m, l| {
+                clf.learn(m, l).map(|_| ())
+            })?;
+        failed += failed_corrections;
         if learned == 0 {
             return Err(signatur::Error::new(
                 signatur::ErrorKind::InvalidInput,
@@ -125,6 +144,7 @@ pub fn run_learn(args: LearnArgs) -> ExitCode {
         Ok(json!({
             "model": args.out.display().to_string(),
             "learned": learned,
+            "remembered": remembered,
             "failed": failed,
             "parent": s.parent,
             "corrections_since_training": s.corrections_since_training,
@@ -152,7 +172,9 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
     let result = (|| -> signatur::Result<serde_json::Value> {
         let parent = Classifier::load(&args.model)?;
         let (corrections, failed) = match &args.corrections {
-            Some(p) => learn_all(&parent, p, args.text)?,
+            Some(p) => confirm_all(p, args.text, "learning", |m, l| {
+                parent.learn(m, l).map(|_| ())
+            })?,
             None => (0, 0),
         };
         let data = Dataset::load(&args.data)?;
