@@ -135,7 +135,8 @@ impl Classifier {
 
     /// Loads a model from the bytes of a model file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Classifier> {
-        let decoded = onnx::decode(bytes)?;
+        let mut decoded = onnx::decode(bytes)?;
+        onnx::widen_gathered_tables(&mut decoded.proto)?;
         let head_sizes = decoded
             .params
             .heads
