@@ -1134,8 +1134,9 @@ signatur_status signatur_model_learn(const signatur_model *model,
 // messages it was trained on (all, or a sample) after loading it, and each later
 // correction is followed by steps on some of them too. Without them, a run of corrections
 // for a few labels slowly erodes the labels that get none. Arguments, errors and thread
-// safety as `signatur_model_learn`; remembered messages are not corrections and are not
-// counted as such in the exported model.
+// safety as `signatur_model_learn`, and a label the model does not know is refused
+// (`SIGNATUR_STATUS_INVALID_INPUT`: only a correction adds one). Remembered messages are
+// not corrections and are not counted as such in the exported model.
 //
 // # Safety
 //

@@ -300,8 +300,13 @@ fn remembered_messages_are_replayed_but_are_not_corrections() {
         )
         .unwrap();
     }
-    // Remembering alone learns nothing (the live copy scores like the file, to 1e-5).
+    // Remembering alone learns nothing (the live copy scores like the file, to 1e-5), adds
+    // no label, and exports the loaded model as it was.
     assert_eq!(clf.corrections(), 0);
+    assert!(clf
+        .remember(&probe, &[("unit", "Vej og park")])
+        .is_err_and(|e| e.to_string().contains("no label")));
+    assert_eq!(clf.to_model().unwrap().summary(), m.summary());
     let after = top(&clf, &probe);
     assert_eq!(after.0, before.0);
     assert!((after.1 - before.1).abs() < 1e-5, "{before:?} vs {after:?}");
@@ -324,4 +329,45 @@ fn remembered_messages_are_replayed_but_are_not_corrections() {
     assert!(clf
         .remember(&msg, &[("nope", "Ældre")])
         .is_err_and(|e| e.to_string().contains("no head")));
+}
+
+#[test]
+fn non_finite_values_and_rates_are_refused_before_they_reach_the_weights() {
+    let (m, _, _) = model(None);
+    let clf = Classifier::from_model(&m).unwrap();
+    let msg = Message::from_text(&text(0, 1));
+    let mut x = clf.featurizer().featurize(&msg);
+    let good = x.clone();
+    x.vals[0] = f32::NAN;
+    assert!(clf
+        .learn_features(x.clone(), &[("unit", "Skole")])
+        .is_err_and(|e| e.to_string().contains("finite")));
+    assert!(clf.probabilities(std::slice::from_ref(&x)).is_err());
+    x.vals[0] = f32::INFINITY;
+    assert!(clf.learn_features(x, &[("unit", "Skole")]).is_err());
+    let mut short = good.clone();
+    short.vals.pop();
+    assert!(clf.learn_features(short, &[("unit", "Skole")]).is_err());
+    for rate in [f32::NAN, f32::INFINITY, 0.0, -1.0] {
+        clf.set_learn_options(signatur::model::LearnOptions {
+            learning_rate: Some(rate),
+            ..signatur::model::LearnOptions::default()
+        });
+        assert!(
+            clf.learn_features(good.clone(), &[("unit", "Skole")])
+                .is_err_and(|e| e.to_string().contains("learning rate")),
+            "rate {rate}"
+        );
+    }
+    assert_eq!(clf.corrections(), 0);
+    // Nothing was written: the model still scores as the file does (the live copy's own
+    // arithmetic against tract, to 1e-5).
+    let p = clf.probabilities(std::slice::from_ref(&good)).unwrap();
+    let q = Classifier::from_model(&m)
+        .unwrap()
+        .probabilities(std::slice::from_ref(&good))
+        .unwrap();
+    for (a, b) in p[0].iter().zip(&q[0]) {
+        assert!((a - b).abs() < 1e-5, "{p:?} vs {q:?}");
+    }
 }

@@ -60,8 +60,9 @@ pub unsafe extern "C" fn signatur_model_learn(
 /// messages it was trained on (all, or a sample) after loading it, and each later
 /// correction is followed by steps on some of them too. Without them, a run of corrections
 /// for a few labels slowly erodes the labels that get none. Arguments, errors and thread
-/// safety as `signatur_model_learn`; remembered messages are not corrections and are not
-/// counted as such in the exported model.
+/// safety as `signatur_model_learn`, and a label the model does not know is refused
+/// (`SIGNATUR_STATUS_INVALID_INPUT`: only a correction adds one). Remembered messages are
+/// not corrections and are not counted as such in the exported model.
 ///
 /// # Safety
 ///
@@ -107,7 +108,20 @@ unsafe fn confirmed<'a>(
     let raw: &[signatur_label] = if count == 0 {
         &[]
     } else {
-        // SAFETY: not NULL (checked) and the caller guarantees `count` readable labels.
+        if count > isize::MAX as usize / std::mem::size_of::<signatur_label>() {
+            return Err(Failure::new(
+                signatur_status::InvalidInput,
+                format!("`count` {count} is larger than any array"),
+            ));
+        }
+        if !labels.is_aligned() {
+            return Err(Failure::new(
+                signatur_status::InvalidInput,
+                "`labels` is not aligned for signatur_label",
+            ));
+        }
+        // SAFETY: not NULL, aligned and not too long (checked), and the caller guarantees
+        // `count` readable labels.
         unsafe { std::slice::from_raw_parts(labels, count) }
     };
     let mut pairs = Vec::with_capacity(raw.len());

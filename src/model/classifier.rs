@@ -270,6 +270,20 @@ impl Classifier {
     }
 
     fn check_ids(&self, x: &SparseVec) -> Result<()> {
+        if x.ids.len() != x.vals.len() {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("{} feature ids but {} values", x.ids.len(), x.vals.len()),
+            ));
+        }
+        // A NaN or infinite value would make every probability NaN, and a correction would
+        // write NaN into the weights for good.
+        if let Some(v) = x.vals.iter().find(|v| !v.is_finite()) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!("feature value {v} is not a finite number"),
+            ));
+        }
         match x.ids.iter().find(|&&id| id as usize >= self.params.dim()) {
             Some(&bad) => Err(Error::new(
                 ErrorKind::InvalidInput,
@@ -557,7 +571,8 @@ impl Classifier {
     /// do not count in [`corrections`](Classifier::corrections) and
     /// [`retrain`](crate::model::learn::retrain) does not add them (it is given its base
     /// data on its own). They share [`LearnOptions::max_kept`] with the corrections, oldest
-    /// dropped first, so remember them before correcting.
+    /// dropped first, so remember them before correcting. Their labels must be ones the
+    /// model knows: only a correction adds a label.
     pub fn remember(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<()> {
         let x = self.featurizer.featurize(msg);
         self.remember_features(x, labels)
@@ -600,7 +615,34 @@ impl Classifier {
                 live
             }
         };
+        let lr = writer
+            .options
+            .learning_rate
+            .unwrap_or_else(|| live.default_learning_rate());
+        let bias_share = writer.options.bias_share;
+        if !(lr.is_finite() && lr > 0.0 && bias_share.is_finite() && bias_share >= 0.0) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "learning rate {lr} and bias share {bias_share}: the rate must be a \
+                     positive number and the share a number of at least 0"
+                ),
+            ));
+        }
         let resolved = learn::resolve(&live, labels)?;
+        if !correction {
+            // Only a correction may add a label: a remembered message is not one.
+            if let Some((h, Err(label))) = resolved.iter().find(|(_, r)| r.is_err()) {
+                return Err(Error::new(
+                    ErrorKind::InvalidInput,
+                    format!(
+                        "head {:?} has no label {label:?}: a remembered message can only \
+                         carry labels the model knows (a correction can add one)",
+                        live.heads[*h].name
+                    ),
+                ));
+            }
+        }
         let mut new_labels = Vec::new();
         for (h, r) in &resolved {
             if let Err(label) = r {
@@ -633,10 +675,6 @@ impl Classifier {
             writer.kept.pop_front();
         }
         if correction {
-            let lr = writer
-                .options
-                .learning_rate
-                .unwrap_or_else(|| live.default_learning_rate());
             let replay = writer.options.replay.min(writer.kept.len());
             let mut batch: Vec<(&Arc<Normalised>, &[Option<u32>])> = Vec::with_capacity(replay + 1);
             batch.push((&kept.v, &kept.labels));
@@ -646,7 +684,7 @@ impl Classifier {
                     batch.push((&k.v, &k.labels));
                 }
             }
-            live.learn(&batch, lr, writer.options.bias_share)?;
+            live.learn(&batch, lr, bias_share)?;
             live.confirm(&kept.labels);
             writer.learned += 1;
         }
@@ -677,7 +715,8 @@ impl Classifier {
             .writer
             .lock()
             .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
-        let Some(live) = self.live.load_full() else {
+        let Some(live) = self.live.load_full().filter(|_| writer.learned > 0) else {
+            // No correction yet (remembered messages change nothing): the loaded model.
             return Ok(Model::new(self.params.clone(), self.summary.clone()));
         };
         let params = live.to_params(&self.params.features);

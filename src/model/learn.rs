@@ -528,7 +528,8 @@ impl Live {
                     // The embedding's gradient uses the output layer before this step.
                     let gh = (0..h)
                         .map(|j| {
-                            out[j * c..(j + 1) * c]
+                            out.get(j * c..(j + 1) * c)
+                                .unwrap_or(&[])
                                 .iter()
                                 .zip(&grad)
                                 .map(|(wv, g)| wv * g)

@@ -104,6 +104,7 @@ int main(int argc, char **argv) {
     EXPECT_STATUS(signatur_model_learn(trained, m, NULL, 1), SIGNATUR_STATUS_NULL_ARGUMENT);
     EXPECT_STATUS(signatur_model_learn(trained, m, NULL, 0), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_model_learn(NULL, m, &correction, 1), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_model_learn(trained, m, &correction, SIZE_MAX), SIGNATUR_STATUS_INVALID_INPUT);
     signatur_bytes *exported = NULL;
     EXPECT_STATUS(signatur_model_export(trained, &exported), SIGNATUR_STATUS_OK);
     EXPECT_STATUS(signatur_model_export(trained, NULL), SIGNATUR_STATUS_NULL_ARGUMENT);
