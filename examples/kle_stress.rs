@@ -14,8 +14,9 @@
 //! (`Classifier::classify_with`, no explanation) on one core. Accuracy on a held-out fifth
 //! is printed only to show the model learned something.
 
+mod common;
+
 use std::error::Error;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -40,13 +41,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("SIGNATUR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-        .join("20news/train")
-}
-
 /// FNV-1a: a fixed hash, so the labels are the same on every machine.
 fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
@@ -67,7 +61,7 @@ fn from_line(path: &std::path::Path) -> Vec<u8> {
 }
 
 fn run() -> Result<(), Box<dyn Error>> {
-    let dataset = Dataset::load(data_dir())?;
+    let dataset = Dataset::load(common::twenty_news())?;
     let features = FeatureConfig::default();
     let featurizer = Featurizer::new(&features)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());

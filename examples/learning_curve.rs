@@ -18,8 +18,9 @@
 //! point: accuracy of both, the gap, the online rate (corrections per second, with and
 //! without featurisation) and the retraining time.
 
+mod common;
+
 use std::error::Error;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -46,13 +47,6 @@ fn main() -> ExitCode {
     }
 }
 
-fn data_dir() -> PathBuf {
-    std::env::var_os("SIGNATUR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-        .join("20news/train")
-}
-
 fn run() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let json = args.iter().any(|a| a == "--json");
@@ -74,7 +68,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     if let Some(v) = flag("--replay")? {
         learn.replay = v as usize;
     }
-    let dir = data_dir();
+    let dir = common::twenty_news();
     let dataset = Dataset::load(&dir)?;
     let features = FeatureConfig::default();
     let featurizer = Featurizer::new(&features)?;

@@ -663,10 +663,8 @@ impl Classifier {
                     .unwrap_or(0) as u32,
             });
         }
-        let v = Arc::new(Normalised::new(&x, live.idf()));
         let kept = Kept {
-            x: Arc::new(x),
-            v,
+            v: Arc::new(Normalised::new(x, live.idf())),
             labels: y,
             correction,
         };
@@ -750,7 +748,7 @@ impl Classifier {
                         Some((h.name.clone(), h.labels.get(l)?.clone()))
                     })
                     .collect();
-                (SparseVec::clone(&k.x), labels)
+                (k.v.x.clone(), labels)
             })
             .collect()
     }

@@ -98,29 +98,25 @@ pub struct LearnReport {
     pub corrections: u64,
 }
 
-/// Feature ids with their normalised values under the live model's IDF (fixed while
-/// learning online): what a step works on.
+/// A message's raw features (what retraining needs) with their values normalised under
+/// the live model's IDF (fixed while learning online; what a step works on).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Normalised {
-    pub ids: Vec<u32>,
+    pub x: SparseVec,
     pub xn: Vec<f32>,
 }
 
 impl Normalised {
-    pub(crate) fn new(x: &SparseVec, idf: &[f32]) -> Normalised {
-        Normalised {
-            ids: x.ids.clone(),
-            xn: normalised(x, idf),
-        }
+    pub(crate) fn new(x: SparseVec, idf: &[f32]) -> Normalised {
+        let xn = normalised(&x, idf);
+        Normalised { x, xn }
     }
 }
 
 /// A confirmed message kept for replay and retraining.
 #[derive(Debug, Clone)]
 pub(crate) struct Kept {
-    /// Raw features (what retraining needs).
-    pub x: Arc<SparseVec>,
-    /// What a replay steps on.
+    /// Its features, raw and normalised.
     pub v: Arc<Normalised>,
     /// Label index per head of the live model (labels are only ever appended, so indices
     /// stay valid as the model grows).
@@ -295,7 +291,7 @@ impl Weights {
             }
         }
         match &mut self.layers {
-            LiveLayers::Linear { w } => w.scatter_sub(&d.v.ids, &d.v.xn, &d.grad),
+            LiveLayers::Linear { w } => w.scatter_sub(&d.v.x.ids, &d.v.xn, &d.grad),
             LiveLayers::LowRank { embed, out, .. } => {
                 for (k, &hk) in d.hv.iter().enumerate() {
                     if let Some(row) = out.get_mut(k * c..(k + 1) * c) {
@@ -304,7 +300,7 @@ impl Weights {
                         }
                     }
                 }
-                embed.scatter_sub(&d.v.ids, &d.v.xn, &d.gh);
+                embed.scatter_sub(&d.v.x.ids, &d.v.xn, &d.gh);
             }
         }
     }
@@ -493,15 +489,10 @@ impl Live {
             .back
             .lock()
             .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
-        let Back { weights, owed } = &mut *back;
-        let w = exclusive(weights)?;
-        for change in owed.drain(..) {
-            w.apply(&change, c);
-        }
+        let w = back.caught_up(c)?;
         let mut done = Vec::with_capacity(batch.len());
-        let mut logits = vec![0.0f32; c];
         for &(v, labels) in batch {
-            logits.copy_from_slice(&self.read(w, &v.ids, &v.xn, false).logits);
+            let logits = self.read(w, &v.x.ids, &v.xn, false).logits;
             let mut grad = vec![0.0f32; c];
             let mut any = false;
             for (h, label) in labels.iter().enumerate() {
@@ -524,7 +515,7 @@ impl Live {
                 LiveLayers::Linear { .. } => (Vec::new(), Vec::new()),
                 LiveLayers::LowRank { hidden, embed, out } => {
                     let h = *hidden;
-                    let hv = w.hidden(embed, &v.ids, &v.xn);
+                    let hv = w.hidden(embed, &v.x.ids, &v.xn);
                     // The embedding's gradient uses the output layer before this step.
                     let gh = (0..h)
                         .map(|j| {
@@ -639,32 +630,35 @@ impl Live {
     /// Whether the back copy, with what it is owed, equals the front.
     fn copies_agree(&self) -> bool {
         let mut back = self.back.lock().unwrap();
-        let Back { weights, owed } = &mut *back;
-        let w = exclusive(weights).unwrap();
-        for change in owed.drain(..) {
-            w.apply(&change, self.classes);
-        }
+        let w = back.caught_up(self.classes).unwrap();
         let front = self.front.load();
         w.layers == front.layers && w.bias == front.bias
     }
 }
 
-/// The writer's copy for writing, once the readers that still held it (from before it was
-/// swapped out) are done: they hold it for one message.
-fn exclusive(weights: &mut Arc<Weights>) -> Result<&mut Weights> {
-    let mut spins = 0u32;
-    // Nobody can take a new reference to a copy that is not published, so the count only
-    // falls.
-    while Arc::strong_count(weights) > 1 {
-        spins += 1;
-        if spins < 64 {
-            std::hint::spin_loop();
-        } else {
-            std::thread::yield_now();
+impl Back {
+    /// The writer's copy for writing, once the readers that still held it (from before it
+    /// was swapped out) are done, with the changes it was owed applied. Readers hold a
+    /// copy for one message.
+    fn caught_up(&mut self, classes: usize) -> Result<&mut Weights> {
+        let mut spins = 0u32;
+        // Nobody can take a new reference to a copy that is not published, so the count
+        // only falls.
+        while Arc::strong_count(&self.weights) > 1 {
+            spins += 1;
+            if spins < 64 {
+                std::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
         }
+        let w = Arc::get_mut(&mut self.weights)
+            .ok_or_else(|| Error::new(ErrorKind::Inference, "the writer's copy is shared"))?;
+        for change in self.owed.drain(..) {
+            w.apply(&change, classes);
+        }
+        Ok(w)
     }
-    Arc::get_mut(weights)
-        .ok_or_else(|| Error::new(ErrorKind::Inference, "the writer's copy is shared"))
 }
 
 /// The index of the largest value (the first on ties).
@@ -913,12 +907,11 @@ mod tests {
 
     fn kept(ids: &[u32], xn: &[f32], labels: &[Option<u32>]) -> Kept {
         Kept {
-            x: Arc::new(SparseVec {
-                ids: ids.to_vec(),
-                vals: xn.to_vec(),
-            }),
             v: Arc::new(Normalised {
-                ids: ids.to_vec(),
+                x: SparseVec {
+                    ids: ids.to_vec(),
+                    vals: xn.to_vec(),
+                },
                 xn: xn.to_vec(),
             }),
             labels: labels.to_vec(),
@@ -930,12 +923,9 @@ mod tests {
     /// states, or read a copy while it was written, would see logits no single `v` gives.
     fn fill(live: &Live, v: f32) {
         let mut back = live.back.lock().unwrap();
-        let Back { weights, owed } = &mut *back;
-        let w = exclusive(weights).unwrap();
-        for change in owed.drain(..) {
-            w.apply(&change, live.classes);
-        }
-        w.apply(&Change::Fill(v), live.classes);
+        back.caught_up(live.classes)
+            .unwrap()
+            .apply(&Change::Fill(v), live.classes);
         live.publish(&mut back, vec![Change::Fill(v)]);
     }
 

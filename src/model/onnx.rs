@@ -786,18 +786,28 @@ fn attr_int(name: &str, v: i64) -> pb::AttributeProto {
     }
 }
 
+/// An initializer of `data_type` from its little-endian bytes.
+fn raw_tensor(
+    name: &str,
+    dims: &[i64],
+    data_type: pb::tensor_proto::DataType,
+    raw_data: Vec<u8>,
+) -> pb::TensorProto {
+    pb::TensorProto {
+        dims: dims.to_vec(),
+        data_type: data_type as i32,
+        name: name.into(),
+        raw_data,
+        ..Default::default()
+    }
+}
+
 fn tensor_f32(name: &str, dims: &[i64], data: &[f32]) -> pb::TensorProto {
     let mut raw = Vec::with_capacity(data.len() * 4);
     for v in data {
         raw.extend_from_slice(&v.to_le_bytes());
     }
-    pb::TensorProto {
-        dims: dims.to_vec(),
-        data_type: pb::tensor_proto::DataType::Float as i32,
-        name: name.into(),
-        raw_data: raw,
-        ..Default::default()
-    }
+    raw_tensor(name, dims, pb::tensor_proto::DataType::Float, raw)
 }
 
 /// A float16 initializer from float32 values (rounded to nearest).
@@ -806,13 +816,7 @@ fn tensor_f16(name: &str, dims: &[i64], data: &[f32]) -> pb::TensorProto {
     for &v in data {
         raw.extend_from_slice(&to_f16(v).to_bits().to_le_bytes());
     }
-    pb::TensorProto {
-        dims: dims.to_vec(),
-        data_type: pb::tensor_proto::DataType::Float16 as i32,
-        name: name.into(),
-        raw_data: raw,
-        ..Default::default()
-    }
+    raw_tensor(name, dims, pb::tensor_proto::DataType::Float16, raw)
 }
 
 /// `Cast(from) -> to` as float32.
@@ -830,23 +834,11 @@ fn tensor_i32(name: &str, dims: &[i64], data: &[u32]) -> pb::TensorProto {
     for &v in data {
         raw.extend_from_slice(&(v.min(i32::MAX as u32) as i32).to_le_bytes());
     }
-    pb::TensorProto {
-        dims: dims.to_vec(),
-        data_type: pb::tensor_proto::DataType::Int32 as i32,
-        name: name.into(),
-        raw_data: raw,
-        ..Default::default()
-    }
+    raw_tensor(name, dims, pb::tensor_proto::DataType::Int32, raw)
 }
 
 fn tensor_u8(name: &str, dims: &[i64], data: &[u8]) -> pb::TensorProto {
-    pb::TensorProto {
-        dims: dims.to_vec(),
-        data_type: pb::tensor_proto::DataType::Uint8 as i32,
-        name: name.into(),
-        raw_data: data.to_vec(),
-        ..Default::default()
-    }
+    raw_tensor(name, dims, pb::tensor_proto::DataType::Uint8, data.to_vec())
 }
 
 fn tensor_i64(name: &str, dims: &[i64], data: &[i64]) -> pb::TensorProto {
