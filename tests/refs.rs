@@ -313,6 +313,12 @@ fn phone_table() {
     let bare = one("Kontakt 86 12 34 56", RefKind::Phone).confidence;
     let word = one("tlf. 86 12 34 56", RefKind::Phone).confidence;
     assert!(bare < word);
+    // No Danish number starts with 0 or 1, but after `tlf.` the writer means one (an
+    // invented `12 34 56 78`, a typo): it is taken, with less confidence, so it is masked.
+    for text in ["tlf 16123456", "Tlf. 12 12 34 34", "+45 11 22 33 44"] {
+        let r = one(text, RefKind::Phone);
+        assert!(r.confidence < word, "{text}");
+    }
 }
 
 #[test]
@@ -324,7 +330,7 @@ fn phone_lookalikes_are_not_taken() {
         "1990 2000",              // two years
         "1990-2000",              // a range of years
         "+44 20 7946 0958",       // another country
-        "tlf 16123456",           // Danish numbers do not start with 1
+        "Kontakt 16 12 34 56",    // Danish numbers do not start with 1: bare, not taken
         "12 34 56 78 90",         // ten digits in pairs
         "86 12 34 56 kr.",        // an amount
         "10.20.30.40",            // an IP address

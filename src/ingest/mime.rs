@@ -109,6 +109,12 @@ impl Message {
                 "empty input: no header fields and no body",
             ));
         }
+        if let Some(why) = binary_header(raw) {
+            return Err(Error::new(
+                ErrorKind::Parse,
+                format!("{why} in the header block: binary data, not an RFC 5322 message"),
+            ));
+        }
         let prepared = prepare(raw, limits);
         let parsed = PARSER.parse(prepared.bytes.as_ref()).ok_or_else(|| {
             Error::new(
@@ -588,6 +594,30 @@ fn dismantle(m: Parsed<'_>) {
     }
 }
 
+/// Why the header block of `raw` (up to the first blank line, at most 4 KB) cannot be
+/// mail, if it cannot: header fields are 7-bit text (RFC 5322 and RFC 2047), so a NUL or
+/// more than a few control bytes there means a binary file (an executable, an archive, an
+/// image) that mail-parser would otherwise read as garbage header fields and a body.
+fn binary_header(raw: &[u8]) -> Option<String> {
+    let block = &raw[..raw.len().min(4096)];
+    let end = block
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .into_iter()
+        .chain(block.windows(4).position(|w| w == b"\r\n\r\n"))
+        .min()
+        .unwrap_or(block.len());
+    let head = &block[..end];
+    if head.contains(&0) {
+        return Some("a NUL byte".to_string());
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+        .count();
+    (control > 0 && control * 50 > head.len()).then(|| format!("{control} control bytes"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,11 +628,20 @@ mod tests {
             let err = Message::from_bytes(input).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Parse, "{input:?}");
         }
-        // Binary noise with a colon somewhere is read as best it can be.
+        // Binary files are refused, not read as garbage header fields.
         let noise: Vec<u8> = (0..5000u32)
             .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
             .collect();
-        let _ = Message::from_bytes(&noise);
+        let elf = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0: x\n\nbody";
+        let gzip = b"\x1f\x8b\x08\x08\xd3\x1b\x0c\x65\x00\x03mail.eml\x00\xed\x5d: y";
+        for input in [&noise[..], elf, gzip] {
+            let err = Message::from_bytes(input).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Parse);
+            assert!(err.to_string().contains("binary data"), "{err}");
+        }
+        // Control bytes in a body (ISO-2022-JP escapes, a stray form feed) are fine.
+        let m = Message::from_bytes(b"Subject: hej\r\n\r\n\x1b$B0l\x1b(B\x0c tekst\r\n").unwrap();
+        assert_eq!(m.subject, "hej");
     }
 
     #[test]

@@ -568,7 +568,7 @@ impl Matcher {
         let msg = keyword_message(&text, &self.template);
         let mut unigrams: HashMap<Field, Vec<u32>> = HashMap::new();
         let mut bigrams: HashMap<Field, Vec<u32>> = HashMap::new();
-        for s in self.words.surfaces(&msg) {
+        for s in self.words.raw_surfaces(&msg) {
             if s.text == MEDIA {
                 continue;
             }
@@ -584,7 +584,7 @@ impl Matcher {
         }
         let mut grams: HashMap<Field, Vec<u32>> = HashMap::new();
         if let (1, Some(chars)) = (m, &self.chars) {
-            for s in chars.surfaces(&msg) {
+            for s in chars.raw_surfaces(&msg) {
                 let is_unigram = unigrams.get(&s.field).is_some_and(|u| u.contains(&s.id));
                 if s.text == MEDIA || is_unigram {
                     continue;

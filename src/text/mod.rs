@@ -4,11 +4,13 @@
 //! the text: callers stream tokens and hash them at once, so nothing of a message survives
 //! in a trained model.
 
+mod names;
 mod normalize;
 mod stem;
 mod stopwords;
 mod tokenize;
 
+pub use names::add_proper_nouns;
 pub use normalize::normalize;
 pub use stem::{Stemmer, StemmerKind};
 pub use stopwords::{is_stop_word, StopWords};

@@ -5,13 +5,26 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use serde_json::json;
 use signatur::decision::rules::RuleSet;
 use signatur::decision::{journal, JournalOptions, Router};
 use signatur::kle::Taxonomy;
 use signatur::model::dataset::{read_message, TextMode};
 use signatur::{Classifier, ClassifyOptions, Decision, Message};
 use std::sync::Arc;
+
+/// One line of `--json` output.
+#[derive(serde::Serialize)]
+struct DecisionLine<'a> {
+    source: &'a str,
+    decision: &'a Decision,
+}
+
+/// One line of `--journal` output.
+#[derive(serde::Serialize)]
+struct JournalLine<'a> {
+    source: &'a str,
+    journal: signatur::decision::JournalRecord,
+}
 
 /// Arguments of `signatur classify`.
 #[derive(clap::Args)]
@@ -28,9 +41,9 @@ pub struct Args {
     /// Take each file as the plain-text body of a message instead of RFC 5322.
     #[arg(long)]
     pub text: bool,
-    /// Labels per head.
-    #[arg(long, default_value_t = 3)]
-    pub top_k: usize,
+    /// Labels per head (at least 1).
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..))]
+    pub top_k: u16,
     /// Override a head's abstain threshold: `--threshold unit=0.8` (repeatable).
     #[arg(long, value_parser = parse_threshold)]
     pub threshold: Vec<(String, f32)>,
@@ -72,13 +85,26 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(heads) = router.classifier().map(|c| c.heads()) {
+        if let Some((unknown, _)) = args
+            .threshold
+            .iter()
+            .find(|(h, _)| !heads.iter().any(|head| &head.name == h))
+        {
+            let names: Vec<&str> = heads.iter().map(|h| h.name.as_str()).collect();
+            eprintln!(
+                "signatur classify: --threshold names head {unknown:?}, but the model's heads are {names:?}"
+            );
+            return ExitCode::FAILURE;
+        }
+    }
     let journal_opts = JournalOptions {
         unmasked: args.unmasked,
         never_auto: args.never_auto,
     };
     let summary = router.classifier().map(|c| c.summary().clone());
     let opts = ClassifyOptions {
-        top_k: args.top_k,
+        top_k: usize::from(args.top_k),
         thresholds: args.threshold.iter().cloned().collect::<HashMap<_, _>>(),
         ..ClassifyOptions::default()
     };
@@ -88,18 +114,24 @@ pub fn run(args: Args) -> ExitCode {
     let mut emit = |source: &str, msg: signatur::Result<Message>| {
         let result = msg.and_then(|m| {
             let d = router.decide(&m, &opts, args.unmasked)?;
-            Ok((m, d))
+            let line = if args.journal {
+                let rec = journal(&m, &d, summary.as_ref(), taxonomy.as_ref(), &journal_opts);
+                crate::json_line(JournalLine {
+                    source,
+                    journal: rec,
+                })
+            } else if args.json {
+                crate::json_line(DecisionLine {
+                    source,
+                    decision: &d,
+                })
+            } else {
+                Ok(readable(source, &d))
+            };
+            line.map_err(|e| signatur::Error::new(signatur::ErrorKind::InvalidInput, e.to_string()))
         });
         match result {
-            Ok((m, d)) => {
-                let line = if args.journal {
-                    let rec = journal(&m, &d, summary.as_ref(), taxonomy.as_ref(), &journal_opts);
-                    json!({"source": source, "journal": rec}).to_string()
-                } else if args.json {
-                    json!({"source": source, "decision": d}).to_string()
-                } else {
-                    readable(source, &d)
-                };
+            Ok(line) => {
                 if writeln!(out, "{line}").is_err() {
                     return false;
                 }

@@ -43,7 +43,7 @@ pub fn run(args: Args) -> ExitCode {
     match run_inner(&args) {
         Ok(report) => {
             if args.json {
-                match serde_json::to_string(&report) {
+                match crate::json_line(&report) {
                     Ok(s) => println!("{s}"),
                     Err(e) => {
                         eprintln!("signatur eval: {e}");

@@ -34,7 +34,9 @@ pub fn run(args: Args) -> ExitCode {
                 .collect();
             println!(
                 "{}",
-                json!({ "model": args.model, "form": form, "loss": clf.params().loss.as_str(), "features": clf.feature_config(), "heads": heads, "summary": clf.summary() })
+                crate::value_line(
+                    json!({ "model": args.model, "form": form, "loss": clf.params().loss.as_str(), "features": clf.feature_config(), "heads": heads, "summary": clf.summary() })
+                )
             );
             ExitCode::SUCCESS
         }

@@ -153,7 +153,7 @@ pub fn run_learn(args: LearnArgs) -> ExitCode {
     })();
     match result {
         Ok(v) => {
-            println!("{v}");
+            println!("{}", crate::value_line(v.clone()));
             if v["failed"].as_u64() == Some(0) {
                 ExitCode::SUCCESS
             } else {
@@ -209,8 +209,13 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
     })();
     match result {
         Ok(v) => {
-            println!("{v}");
-            ExitCode::SUCCESS
+            println!("{}", crate::value_line(v.clone()));
+            // As `learn`: a correction that failed is an error the caller must see.
+            if v["failed"].as_u64() == Some(0) {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
         }
         Err(e) => {
             eprintln!("signatur retrain: {e}");

@@ -68,3 +68,62 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
     }
 }
+
+/// `v` as one line of JSON, with every number that is exactly an `f32` printed as that
+/// `f32` prints (`0.9`, not `0.8999999761581421`).
+///
+/// The library keeps probabilities and thresholds as `f32`. serde_json widens them to the
+/// `f64` of the same value when it builds a `Value` (what `json!` does), and that `f64`
+/// prints with digits no script wants to compare against.
+fn json_line(v: impl serde::Serialize) -> Result<String, serde_json::Error> {
+    Ok(value_line(serde_json::to_value(v)?))
+}
+
+/// A built `Value` as [`json_line`] prints it.
+fn value_line(mut v: serde_json::Value) -> String {
+    tidy_floats(&mut v);
+    v.to_string()
+}
+
+fn tidy_floats(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if !(n.is_i64() || n.is_u64()) => {
+            if let Some(x) = n.as_f64() {
+                let narrow = x as f32;
+                if f64::from(narrow) == x {
+                    if let Some(short) = format!("{narrow}")
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                    {
+                        *n = short;
+                    }
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(tidy_floats),
+        Value::Object(map) => map.values_mut().for_each(tidy_floats),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn f32_numbers_print_short_and_f64_numbers_stay() {
+        let line = json_line(serde_json::json!({
+            "p": 0.9f32, "list": [0.95f32, 1.0e-7f32], "exact": 0.1f64, "n": 3, "half": 0.5f32,
+        }))
+        .unwrap();
+        let back: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(back["p"].to_string(), "0.9");
+        assert_eq!(back["list"][0].to_string(), "0.95");
+        assert_eq!(back["list"][1].to_string(), "1e-7");
+        assert_eq!(back["exact"].to_string(), "0.1");
+        assert_eq!(back["n"].to_string(), "3");
+        assert_eq!(back["half"].to_string(), "0.5");
+    }
+}

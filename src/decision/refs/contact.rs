@@ -2,8 +2,10 @@
 //!
 //! A Danish number has eight digits, the first 2–9. It is taken with a `+45`, `0045` or
 //! `(+45)` prefix or after a word such as `tlf.`, `telefon`, `mobil` in the usual groupings
-//! (`12345678`, `12 34 56 78`, `1234 5678`, `1234 56 78`, `123 45 678`); without either only in
-//! the unmistakable `12 34 56 78` form, because eight plain digits are as often an order,
+//! (`23456789`, `23 45 67 89`, `2345 6789`, `2345 67 89`, `234 56 789`), then also with a
+//! first digit 0 or 1 (confidence 0.7: the writer says it is a phone number, and masking an
+//! invented one costs nothing); without either only in the unmistakable `23 45 67 89`
+//! form with a first digit 2–9, because eight plain digits are as often an order,
 //! customer or CVR number, and `1234 5678` as often two years. Another country's code or an
 //! area code in brackets before the digits (`+33 (1) 43 36 77 50`, `(33) 76 39 78 92`) makes
 //! the number foreign, and it is not taken.
@@ -81,13 +83,19 @@ pub(super) fn phone(c: &Candidate<'_>) -> Option<Reference> {
     for &(s, e) in &national {
         value.push_str(c.text.get(s..e)?);
     }
-    if !value
+    // A first digit of 0 or 1 is no Danish subscriber number. Where a prefix or a word
+    // such as `tlf.` says the writer means a phone number, it is still taken (masking a
+    // number somebody invented or mistyped costs nothing; leaving a real one does), with
+    // less confidence; in the bare shape it is not.
+    let national_ok = value
         .as_bytes()
         .get(3)
-        .is_some_and(|d| (b'2'..=b'9').contains(d))
-    {
-        return None;
-    }
+        .is_some_and(|d| (b'2'..=b'9').contains(d));
+    let confidence = match (national_ok, confidence >= 0.9) {
+        (true, _) => confidence,
+        (false, true) => 0.7,
+        (false, false) => return None,
+    };
     let mut r = c.reference(RefKind::Phone, value, confidence);
     r.start = start;
     Some(r)
