@@ -47,6 +47,9 @@ fn a_tree_mixes_files_mboxes_and_maildirs_and_reports_broken_ones() {
     write(&root.join("d/Maildir/new/3"), &msg("maildir"));
     write(&root.join("e/broken.eml"), b"no header and no blank line");
     write(&root.join("e/empty.eml"), b"");
+    // A corpus's manifest and notes are not messages.
+    write(&root.join("manifest.csv"), b"path,unit\na/1.eml,Byggeri\n");
+    write(&root.join("README.MD"), b"# The corpus\n");
 
     let items: Vec<_> = read_tree(root, &Limits::default()).collect();
     let sources: Vec<String> = items

@@ -15,7 +15,9 @@
 //!   `new`; `tmp` holds messages still being delivered and is skipped);
 //! - any other directory is a tree, searched recursively in name order (hidden entries and
 //!   symbolic links to directories are skipped, depth at most [`MAX_TREE_DEPTH`]); every
-//!   file in it is sniffed like a path given directly;
+//!   file in it is sniffed like a path given directly, except files whose extension names
+//!   a data or documentation format ([`NOT_MAIL`]: the `manifest.csv` and `README.md`
+//!   beside a corpus);
 //! - a file whose first line is an mbox envelope line (`From sender date`, `From -`) is an
 //!   mbox file (the SpamAssassin corpus stores single messages this way, and then the source
 //!   is just the file name);
@@ -42,6 +44,13 @@ use std::path::{Path, PathBuf};
 use super::limits::Limits;
 use crate::error::{Error, Result};
 use crate::message::{Message, Truncation};
+
+/// Extensions (lower case) of files a directory tree is not searched for: a corpus
+/// directory holds its manifest and notes beside the messages. A file named directly is
+/// always read.
+pub const NOT_MAIL: &[&str] = &[
+    "csv", "tsv", "json", "jsonl", "md", "toml", "yaml", "yml", "onnx",
+];
 
 /// Directory trees are searched at most this deep.
 pub const MAX_TREE_DEPTH: usize = 64;
@@ -180,7 +189,9 @@ impl Messages {
                         } else {
                             jobs.push(Job::Tree(entry, depth + 1));
                         }
-                    } else if meta.is_file() || (meta.file_type().is_symlink() && entry.is_file()) {
+                    } else if (meta.is_file() || (meta.file_type().is_symlink() && entry.is_file()))
+                        && !not_mail(&entry)
+                    {
                         jobs.push(Job::Sniff(entry));
                     }
                 }
@@ -230,6 +241,13 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// Whether the extension of `path` is one of [`NOT_MAIL`].
+fn not_mail(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| NOT_MAIL.contains(&e.to_ascii_lowercase().as_str()))
 }
 
 fn is_maildir(dir: &Path) -> bool {
