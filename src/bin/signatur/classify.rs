@@ -137,7 +137,7 @@ pub fn run(args: Args) -> ExitCode {
                 }
             }
             Err(e) => {
-                eprintln!("signatur classify: {source}: {e}");
+                eprintln!("signatur classify: {}", crate::about(e, source));
                 failed = true;
             }
         }

@@ -41,7 +41,10 @@ pub fn run(args: Args) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("signatur inspect: {}: {e}", args.model.display());
+            eprintln!(
+                "signatur inspect: {}",
+                crate::about(e, &args.model.display().to_string())
+            );
             ExitCode::FAILURE
         }
     }

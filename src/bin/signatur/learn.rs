@@ -79,6 +79,7 @@ fn mode(text: bool) -> TextMode {
 /// Gives every message of `path` with its labels to `confirm` (learn or remember); returns
 /// (done, failed).
 fn confirm_all(
+    command: &str,
     path: &Path,
     text: bool,
     what: &'static str,
@@ -101,7 +102,8 @@ fn confirm_all(
         match read_message(&item.path, mode(text)).and_then(|m| confirm(&m, &labels)) {
             Ok(_) => ok += 1,
             Err(e) => {
-                eprintln!("signatur: {}: {e}", item.path.display());
+                let e = crate::about(e, &item.path.display().to_string());
+                eprintln!("signatur {command}: {e}");
                 failed += 1;
             }
         }
@@ -124,11 +126,12 @@ pub fn run_learn(args: LearnArgs) -> ExitCode {
         clf.set_learn_options(opts);
         let (mut remembered, mut failed) = (0, 0);
         if let Some(data) = &args.data {
-            (remembered, failed) =
-                confirm_all(data, args.text, "remembering", |m, l| clf.remember(m, l))?;
+            (remembered, failed) = confirm_all("learn", data, args.text, "remembering", |m, l| {
+                clf.remember(m, l)
+            })?;
         }
         let (learned, failed_corrections) =
-            confirm_all(&args.corrections, args.text, "learning", |m, l| {
+            confirm_all("learn", &args.corrections, args.text, "learning", |m, l| {
                 clf.learn(m, l).map(|_| ())
             })?;
         failed += failed_corrections;
@@ -172,7 +175,7 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
     let result = (|| -> signatur::Result<serde_json::Value> {
         let parent = Classifier::load(&args.model)?;
         let (corrections, failed) = match &args.corrections {
-            Some(p) => confirm_all(p, args.text, "learning", |m, l| {
+            Some(p) => confirm_all("retrain", p, args.text, "learning", |m, l| {
                 parent.learn(m, l).map(|_| ())
             })?,
             None => (0, 0),
@@ -191,7 +194,7 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
         );
         pb.finish_and_clear();
         for (p, e) in &prepared.failures {
-            eprintln!("signatur: skipped {}: {e}", p.display());
+            eprintln!("signatur retrain: skipped {}: {e}", p.display());
         }
         let heads: Vec<HeadSpec> = data.heads.clone();
         let (model, _) = retrain(&parent, &prepared, &heads, &args.training.train_options())?;

@@ -69,6 +69,17 @@ fn main() -> ExitCode {
     }
 }
 
+/// `e` with `source` (a file name) in front of its message, unless it is there already:
+/// errors from reading a file name it themselves, and stderr lines read
+/// `signatur <command>: <kind>: <source>: <reason>` either way.
+fn about(e: signatur::Error, source: &str) -> signatur::Error {
+    if e.message().starts_with(source) {
+        e
+    } else {
+        e.context(source)
+    }
+}
+
 /// `v` as one line of JSON, with every number that is exactly an `f32` printed as that
 /// `f32` prints (`0.9`, not `0.8999999761581421`).
 ///
