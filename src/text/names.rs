@@ -28,15 +28,16 @@ pub fn add_proper_nouns(text: &str, out: &mut HashSet<String>) {
     }
 }
 
-/// Whether a word after `before` starts a sentence or a line.
+/// Whether a word after `before` starts a sentence or a line (or a list item: `- Tekst`).
+/// A hyphen right before the word joins it to the one before (`Hans-Peter`): no start.
 fn starts_sentence(before: &str) -> bool {
+    let mut spaced = false;
     for c in before.chars().rev() {
         match c {
             '\n' | '\r' => return true,
-            c if c.is_whitespace() => continue,
-            '.' | '!' | '?' | ':' | ';' | '"' | '«' | '»' | '(' | '-' | '–' | '>' | '*' => {
-                return true
-            }
+            c if c.is_whitespace() => spaced = true,
+            '.' | '!' | '?' | ':' | ';' | '"' | '«' | '»' | '(' => return true,
+            '-' | '–' | '>' | '*' => return spaced,
             _ => return false,
         }
     }
@@ -61,6 +62,12 @@ mod tests {
             names("Hej Mette. Tak for brevet fra Anne Holm i går.\nJeg ringer til KLE."),
             ["anne", "holm", "mette"]
         );
+    }
+
+    #[test]
+    fn both_parts_of_a_hyphenated_name_are_names() {
+        assert_eq!(names("Tak til Hans-Peter for hjælpen."), ["hans", "peter"]);
+        assert!(names("Punkter:\n- Ansøgning\n- Tegninger").is_empty());
     }
 
     #[test]
