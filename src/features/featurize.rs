@@ -7,7 +7,8 @@ use crate::features::hash::{combine, fmix64, hash_bytes};
 use crate::features::{FeatureConfig, Field};
 use crate::message::Message;
 use crate::text::{
-    add_proper_nouns, normalize, tokenize, NumberClass, Stemmer, StemmerKind, StopWords, TokenKind,
+    add_all_words, add_capitalised_words, add_proper_nouns, normalize, tokenize, NumberClass,
+    Stemmer, StemmerKind, StopWords, TokenKind,
 };
 use crate::Result;
 
@@ -41,7 +42,8 @@ pub struct Surface {
     /// The field it came from.
     pub field: Field,
     /// The word (for a character n-gram: the word containing it), or the two words of a
-    /// bigram, lowercased.
+    /// bigram, lowercased; from [`Featurizer::surfaces`] a class token (`#name`,
+    /// `#sender`, `#address`, `#short`, `#cpr`) where the word could show personal data.
     pub text: String,
 }
 
@@ -117,15 +119,28 @@ impl Sink for Surfaces<'_> {
         let Some(names) = &self.names else {
             return surface;
         };
+        // The run of text up to the next space: an address's `@` in it means this word is
+        // (part of) the local part (`anne.holm@`, `anne-holm@`).
+        let run = rest.split(char::is_whitespace).next().unwrap_or("");
         match kind {
             // Short numbers may be groups of a phone or CPR number written apart.
             TokenKind::Number(NumberClass::Short) => NumberClass::Short.token(),
+            // `01.02.90-1234` is a CPR number with dots, not a KLE code and a number.
+            TokenKind::Number(NumberClass::Kle) if is_serial(rest) => NumberClass::Cpr.token(),
             TokenKind::Number(_) => surface,
             // The sender's signature and organisation: names, titles, phone numbers.
             TokenKind::Word if field == Field::Sender => "#sender",
-            // The local part of an address written in the text (`anne.holm@…`).
-            TokenKind::Word if rest.starts_with('@') => "#address",
-            TokenKind::Word if names.contains(surface) => "#name",
+            TokenKind::Word if run.contains('@') => "#address",
+            // Long digit runs inside a word (`nr12345678`, an IBAN) are identifiers, and a
+            // joined word (`ansøgning_mette_hansen`) hides a name in one of its parts.
+            TokenKind::Word
+                if surface.bytes().filter(u8::is_ascii_digit).count() >= 5
+                    || surface
+                        .split(|c: char| !c.is_alphanumeric())
+                        .any(|part| names.contains(part)) =>
+            {
+                "#name"
+            }
             TokenKind::Word => surface,
         }
     }
@@ -172,7 +187,8 @@ impl Featurizer {
         out
     }
 
-    /// The features of `msg`, reusing `scratch` and `out` to avoid allocating.
+    /// The features of `msg`, reusing `scratch` and `out` (which saves most of the
+    /// allocations of [`Featurizer::featurize`]).
     pub fn featurize_into(
         &self,
         msg: &Message,
@@ -187,9 +203,12 @@ impl Featurizer {
     /// Where each feature of `msg` came from, for explanations: the message's own words,
     /// except what would show personal data. Short numbers show as `#short` (they may be
     /// groups of a phone or CPR number), the sender's signature and organisation as
-    /// `#sender`, the local part of an address in the text as `#address`, and words
-    /// capitalised inside a sentence anywhere in the message (names:
-    /// [`crate::text::add_proper_nouns`]) as `#name`. Features do not change.
+    /// `#sender`, the local part of an address in the text as `#address`, a CPR number
+    /// written with dots as `#cpr`, and as `#name` the words of the sender's display name
+    /// and address, the capitalised words of the signature, words capitalised inside a
+    /// sentence anywhere in the message ([`crate::text::add_proper_nouns`]), words with
+    /// five or more digits, and joined words (`ansøgning_mette`) with such a part.
+    /// Features do not change.
     pub fn surfaces(&self, msg: &Message) -> Vec<Surface> {
         let mut names = HashSet::new();
         let texts = [
@@ -206,6 +225,15 @@ impl Featurizer {
         for text in texts.into_iter().chain(attachments) {
             add_proper_nouns(text, &mut names);
         }
+        // Whoever wrote it: the display name, the address's local part (`anne.holm`), and
+        // the signature's capitalised words (its lines start with the name).
+        if let Some(sender) = &msg.sender {
+            add_all_words(sender.name.as_deref().unwrap_or(""), &mut names);
+            if let Some(at) = sender.address.rfind('@') {
+                add_all_words(&sender.address[..at], &mut names);
+            }
+        }
+        add_capitalised_words(&msg.body.signature, &mut names);
         self.collect_surfaces(msg, Some(names))
     }
 
@@ -414,6 +442,16 @@ impl Featurizer {
     }
 }
 
+/// Whether `rest` starts with `-` and four digits (and no fifth): the serial number of a
+/// CPR number whose date part came before.
+fn is_serial(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    b.len() >= 5
+        && b[0] == b'-'
+        && b[1..5].iter().all(u8::is_ascii_digit)
+        && !b.get(5).is_some_and(u8::is_ascii_digit)
+}
+
 /// Seed of the hash of a stem (before the field's namespace is mixed in).
 const STEM_SEED: u64 = 0x7374_656d;
 
@@ -568,7 +606,8 @@ fn sort_by_id(occ: &mut Vec<(u32, f32)>, bits: u8) {
     let low = u32::from(bits).div_ceil(2);
     let mut from = std::mem::take(occ);
     let mut to = vec![(0u32, 0f32); from.len()];
-    let mut counts = [0usize; 1 << 12];
+    let mut all_counts = [0usize; 1 << 12];
+    let counts = &mut all_counts[..1 << low];
     for shift in [0, low] {
         let mask = (1u32 << low) - 1;
         let digit = |id: u32| ((id >> shift) & mask) as usize;
@@ -615,8 +654,14 @@ mod tests {
         let f = Featurizer::new(&FeatureConfig::default()).unwrap();
         let mut m = msg(
             "Ansøgning om tilskud",
-            "Hej Mette. Ring på 12 34 56 78 eller skriv til anne.holm@egeskov.dk om § 42.",
+            "Hej Mette. Ring på 12 34 56 78 eller skriv til anne.holm@egeskov.dk om § 42. \
+             Kopi til kim-lund@egeskov.dk, cpr 01.02.90-1234, bilag skema_jørgensen.pdf \
+             og nr12345678.",
         );
+        m.sender = Some(Address::new(
+            "jorgensen@example.dk",
+            Some("Bo Jørgensen".into()),
+        ));
         m.body.signature = "Susanne Kjærgaard\nSagsbehandler".into();
         let shown = f.surfaces(&m);
         let raw = f.raw_surfaces(&m);
@@ -628,6 +673,11 @@ mod tests {
         );
         for word in [
             "mette",
+            "kim",
+            "lund",
+            "01.02.90",
+            "skema_jørgensen.pdf",
+            "nr12345678",
             "12",
             "34",
             "56",

@@ -101,7 +101,8 @@ impl Message {
     /// field, no body and no attachment (empty input, a line of text without a colon,
     /// binary garbage without line structure). A program that journals mail should know
     /// that it was not handed mail rather than get an empty guess; text that is not mail
-    /// belongs in [`Message::from_text`].
+    /// belongs in [`Message::from_text`]. Also when the header block holds a NUL byte or
+    /// many control bytes: a binary file (a UTF-16 text file fails here too).
     pub fn from_bytes_with(raw: &[u8], limits: &Limits) -> Result<Message> {
         if raw.iter().all(u8::is_ascii_whitespace) {
             return Err(Error::new(
@@ -594,28 +595,23 @@ fn dismantle(m: Parsed<'_>) {
     }
 }
 
-/// Why the header block of `raw` (up to the first blank line, at most 4 KB) cannot be
-/// mail, if it cannot: header fields are 7-bit text (RFC 5322 and RFC 2047), so a NUL or
-/// more than a few control bytes there means a binary file (an executable, an archive, an
-/// image) that mail-parser would otherwise read as garbage header fields and a body.
+/// Why the header block of `raw` (up to the blank line that ends it, at most the first
+/// 4 KB) cannot be mail, if it cannot: header fields are text (RFC 5322, RFC 2047), so a
+/// NUL there, or many control bytes, means a binary file (an executable, an archive, an
+/// image) that mail-parser would otherwise read as garbage header fields and a body. ESC
+/// is not counted (raw ISO-2022-JP subjects use it), and a few stray control bytes are
+/// allowed: at least 8, and more than 2 % of the block, are needed.
 fn binary_header(raw: &[u8]) -> Option<String> {
-    let block = &raw[..raw.len().min(4096)];
-    let end = block
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .into_iter()
-        .chain(block.windows(4).position(|w| w == b"\r\n\r\n"))
-        .min()
-        .unwrap_or(block.len());
-    let head = &block[..end];
+    let first = &raw[..raw.len().min(4096)];
+    let head = &first[..super::prepare::header_block_end(first, 0)];
     if head.contains(&0) {
         return Some("a NUL byte".to_string());
     }
     let control = head
         .iter()
-        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f)
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
         .count();
-    (control > 0 && control * 50 > head.len()).then(|| format!("{control} control bytes"))
+    (control >= 8 && control * 50 > head.len()).then(|| format!("{control} control bytes"))
 }
 
 #[cfg(test)]
@@ -639,9 +635,16 @@ mod tests {
             assert_eq!(err.kind(), ErrorKind::Parse);
             assert!(err.to_string().contains("binary data"), "{err}");
         }
-        // Control bytes in a body (ISO-2022-JP escapes, a stray form feed) are fine.
+        // Control bytes in a body (ISO-2022-JP escapes, a stray form feed) are fine, and so
+        // are raw ISO-2022-JP header fields, a stray control byte in a short header, and a
+        // header block ended by a CRLF blank line after LF lines.
         let m = Message::from_bytes(b"Subject: hej\r\n\r\n\x1b$B0l\x1b(B\x0c tekst\r\n").unwrap();
         assert_eq!(m.subject, "hej");
+        Message::from_bytes(b"Subject: \x1b$B0l\x1b(B\n\nx\n").unwrap();
+        Message::from_bytes(b"Subject: a\x01b\n\nx\n").unwrap();
+        let mut body = b"Subject: hej\n\r\n".to_vec();
+        body.extend(std::iter::repeat_n(b"\x1b$B0l\x1b(B\x01\x02\x03 ".as_slice(), 100).flatten());
+        Message::from_bytes(&body).unwrap();
     }
 
     #[test]

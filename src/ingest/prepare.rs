@@ -92,7 +92,7 @@ pub(crate) fn strip_envelope(raw: &[u8]) -> &[u8] {
 
 /// The end of the header block that starts at `from`: the offset of the blank line that
 /// ends it, or the end of `bytes`.
-fn header_block_end(bytes: &[u8], from: usize) -> usize {
+pub(super) fn header_block_end(bytes: &[u8], from: usize) -> usize {
     let rest = bytes.get(from..).unwrap_or_default();
     if rest.first() == Some(&b'\n') || rest.starts_with(b"\r\n") {
         return from;

@@ -10,7 +10,7 @@ mod stem;
 mod stopwords;
 mod tokenize;
 
-pub use names::add_proper_nouns;
+pub use names::{add_all_words, add_capitalised_words, add_proper_nouns};
 pub use normalize::normalize;
 pub use stem::{Stemmer, StemmerKind};
 pub use stopwords::{is_stop_word, StopWords};

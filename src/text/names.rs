@@ -28,20 +28,85 @@ pub fn add_proper_nouns(text: &str, out: &mut HashSet<String>) {
     }
 }
 
-/// Whether a word after `before` starts a sentence or a line (or a list item: `- Tekst`).
-/// A hyphen right before the word joins it to the one before (`Hans-Peter`): no start.
-fn starts_sentence(before: &str) -> bool {
-    let mut spaced = false;
-    for c in before.chars().rev() {
-        match c {
-            '\n' | '\r' => return true,
-            c if c.is_whitespace() => spaced = true,
-            '.' | '!' | '?' | ':' | ';' | '"' | '«' | '»' | '(' => return true,
-            '-' | '–' | '>' | '*' => return spaced,
-            _ => return false,
+/// Adds to `out` every word of `text` (normalised): for text that is a name as a whole,
+/// such as a display name or the local part of an address (`anne.holm`, split at its dots,
+/// hyphens and underscores).
+pub fn add_all_words(text: &str, out: &mut HashSet<String>) {
+    for part in text.split(|c: char| !c.is_alphanumeric()) {
+        if part.chars().count() >= 2 && part.chars().any(char::is_alphabetic) {
+            out.insert(normalize(part).into_owned());
         }
     }
-    true
+}
+
+/// Adds to `out` every capitalised or upper-case word of `text`, at a line start or not:
+/// for a signature, whose lines start with the sender's name.
+pub fn add_capitalised_words(text: &str, out: &mut HashSet<String>) {
+    for word in text.unicode_words() {
+        let mut chars = word.chars();
+        if let (Some(first), Some(_)) = (chars.next(), chars.next()) {
+            if first.is_uppercase() {
+                out.insert(normalize(word).into_owned());
+            }
+        }
+    }
+}
+
+/// Words before a colon that introduce a person (`Fra: Anne Holm`, `Sagsbehandler: …`).
+const PERSON_LABELS: &[&str] = &[
+    "afsender",
+    "att",
+    "attention",
+    "bcc",
+    "cc",
+    "fra",
+    "from",
+    "kontakt",
+    "kontaktperson",
+    "modtager",
+    "name",
+    "navn",
+    "sagsbehandler",
+    "til",
+    "to",
+];
+
+/// Abbreviations before a name (`Hr. Jensen`, `Att. Anne`).
+const TITLES: &[&str] = &["att", "dr", "fr", "fru", "frk", "hr", "mr", "mrs", "ms"];
+
+/// Whether a word after `before` starts a sentence, a line or a list item (`- Tekst` at a
+/// line start). A hyphen right before the word joins it to the one before (`Hans-Peter`);
+/// a colon after a word such as `Fra` or `Sagsbehandler`, and a full stop after a title
+/// such as `Hr`, introduce a name.
+fn starts_sentence(before: &str) -> bool {
+    let trimmed = before.trim_end_matches([' ', '\t']);
+    if trimmed.len() < before.len() && trimmed.is_empty() {
+        return true;
+    }
+    let Some(last) = trimmed.chars().next_back() else {
+        return true;
+    };
+    let rest = &trimmed[..trimmed.len() - last.len_utf8()];
+    let word_before = || {
+        let start = rest
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        rest[start..].to_lowercase()
+    };
+    match last {
+        '\n' | '\r' => true,
+        '!' | '?' | ';' | '"' | '«' | '»' | '(' => true,
+        ':' => !PERSON_LABELS.contains(&word_before().as_str()),
+        '.' => !TITLES.contains(&word_before().as_str()),
+        // A list marker only at the start of a line.
+        '-' | '–' | '*' | '>' if trimmed.len() < before.len() => {
+            let line = rest.trim_end_matches([' ', '\t']);
+            line.is_empty() || line.ends_with(['\n', '\r', '>'])
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -62,6 +127,20 @@ mod tests {
             names("Hej Mette. Tak for brevet fra Anne Holm i går.\nJeg ringer til KLE."),
             ["anne", "holm", "mette"]
         );
+    }
+
+    #[test]
+    fn titles_person_labels_and_dashes_inside_a_line_do_not_start_a_sentence() {
+        assert_eq!(
+            names("Kære Hr. Jensen\nFra: Anne Holm\nEmne: Ansøgning\nring - Mette svarer"),
+            ["anne", "holm", "hr", "jensen", "mette"]
+        );
+        let mut set = HashSet::new();
+        add_all_words("anne-holm_2", &mut set);
+        add_capitalised_words("Mette Jensen\nsagsbehandler\nMORTEN", &mut set);
+        let mut v: Vec<_> = set.into_iter().collect();
+        v.sort();
+        assert_eq!(v, ["anne", "holm", "jensen", "mette", "morten"]);
     }
 
     #[test]

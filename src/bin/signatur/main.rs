@@ -73,7 +73,7 @@ fn main() -> ExitCode {
 /// errors from reading a file name it themselves, and stderr lines read
 /// `signatur <command>: <kind>: <source>: <reason>` either way.
 fn about(e: signatur::Error, source: &str) -> signatur::Error {
-    if e.message().starts_with(source) {
+    if e.message().starts_with(&format!("{source}:")) {
         e
     } else {
         e.context(source)
