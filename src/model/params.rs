@@ -230,11 +230,16 @@ pub(crate) fn linear_push<R: AsRef<[f32]>>(
             let Some(r) = row(id) else {
                 return 0.0;
             };
-            let head = r.as_ref().get(offset..offset + n).unwrap_or(&[]);
-            let mean = head.iter().sum::<f32>() / n as f32;
-            head.get(best).map(|b| b - mean).unwrap_or(0.0)
+            over_mean(r.as_ref().get(offset..offset + n), best, n)
         })
         .collect()
+}
+
+/// `head[best]` minus the mean of the `n` values of `head` (0 for a missing row).
+fn over_mean(head: Option<&[f32]>, best: usize, n: usize) -> f32 {
+    let head = head.unwrap_or(&[]);
+    let mean = head.iter().sum::<f32>() / n as f32;
+    head.get(best).map(|b| b - mean).unwrap_or(0.0)
 }
 
 /// [`Params::label_push`] of a low-rank model whose embedding row for a bucket is
@@ -253,11 +258,11 @@ pub(crate) fn low_rank_push<R: AsRef<[f32]>>(
     // Direction in the hidden space that favours `best` over the head's mean.
     let dir: Vec<f32> = (0..h)
         .map(|k| {
-            let row = out
-                .get(k * classes + offset..k * classes + offset + n)
-                .unwrap_or(&[]);
-            let mean = row.iter().sum::<f32>() / n as f32;
-            row.get(best).map(|b| b - mean).unwrap_or(0.0)
+            over_mean(
+                out.get(k * classes + offset..k * classes + offset + n),
+                best,
+                n,
+            )
         })
         .collect();
     ids.iter()
