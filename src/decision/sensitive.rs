@@ -25,7 +25,7 @@
 //! # How words are matched
 //!
 //! Text is split into words of letters and lowercased. Each entry of the list in this file
-//! ([`TERMS`], kept in code next to the matcher so that a change to either is reviewed with
+//! (`TERMS`, kept in code next to the matcher so that a change to either is reviewed with
 //! the other) matches in one of three ways, chosen for how Danish inflects and compounds:
 //!
 //! * *anywhere* in a word, for stems long and specific enough to be safe inside compounds:

@@ -1,10 +1,10 @@
 //! Learning from corrections: one online step per confirmed message, while other threads
-//! keep classifying with the same [`Classifier`](crate::Classifier).
+//! keep classifying with the same [`Classifier`].
 //!
 //! # Why this shape
 //!
 //! A clerk's correction must count at once, not after a nightly batch, and the model is
-//! shared by every thread of a server. So the learned weights live in a [`Live`] copy of
+//! shared by every thread of a server. So the learned weights live in a `Live` copy of
 //! the model, kept twice (left-right):
 //!
 //! - readers score with the published (front) copy, which nobody writes while it is
@@ -72,7 +72,7 @@ pub struct LearnOptions {
     /// label settle. 0 turns it off. Each replay costs about as much as the correction's
     /// own step; on the learning curve 3 replays left a worst gap of 3.8 points, 4 of 1.6.
     pub replay: usize,
-    /// Confirmed messages kept for replay and for [`retrain`](crate::model::learn::retrain);
+    /// Confirmed messages kept for replay and for [`retrain`];
     /// the oldest are dropped beyond this (each costs about 12 bytes per feature: a 20
     /// Newsgroups post has about 700).
     pub max_kept: usize,

@@ -1,6 +1,6 @@
 //! The model: training, the ONNX file, and inference through tract.
 //!
-//! [`train`] learns [`Params`] from labelled examples; [`onnx`] writes and reads them as
+//! [`train()`] learns [`Params`] from labelled examples; [`onnx`] writes and reads them as
 //! one self-describing ONNX file; the runtime builds an optimised tract plan from that file
 //! and [`Classifier`] runs it.
 

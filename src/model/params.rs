@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureConfig;
 use crate::model::keyword::KeywordPrior;
+use crate::model::lanes::{prefetch, AHEAD};
 use crate::{Error, ErrorKind};
 
 /// One prediction target ("head"), e.g. `unit`, `kle` or `facet`.
@@ -309,7 +310,12 @@ impl Params {
 pub fn normalise(ids: &[u32], tf: &[f32], idf: &[f32], out: &mut Vec<f32>) {
     out.clear();
     let mut sum = 0.0f32;
-    for (&id, &t) in ids.iter().zip(tf) {
+    for (i, (&id, &t)) in ids.iter().zip(tf).enumerate() {
+        // The IDF table (1 MB at 2^18 buckets) is mostly out of cache after a step on the
+        // weights, as the weight rows are (see `model::lanes`).
+        if let Some(ahead) = ids.get(i + AHEAD).and_then(|&n| idf.get(n as usize)) {
+            prefetch(ahead);
+        }
         let v = t * idf.get(id as usize).copied().unwrap_or(0.0);
         sum += v * v;
         out.push(v);
