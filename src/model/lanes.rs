@@ -132,6 +132,23 @@ impl std::fmt::Debug for Store {
     }
 }
 
+/// Prefetches every line of row `id` (if any) of a table of `k`-lane rows: two lanes share
+/// a line, and the first and the last lane may each have one to themselves.
+#[inline(always)]
+fn prefetch_row(data: &[Lane], id: Option<&u32>, k: usize) {
+    if let Some(&id) = id {
+        let at = id as usize * k;
+        for l in (0..k)
+            .step_by(2)
+            .chain(std::iter::once(k.saturating_sub(1)))
+        {
+            if let Some(lane) = data.get(at + l) {
+                prefetch(lane);
+            }
+        }
+    }
+}
+
 /// A `[rows, width]` matrix, each row padded with zeros to whole lanes.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Table {
@@ -217,14 +234,7 @@ impl Table {
                 let data = self.data.lanes();
                 let mut acc = vec![0.0f32; k * LANE];
                 for (i, (&id, &x)) in ids.iter().zip(xs).enumerate() {
-                    if let Some(&next) = ids.get(i + AHEAD) {
-                        let at = next as usize * k;
-                        for l in (0..k).step_by(2).chain(std::iter::once(k - 1)) {
-                            if let Some(lane) = data.get(at + l) {
-                                prefetch(lane);
-                            }
-                        }
-                    }
+                    prefetch_row(data, ids.get(i + AHEAD), k);
                     let Some(row) = data.get(id as usize * k..(id as usize + 1) * k) else {
                         continue;
                     };
@@ -245,16 +255,7 @@ impl Table {
         let data = self.data.lanes();
         let mut acc = [[0.0f32; LANE]; K];
         for (i, (&id, &x)) in ids.iter().zip(xs).enumerate() {
-            if let Some(&next) = ids.get(i + AHEAD) {
-                // Every line of the row: two lanes share a line, and the first and the last
-                // lane may each have one to themselves.
-                let at = next as usize * K;
-                for l in (0..K).step_by(2).chain(std::iter::once(K - 1)) {
-                    if let Some(lane) = data.get(at + l) {
-                        prefetch(lane);
-                    }
-                }
-            }
+            prefetch_row(data, ids.get(i + AHEAD), K);
             let at = id as usize * K;
             let Some(row) = data.get(at..at + K) else {
                 continue;
@@ -289,14 +290,7 @@ impl Table {
                 gl.iter_mut().zip(g).for_each(|(d, s)| *d = *s);
                 let data = self.data.lanes_mut();
                 for (i, (&id, &x)) in ids.iter().zip(xs).enumerate() {
-                    if let Some(&next) = ids.get(i + AHEAD) {
-                        let at = next as usize * k;
-                        for l in (0..k).step_by(2).chain(std::iter::once(k - 1)) {
-                            if let Some(lane) = data.get(at + l) {
-                                prefetch(lane);
-                            }
-                        }
-                    }
+                    prefetch_row(data, ids.get(i + AHEAD), k);
                     let at = id as usize * k;
                     let Some(row) = data.get_mut(at..at + k) else {
                         continue;
