@@ -37,9 +37,14 @@ pub(crate) fn prefetch<T>(v: &T) {
     let _ = v;
 }
 
-/// Prefetches every cache line of a row of floats (a row of a plain row-major table).
+/// Prefetches every cache line of row `id` (if any) of a plain row-major `[_, width]` table
+/// (training's tables, which are as large and as randomly read as these).
 #[inline(always)]
-pub(crate) fn prefetch_floats(row: &[f32]) {
+pub(crate) fn prefetch_flat_row(table: &[f32], width: usize, id: Option<&u32>) {
+    let Some(row) = id.and_then(|&id| table.get(id as usize * width..(id as usize + 1) * width))
+    else {
+        return;
+    };
     for v in row.iter().step_by(16) {
         prefetch(v);
     }

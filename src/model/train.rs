@@ -9,7 +9,7 @@ use crate::features::FeatureConfig;
 use crate::features::SparseVec;
 use crate::model::calibrate::{fit_temperature, threshold_for_precision, Scored};
 use crate::model::keyword::KeywordPrior;
-use crate::model::lanes::{prefetch_floats, AHEAD};
+use crate::model::lanes::{prefetch_flat_row, AHEAD};
 use crate::model::params::{normalise, HeadInfo, Layers, Loss, Params};
 use crate::{Error, ErrorKind, Result};
 
@@ -621,7 +621,7 @@ pub(crate) fn forward(
     match layers {
         Layers::Linear { w } => {
             for (i, (&id, &xv)) in ids.iter().zip(x).enumerate() {
-                prefetch_row(w, classes, ids.get(i + AHEAD));
+                prefetch_flat_row(w, classes, ids.get(i + AHEAD));
                 let row = &w[id as usize * classes..(id as usize + 1) * classes];
                 for (o, wv) in out.iter_mut().zip(row) {
                     *o += xv * wv;
@@ -645,20 +645,10 @@ pub(crate) fn forward(
     }
 }
 
-/// Prefetches row `id` (if any) of a row-major `[_, width]` table: the tables are far larger
-/// than the caches and a message's rows are scattered over them (see [`crate::model::lanes`]).
-#[inline(always)]
-fn prefetch_row(table: &[f32], width: usize, id: Option<&u32>) {
-    if let Some(row) = id.and_then(|&id| table.get(id as usize * width..(id as usize + 1) * width))
-    {
-        prefetch_floats(row);
-    }
-}
-
 fn embed_sum(embed: &[f32], h: usize, ids: &[u32], x: &[f32], hv: &mut [f32]) {
     hv.iter_mut().for_each(|v| *v = 0.0);
     for (i, (&id, &xv)) in ids.iter().zip(x).enumerate() {
-        prefetch_row(embed, h, ids.get(i + AHEAD));
+        prefetch_flat_row(embed, h, ids.get(i + AHEAD));
         let row = &embed[id as usize * h..(id as usize + 1) * h];
         for (o, e) in hv.iter_mut().zip(row) {
             *o += xv * e;
@@ -757,7 +747,7 @@ impl Sgd<'_> {
                 match &mut layers {
                     Layers::Linear { w } => {
                         for (i, (&id, &xv)) in ex.ids.iter().zip(&ex.x).enumerate() {
-                            prefetch_row(w, classes, ex.ids.get(i + AHEAD));
+                            prefetch_flat_row(w, classes, ex.ids.get(i + AHEAD));
                             let row = &mut w[id as usize * classes..(id as usize + 1) * classes];
                             if moved.len() * 2 < classes {
                                 for &(c, g) in &moved {
@@ -782,7 +772,7 @@ impl Sgd<'_> {
                             gh[k] = acc;
                         }
                         for (i, (&id, &xv)) in ex.ids.iter().zip(&ex.x).enumerate() {
-                            prefetch_row(embed, h, ex.ids.get(i + AHEAD));
+                            prefetch_flat_row(embed, h, ex.ids.get(i + AHEAD));
                             let row = &mut embed[id as usize * h..(id as usize + 1) * h];
                             for (e, g) in row.iter_mut().zip(&gh) {
                                 *e -= xv * g;

@@ -155,14 +155,7 @@ pub fn run_learn(args: LearnArgs) -> ExitCode {
         }))
     })();
     match result {
-        Ok(v) => {
-            println!("{}", crate::value_line(v.clone()));
-            if v["failed"].as_u64() == Some(0) {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
+        Ok(v) => report(v),
         Err(e) => {
             eprintln!("signatur learn: {e}");
             ExitCode::FAILURE
@@ -211,18 +204,22 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
         }))
     })();
     match result {
-        Ok(v) => {
-            println!("{}", crate::value_line(v.clone()));
-            // As `learn`: a correction that failed is an error the caller must see.
-            if v["failed"].as_u64() == Some(0) {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
+        Ok(v) => report(v),
         Err(e) => {
             eprintln!("signatur retrain: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Prints the JSON result of `learn` or `retrain`; failure when a message failed (a
+/// correction that was not learned is an error the caller must see).
+fn report(v: serde_json::Value) -> ExitCode {
+    let ok = v["failed"].as_u64() == Some(0);
+    println!("{}", crate::value_line(v));
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
