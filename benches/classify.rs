@@ -7,10 +7,11 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use signatur::eval::prepare;
+use signatur::eval::Dataset;
 use signatur::features::FeatureConfig;
-use signatur::model::dataset::Dataset;
-use signatur::model::eval::{prepare, train_prepared};
-use signatur::model::TrainOptions;
+use signatur::train::train_prepared;
+use signatur::train::TrainOptions;
 use signatur::{Classifier, ClassifyOptions, Message};
 
 fn bench(c: &mut Criterion) {

@@ -11,12 +11,12 @@ mod common;
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use signatur::eval::Dataset;
 use signatur::features::{FeatureConfig, Featurizer};
 use signatur::ingest::{Limits, MessageBuilder};
-use signatur::model::dataset::Dataset;
-use signatur::model::eval::{train_prepared, Prepared};
-use signatur::model::train::Example;
-use signatur::model::TrainOptions;
+use signatur::train::Example;
+use signatur::train::TrainOptions;
+use signatur::train::{train_prepared, Prepared};
 use signatur::{Classifier, ClassifyOptions, Extraction, Message};
 
 #[path = "../tests/make_documents/mod.rs"]

@@ -17,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use signatur::decision::Router;
+use signatur::eval::prepare;
+use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
 use signatur::ffi::decision::{signatur_decision, signatur_decision_free};
 use signatur::ffi::message::{
@@ -26,9 +28,8 @@ use signatur::ffi::model::{
     signatur_model, signatur_model_classify, signatur_model_free, signatur_model_from_bytes,
 };
 use signatur::ffi::status::signatur_status;
-use signatur::model::dataset::{Dataset, TextMode};
-use signatur::model::eval::{prepare, train_prepared};
-use signatur::model::TrainOptions;
+use signatur::train::train_prepared;
+use signatur::train::TrainOptions;
 use signatur::{Classifier, ClassifyOptions, Message};
 
 /// A typical mail to a building department: about 1.6 KB with headers, a reply above a

@@ -12,10 +12,12 @@
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use signatur::eval::prepare;
+use signatur::eval::Dataset;
 use signatur::features::{FeatureConfig, SparseVec};
-use signatur::model::dataset::Dataset;
-use signatur::model::eval::{prepare, train_prepared, Prepared};
-use signatur::model::{LearnOptions, TrainOptions};
+use signatur::model::LearnOptions;
+use signatur::train::TrainOptions;
+use signatur::train::{train_prepared, Prepared};
 use signatur::Classifier;
 
 fn bench(c: &mut Criterion) {

@@ -33,11 +33,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use signatur::eval::Dataset;
 use signatur::features::{FeatureConfig, Featurizer};
-use signatur::model::dataset::Dataset;
-use signatur::model::eval::{train_prepared, Prepared};
-use signatur::model::train::{Example, HeadSpec};
-use signatur::model::TrainOptions;
+use signatur::train::TrainOptions;
+use signatur::train::{train_prepared, Prepared};
+use signatur::train::{Example, HeadSpec};
 use signatur::{Classifier, ClassifyOptions, Extraction, Message};
 
 #[path = "../tests/make_documents/mod.rs"]

@@ -16,13 +16,15 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use signatur::eval::prepare;
+use signatur::eval::{read_message, Dataset, TextMode};
 use signatur::features::FeatureConfig;
 use signatur::kle::{KleCode, Taxonomy};
-use signatur::model::dataset::{read_message, Dataset, TextMode};
-use signatur::model::eval::{prepare, train_prepared, Prepared};
-use signatur::model::keyword::{keyword_model, KeywordOptions, KeywordPrior};
-use signatur::model::train::Example;
-use signatur::model::TrainOptions;
+use signatur::model::KeywordPrior;
+use signatur::train::Example;
+use signatur::train::TrainOptions;
+use signatur::train::{keyword_model, KeywordOptions};
+use signatur::train::{train_prepared, Prepared};
 use signatur::{Classifier, ClassifyOptions, Message};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -220,7 +222,7 @@ fn prior() -> Res<()> {
         };
         let opts = TrainOptions::default();
         let (alone, _) = train_prepared(&train, &ds.heads, &features, &opts)?;
-        let (with, _) = signatur::model::eval::train_prepared_with_taxonomy(
+        let (with, _) = signatur::train::train_prepared_with_taxonomy(
             &train,
             &ds.heads,
             &features,

@@ -20,10 +20,11 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use signatur::eval::prepare;
+use signatur::eval::{read_message, Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
-use signatur::model::dataset::{read_message, Dataset, TextMode};
-use signatur::model::eval::{prepare, train_prepared, Prepared};
-use signatur::model::{HeadSpec, TrainOptions};
+use signatur::train::{train_prepared, Prepared};
+use signatur::train::{HeadSpec, TrainOptions};
 use signatur::{Classifier, ClassifyOptions, Message};
 
 /// The number of emner in KL's KLE (OS2KLE's list has 2,390).

@@ -24,10 +24,12 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use signatur::eval::prepare;
+use signatur::eval::{read_message, Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
-use signatur::model::dataset::{read_message, Dataset, TextMode};
-use signatur::model::eval::{prepare, train_prepared, Prepared};
-use signatur::model::{Example, LearnOptions, TrainOptions};
+use signatur::model::LearnOptions;
+use signatur::train::{train_prepared, Prepared};
+use signatur::train::{Example, TrainOptions};
 use signatur::Classifier;
 
 /// Corrections between two points of the curve.

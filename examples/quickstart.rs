@@ -25,11 +25,13 @@ use signatur::decision::redact::{redact, RedactOptions};
 use signatur::decision::refs::{find_in_message, RefKind};
 use signatur::decision::sensitive::{self, Category};
 use signatur::decision::{journal, JournalOptions, Router};
+use signatur::eval::{evaluate, prepare, EvalReport};
+use signatur::eval::{read_message, Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
 use signatur::kle::{KleCode, Taxonomy};
-use signatur::model::dataset::{read_message, Dataset, TextMode};
-use signatur::model::eval::{evaluate, prepare, train_prepared, EvalReport, Prepared};
-use signatur::model::{ClassifyOptions, TrainOptions};
+use signatur::model::ClassifyOptions;
+use signatur::train::TrainOptions;
+use signatur::train::{train_prepared, Prepared};
 use signatur::{Channel, Classifier, Message};
 
 /// Every `HOLDOUT`-th message of the corpus (in manifest order) is held out for evaluation.

@@ -10,7 +10,11 @@
 //! 1. [`ingest`]: raw MIME bytes, mailboxes, host-parsed fields → [`Message`];
 //! 2. `text`: normalisation, tokenizing, stemming;
 //! 3. `features`: hashed feature vectors per field;
-//! 4. `model`: training, ONNX export, inference through tract;
+//! 4. [`model`]: what a model is and how it runs: parameters, the ONNX file, inference
+//!    through tract, the [`Classifier`] and online learning from corrections; beside it,
+//!    [`train`] makes models (SGD, calibration, the KLE keyword model) and [`eval`] judges
+//!    them (data sets, metrics, folds). The dependencies run one way: `eval` → `train` →
+//!    `model`;
 //! 5. `decision`: labels, confidence, abstaining, references and personal data;
 //! 6. `ffi`: the C ABI.
 //!
@@ -38,6 +42,7 @@
 
 pub mod decision;
 pub mod error;
+pub mod eval;
 pub mod features;
 #[allow(unsafe_code)]
 pub mod ffi;
@@ -46,10 +51,11 @@ pub mod kle;
 pub mod message;
 pub mod model;
 pub mod text;
+pub mod train;
 
 pub use decision::Decision;
 pub use error::{Error, ErrorKind, Result};
 pub use message::{
     Address, Attachment, Body, BodySource, Channel, Extraction, Header, Message, Truncation,
 };
-pub use model::{Classifier, ClassifyOptions, Model};
+pub use model::{Classifier, ClassifyOptions, LearnOptions, Model};

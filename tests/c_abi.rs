@@ -22,10 +22,11 @@ use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
+use signatur::eval::prepare;
+use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
-use signatur::model::dataset::{Dataset, TextMode};
-use signatur::model::eval::{prepare, train_prepared};
-use signatur::model::TrainOptions;
+use signatur::train::train_prepared;
+use signatur::train::TrainOptions;
 
 /// Hash bits of the test model: small, so that valgrind runs stay short.
 const TEST_HASH_BITS: u8 = 14;

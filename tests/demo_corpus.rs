@@ -12,12 +12,13 @@ use std::path::{Path, PathBuf};
 
 use signatur::decision::refs::{find_in_message, RefKind};
 use signatur::decision::sensitive;
+use signatur::eval::{evaluate, prepare};
+use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
 use signatur::ingest::memo::looks_like_memo;
 use signatur::kle::{Facet, KleCode, Level, Taxonomy};
-use signatur::model::dataset::{Dataset, TextMode};
-use signatur::model::eval::{evaluate, prepare, train_prepared, Prepared};
-use signatur::model::TrainOptions;
+use signatur::train::TrainOptions;
+use signatur::train::{train_prepared, Prepared};
 use signatur::{BodySource, Channel, Classifier, Message};
 
 /// One manifest row, read directly (not through `Dataset`) so that the test checks the file

@@ -5,8 +5,8 @@ mod common;
 
 use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
-use signatur::model::keyword::{keyword_model, KeywordOptions};
 use signatur::model::params::normalise;
+use signatur::train::{keyword_model, KeywordOptions};
 use signatur::{Classifier, ErrorKind, Message};
 
 const TXT: &str = "KLENummer='02.34.02':KLETitel='Byggetilladelser':Keywords[Weight]=byggetilladelse[5];carport[5];tilbygning[5];\n\
@@ -163,8 +163,9 @@ fn kl_xml_without_keywords_uses_titles() {
 
 #[test]
 fn learned_plus_prior_adds_the_scaled_prior_to_the_kle_logits() {
-    use signatur::model::eval::{train_prepared_with_taxonomy, Prepared};
-    use signatur::model::{Example, HeadSpec, Model, TrainOptions};
+    use signatur::model::Model;
+    use signatur::train::{train_prepared_with_taxonomy, Prepared};
+    use signatur::train::{Example, HeadSpec, TrainOptions};
     let t = Taxonomy::from_os2kle_txt(TXT).unwrap();
     let features = FeatureConfig {
         hash_bits: 16,

@@ -8,9 +8,10 @@ mod common;
 use std::sync::Arc;
 
 use signatur::features::FeatureConfig;
-use signatur::model::eval::{train_prepared, Prepared};
-use signatur::model::learn::retrain;
-use signatur::model::{ClassifyOptions, Example, HeadSpec, TrainOptions};
+use signatur::model::ClassifyOptions;
+use signatur::train::retrain;
+use signatur::train::{train_prepared, Prepared};
+use signatur::train::{Example, HeadSpec, TrainOptions};
 use signatur::{Classifier, Message};
 
 const TOPICS: [(&str, &[&str]); 3] = [

@@ -8,9 +8,9 @@ mod common;
 
 use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
-use signatur::model::eval::{train_prepared, train_prepared_with_taxonomy, Prepared};
-use signatur::model::keyword::{keyword_model, KeywordOptions};
-use signatur::model::{Example, HeadSpec, TrainOptions};
+use signatur::train::{keyword_model, KeywordOptions};
+use signatur::train::{train_prepared, train_prepared_with_taxonomy, Prepared};
+use signatur::train::{Example, HeadSpec, TrainOptions};
 use signatur::Message;
 
 const TOPICS: [(&str, &[&str]); 3] = [

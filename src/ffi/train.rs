@@ -1,12 +1,13 @@
 //! Training from a labelled data set on disk, and the owned byte buffer the model file comes
 //! back in.
 
+use crate::eval::prepare;
+use crate::eval::{Dataset, TextMode};
 use crate::features::{FeatureConfig, Featurizer};
 use crate::ffi::input::{object, object_mut, text, Failure, Out};
 use crate::ffi::status::{boundary, free_boxed, signatur_status};
-use crate::model::dataset::{Dataset, TextMode};
-use crate::model::eval::{prepare, train_prepared};
-use crate::model::TrainOptions;
+use crate::train::train_prepared;
+use crate::train::TrainOptions;
 
 /// Bytes owned by the library (a trained model file).
 ///

@@ -1,21 +1,24 @@
 //! [`Model`] (what training returns) and [`Classifier`] (a loaded model file, ready to
 //! classify from any number of threads).
+//!
+//! Part of `model`: must not import `crate::train` or `crate::eval`.
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use arc_swap::ArcSwapOption;
 
-use crate::decision::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
+use crate::decision::{DecidedBy, Decision, Evidence, HeadDecision, LabelScore};
 use crate::features::{FeatureConfig, Featurizer, SparseVec};
-use crate::kle::{KleCode, Level};
 use crate::message::Message;
-use crate::model::eval::now_rfc3339;
-use crate::model::learn::{self, Kept, LearnOptions, LearnReport, Live, Normalised, Writer};
-use crate::model::onnx::{self, Summary};
+use crate::model::kle_levels::{KleGroups, KLE_HEAD};
+use crate::model::live::{normalised, Live};
+use crate::model::onnx;
 use crate::model::params::{normalise, HeadInfo, Params};
 use crate::model::runtime::Runtime;
+use crate::model::summary::Summary;
+use crate::model::writer::Writer;
 use crate::{Error, ErrorKind, Result};
 
 /// A trained model in memory: parameters and summary. Save it with [`Model::save`] or turn
@@ -102,15 +105,15 @@ impl Default for ClassifyOptions {
 /// [`to_model`](Classifier::to_model) exports them as a new model file.
 #[derive(Debug)]
 pub struct Classifier {
-    params: Params,
-    summary: Summary,
-    featurizer: Featurizer,
+    pub(super) params: Params,
+    pub(super) summary: Summary,
+    pub(super) featurizer: Featurizer,
     runtime: Runtime,
     offsets: Vec<usize>,
     /// The learned copy, once a correction arrived.
-    live: ArcSwapOption<Live>,
+    pub(super) live: ArcSwapOption<Live>,
     /// Serialises corrections; holds what replay and retraining need.
-    writer: Mutex<Writer>,
+    pub(super) writer: Mutex<Writer>,
     /// The `kle` head's index and its labels' grupper, for fallbacks.
     kle_groups: Option<(usize, KleGroups)>,
 }
@@ -260,7 +263,7 @@ impl Classifier {
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); live.heads.len()];
         for x in xs {
             self.check_ids(x)?;
-            let xn = learn::normalised(x, live.idf());
+            let xn = normalised(x, live.idf());
             let s = live.score(&x.ids, &xn, false);
             for (h, p) in live_probs(&live, &s.logits).into_iter().enumerate() {
                 out[h].extend(p);
@@ -269,7 +272,7 @@ impl Classifier {
         Ok(out)
     }
 
-    fn check_ids(&self, x: &SparseVec) -> Result<()> {
+    pub(super) fn check_ids(&self, x: &SparseVec) -> Result<()> {
         if x.ids.len() != x.vals.len() {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
@@ -390,7 +393,7 @@ impl Classifier {
         x: &SparseVec,
         opts: &ClassifyOptions,
     ) -> Decision {
-        let xn = learn::normalised(x, live.idf());
+        let xn = normalised(x, live.idf());
         let scores = live.score(&x.ids, &xn, opts.explain > 0);
         let probs = live_probs(live, &scores.logits);
         let rows: Vec<&[f32]> = probs.iter().map(Vec::as_slice).collect();
@@ -536,224 +539,6 @@ impl Classifier {
     }
 }
 
-/// Learning from corrections (see [`crate::model::learn`]).
-impl Classifier {
-    /// Learns from one confirmed message: `labels` are `(head, label)` pairs a person
-    /// confirmed or corrected (a subset of the heads is fine). A label the model does not
-    /// know yet is added to its head. Other threads keep classifying meanwhile and see
-    /// either the model before this correction or after it, never a mix.
-    ///
-    /// Never call this with the classifier's own suggestions: a model that learns from its
-    /// unconfirmed guesses reinforces its mistakes.
-    ///
-    /// A keyword (cold-start) model gives an error: it has no learned part to update.
-    pub fn learn(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<LearnReport> {
-        let x = self.featurizer.featurize(msg);
-        self.learn_features(x, labels)
-    }
-
-    /// [`learn`](Classifier::learn) from features made by this classifier's
-    /// [`featurizer`](Classifier::featurizer) (for callers that featurise in bulk).
-    pub fn learn_features(&self, x: SparseVec, labels: &[(&str, &str)]) -> Result<LearnReport> {
-        self.confirmed(x, labels, true)
-    }
-
-    /// Keeps a confirmed message for replay without learning from it: give the classifier
-    /// the messages its model was trained on (all, or a sample), and each correction is
-    /// followed by steps on some of them as well as on earlier corrections
-    /// ([`LearnOptions::replay`]).
-    ///
-    /// Why: a model learns online from what clerks correct, and that is rarely spread over
-    /// all labels. Without its training messages to replay, a run of corrections for a few
-    /// labels slowly erodes the labels that get none: on the 20 Newsgroups learning curve
-    /// (`examples/learning_curve.rs`) the first group, which only the starting model had
-    /// seen, fell from 100 % to 60 % recall. Remembered messages are not corrections: they
-    /// do not count in [`corrections`](Classifier::corrections) and
-    /// [`retrain`](crate::model::learn::retrain) does not add them (it is given its base
-    /// data on its own). They share [`LearnOptions::max_kept`] with the corrections, oldest
-    /// dropped first, so remember them before correcting. Their labels must be ones the
-    /// model knows: only a correction adds a label.
-    pub fn remember(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<()> {
-        let x = self.featurizer.featurize(msg);
-        self.remember_features(x, labels)
-    }
-
-    /// [`remember`](Classifier::remember) from features made by this classifier's
-    /// [`featurizer`](Classifier::featurizer).
-    pub fn remember_features(&self, x: SparseVec, labels: &[(&str, &str)]) -> Result<()> {
-        self.confirmed(x, labels, false).map(|_| ())
-    }
-
-    /// A confirmed message: learned from (`correction`) or only kept for replay.
-    fn confirmed(
-        &self,
-        x: SparseVec,
-        labels: &[(&str, &str)],
-        correction: bool,
-    ) -> Result<LearnReport> {
-        if self.summary.kind == "keyword" {
-            // Its weights are the fixed keyword table; the learned part is empty (a zero
-            // rank-1 layer that gradient steps cannot move), so a correction would be
-            // accepted and change nothing.
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                "a keyword (cold-start) model does not learn online: train a model from the \
-                 confirmed messages with the taxonomy as prior (`signatur train --data … \
-                 --taxonomy …`) and correct that one",
-            ));
-        }
-        self.check_ids(&x)?;
-        let mut writer = self
-            .writer
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
-        let mut live = match self.live.load_full() {
-            Some(live) => live,
-            None => {
-                let live = Arc::new(Live::from_params(&self.params));
-                self.live.store(Some(live.clone()));
-                live
-            }
-        };
-        let lr = writer
-            .options
-            .learning_rate
-            .unwrap_or_else(|| live.default_learning_rate());
-        let bias_share = writer.options.bias_share;
-        if !(lr.is_finite() && lr > 0.0 && bias_share.is_finite() && bias_share >= 0.0) {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "learning rate {lr} and bias share {bias_share}: the rate must be a \
-                     positive number and the share a number of at least 0"
-                ),
-            ));
-        }
-        let resolved = learn::resolve(&live, labels)?;
-        if !correction {
-            // Only a correction may add a label: a remembered message is not one.
-            if let Some((h, Err(label))) = resolved.iter().find(|(_, r)| r.is_err()) {
-                return Err(Error::new(
-                    ErrorKind::InvalidInput,
-                    format!(
-                        "head {:?} has no label {label:?}: a remembered message can only \
-                         carry labels the model knows (a correction can add one)",
-                        live.heads[*h].name
-                    ),
-                ));
-            }
-        }
-        let mut new_labels = Vec::new();
-        for (h, r) in &resolved {
-            if let Err(label) = r {
-                let grown = Arc::new(live.grow(*h, label));
-                self.live.store(Some(grown.clone()));
-                live = grown;
-                new_labels.push((live.heads[*h].name.clone(), label.clone()));
-            }
-        }
-        let mut y: Vec<Option<u32>> = vec![None; live.heads.len()];
-        for (h, r) in &resolved {
-            y[*h] = Some(match r {
-                Ok(i) => *i,
-                Err(label) => live.heads[*h]
-                    .labels
-                    .iter()
-                    .position(|l| l == label)
-                    .unwrap_or(0) as u32,
-            });
-        }
-        let kept = Kept {
-            v: Arc::new(Normalised::new(x, live.idf())),
-            labels: y,
-            correction,
-        };
-        let writer = &mut *writer;
-        while writer.kept.len() >= writer.options.max_kept.max(1) {
-            writer.kept.pop_front();
-        }
-        if correction {
-            let replay = writer.options.replay.min(writer.kept.len());
-            let mut batch: Vec<(&Arc<Normalised>, &[Option<u32>])> = Vec::with_capacity(replay + 1);
-            batch.push((&kept.v, &kept.labels));
-            for _ in 0..replay {
-                let i = writer.rng.below(writer.kept.len());
-                if let Some(k) = writer.kept.get(i) {
-                    batch.push((&k.v, &k.labels));
-                }
-            }
-            live.learn(&batch, lr, bias_share)?;
-            live.confirm(&kept.labels);
-            writer.learned += 1;
-        }
-        writer.kept.push_back(kept);
-        Ok(LearnReport {
-            new_labels,
-            corrections: writer.learned,
-        })
-    }
-
-    /// Sets how later corrections are learned.
-    pub fn set_learn_options(&self, options: LearnOptions) {
-        if let Ok(mut w) = self.writer.lock() {
-            w.options = options;
-        }
-    }
-
-    /// Corrections learned since this classifier was loaded.
-    pub fn corrections(&self) -> u64 {
-        self.writer.lock().map(|w| w.learned).unwrap_or(0)
-    }
-
-    /// The model as it is now, ready to save as a new file. After corrections its summary
-    /// records the lineage: `parent` is the loaded model's `trained_at`, and
-    /// `corrections_since_training` counts the corrections since the last full training.
-    pub fn to_model(&self) -> Result<Model> {
-        let writer = self
-            .writer
-            .lock()
-            .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
-        let Some(live) = self.live.load_full().filter(|_| writer.learned > 0) else {
-            // No correction yet (remembered messages change nothing): the loaded model.
-            return Ok(Model::new(self.params.clone(), self.summary.clone()));
-        };
-        let params = live.to_params(&self.params.features);
-        let mut summary = self.summary.clone();
-        summary.parent = Some(self.summary.trained_at.clone());
-        summary.trained_at = now_rfc3339();
-        summary.corrections_since_training += writer.learned;
-        Ok(Model::new(params, summary))
-    }
-
-    /// The corrections kept by this classifier, as `(features, (head, label) pairs)`: what
-    /// [`retrain`](crate::model::learn::retrain) adds to the base data.
-    pub(crate) fn kept(&self) -> Vec<(SparseVec, Vec<(String, String)>)> {
-        let Ok(writer) = self.writer.lock() else {
-            return Vec::new();
-        };
-        let Some(live) = self.live.load_full() else {
-            return Vec::new();
-        };
-        writer
-            .kept
-            .iter()
-            .filter(|k| k.correction)
-            .map(|k| {
-                let labels = k
-                    .labels
-                    .iter()
-                    .zip(&live.heads)
-                    .filter_map(|(l, h)| {
-                        let l = (*l)? as usize;
-                        Some((h.name.clone(), h.labels.get(l)?.clone()))
-                    })
-                    .collect();
-                (k.v.x.clone(), labels)
-            })
-            .collect()
-    }
-}
-
 /// Per head, softmax of the live logits after the head's temperature (what the graph's
 /// `Div` and `Softmax` nodes compute).
 fn live_probs(live: &Live, logits: &[f32]) -> Vec<Vec<f32>> {
@@ -773,92 +558,4 @@ fn live_probs(live: &Live, logits: &[f32]) -> Vec<Vec<f32>> {
             e.into_iter().map(|v| v / z).collect()
         })
         .collect()
-}
-
-/// The head whose labels are KLE codes, and which gets hierarchical fallbacks.
-pub const KLE_HEAD: &str = "kle";
-
-/// The gruppe and hovedgruppe of each label of a KLE head, worked out once per model: a
-/// decision then sums probabilities by index (the full KLE has 2,390 emner in about 600
-/// grupper, and parsing and matching codes per message cost more than the model).
-#[derive(Debug, Default)]
-struct KleGroups {
-    /// Per level (gruppe, then hovedgruppe): the distinct codes in order of first
-    /// appearance, and for each label the index of its code (`None`: not a KLE code).
-    levels: [(Vec<KleCode>, Vec<Option<u32>>); 2],
-}
-
-const FALLBACK_LEVELS: [Level; 2] = [Level::Gruppe, Level::Hovedgruppe];
-
-impl KleGroups {
-    fn new(labels: &[String]) -> KleGroups {
-        let mut out = KleGroups::default();
-        for (level, (codes, of)) in FALLBACK_LEVELS.iter().zip(out.levels.iter_mut()) {
-            let mut index: HashMap<KleCode, u32> = HashMap::new();
-            for label in labels {
-                let code = KleCode::parse(label).ok().and_then(|c| c.at_level(*level));
-                of.push(code.map(|code| {
-                    *index.entry(code).or_insert_with(|| {
-                        codes.push(code);
-                        codes.len() as u32 - 1
-                    })
-                }));
-            }
-        }
-        out
-    }
-
-    /// The number of labels this was built for.
-    fn len(&self) -> usize {
-        self.levels[0].1.len()
-    }
-
-    /// When the emne is uncertain: the gruppe, else the hovedgruppe, whose emner together
-    /// reach `threshold` under probabilities `p` (one per label). Labels that are not KLE
-    /// codes are ignored.
-    fn fallback(&self, p: &[f32], threshold: f32) -> Option<Fallback> {
-        for (level, (codes, of)) in FALLBACK_LEVELS.iter().zip(&self.levels) {
-            let mut sums = vec![0.0f32; codes.len()];
-            for (i, &prob) in of.iter().zip(p) {
-                if let Some(i) = i {
-                    sums[*i as usize] += prob;
-                }
-            }
-            // `max_by` keeps the last of equal sums, as grupper appear in label order.
-            if let Some((i, prob)) = sums
-                .into_iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-            {
-                if prob >= threshold {
-                    return Some(Fallback {
-                        level: level.as_str().to_string(),
-                        code: codes[i].to_string(),
-                        probability: prob.min(1.0),
-                    });
-                }
-            }
-        }
-        None
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fallback_sums_emner_of_a_gruppe() {
-        let labels: Vec<String> = ["32.18.04", "32.18.08", "32.20.00", "02.00.00"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let groups = KleGroups::new(&labels);
-        let f = groups.fallback(&[0.5, 0.45, 0.03, 0.02], 0.9).unwrap();
-        assert_eq!((f.level.as_str(), f.code.as_str()), ("gruppe", "32.18"));
-        assert!((f.probability - 0.95).abs() < 1e-6);
-        let f = groups.fallback(&[0.4, 0.3, 0.25, 0.05], 0.9).unwrap();
-        assert_eq!((f.level.as_str(), f.code.as_str()), ("hovedgruppe", "32"));
-        assert!(groups.fallback(&[0.3, 0.2, 0.1, 0.4], 0.9).is_none());
-    }
 }

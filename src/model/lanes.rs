@@ -20,6 +20,8 @@
 //! 1.9 and 2; 32: no better than 16). On the learning curve (`examples/learning_curve.rs`)
 //! online learning went from about 3,500 to 6,000 corrections per second, and huge pages
 //! for the tables (see [`Store`]) took it to about 8,300.
+//!
+//! Part of `model`: must not import `crate::train` or `crate::eval`.
 
 /// Floats per lane.
 pub(crate) const LANE: usize = 8;

@@ -1,93 +1,31 @@
 //! Learning from corrections: one online step per confirmed message, while other threads
 //! keep classifying with the same [`Classifier`].
 //!
-//! # Why this shape
-//!
 //! A clerk's correction must count at once, not after a nightly batch, and the model is
-//! shared by every thread of a server. So the learned weights live in a `Live` copy of
-//! the model, kept twice (left-right):
+//! shared by every thread of a server: the learned weights live in a copy kept twice, so
+//! that readers never wait and never see a half-updated model (`model::live` says
+//! how). Each correction is followed by steps on a few earlier confirmed messages drawn at
+//! random ([`LearnOptions::replay`]). The updated model is exported as a new ONNX file with
+//! [`Classifier::to_model`] and then runs through tract like any trained model.
 //!
-//! - readers score with the published (front) copy, which nobody writes while it is
-//!   published;
-//! - the writer (one at a time, serialised by a mutex) steps the other (back) copy, then
-//!   publishes it in one atomic swap ([`arc_swap`]); the old front becomes the back and
-//!   gets the same changes at the start of the next correction, once the readers still
-//!   using it are done (they hold it for one message).
-//!
-//! Readers never wait and never act on a half-updated model, and the weights are plain
-//! `f32`, so scoring and stepping vectorise: atomics per weight (a sequence lock, the first
-//! design) made both four to five times slower. The price is a second copy of the weights
-//! while learning. A correction that brings a new label (a unit that did not exist at
-//! training time, a new KLE emne) changes the shape of the weights, so the writer builds a
-//! grown model and swaps it in; readers that still hold the old one finish on it.
-//!
-//! Each correction is followed by steps on a few earlier confirmed messages drawn at random
-//! ([`LearnOptions::replay`]): the corrections themselves and the messages the model was
-//! trained on, when the caller gives them ([`Classifier::remember`]). Without the latter, a
-//! run of corrections for a few labels slowly erodes every label that gets none (the
-//! learning curve in `examples/learning_curve.rs` measures it).
-//!
-//! Scoring a live model is the graph's own arithmetic (IDF, L2 norm, weights, temperature,
-//! softmax) in Rust: tests check it against tract running the exported file to 1e-5. The
-//! updated model is exported as a new ONNX file with [`Classifier::to_model`] and then
-//! runs through tract like any trained model.
+//! Corrections learned online live in the process until they are exported: if the host
+//! process ends first, they are gone. The way back is to replay the confirmed corrections
+//! into a full retraining ([`crate::train::retrain`], `signatur retrain --corrections`).
 //!
 //! The classifier only ever learns from labels a caller gives it: it never feeds its own
-//! suggestions back.
-//!
-//! [`Classifier::to_model`]: crate::Classifier::to_model
-//! [`Classifier::remember`]: crate::Classifier::remember
+//! suggestions back. This module must not import `crate::train` or `crate::eval`.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use arc_swap::ArcSwap;
-
-use crate::features::{FeatureConfig, SparseVec};
-use crate::kle::KleCode;
-use crate::model::eval::{train_prepared, Prepared};
-use crate::model::lanes::Table;
-use crate::model::params::{linear_push, low_rank_push};
-use crate::model::params::{normalise, HeadInfo, Layers, Loss, Params};
-use crate::model::train::{Example, HeadSpec, Rng, TrainOptions, TrainReport};
-use crate::model::{Classifier, Model};
+use crate::features::SparseVec;
+use crate::message::Message;
+use crate::model::classifier::{Classifier, Model};
+use crate::model::live::{Live, Normalised};
+use crate::model::summary::now_rfc3339;
+use crate::model::writer::{resolve, Kept};
 use crate::{Error, ErrorKind, Result};
 
-/// How corrections are learned.
-#[derive(Debug, Clone)]
-pub struct LearnOptions {
-    /// SGD step size for a correction, on unit-norm features; `None` picks by the model's
-    /// loss: 1.0 for softmax (whose training rate starts at 5.0 and decays to 0), 0.8 for
-    /// the squared hinge (training starts at 0.5), the best of those tried on the learning
-    /// curve (`examples/learning_curve.rs`: with 4 replays, 0.2 / 0.5 / 0.8 / 1.0 / 1.2 gave
-    /// a worst gap to retraining of 3.2 / 1.7 / 1.6 / 1.7 / 2.2 points).
-    pub learning_rate: Option<f32>,
-    /// Step size of the biases, as a share of `learning_rate`. Small: one message says
-    /// little about how common a label is, and a full step on the biases moves every
-    /// other message's decision towards the corrected label.
-    pub bias_share: f32,
-    /// After each correction, also step again on this many earlier confirmed messages
-    /// (corrections and [remembered](crate::Classifier::remember) ones) drawn at random:
-    /// keeps a run of corrections for a few labels from eroding the others, and lets a new
-    /// label settle. 0 turns it off. Each replay costs about as much as the correction's
-    /// own step; on the learning curve 3 replays left a worst gap of 3.8 points, 4 of 1.6.
-    pub replay: usize,
-    /// Confirmed messages kept for replay and for [`retrain`];
-    /// the oldest are dropped beyond this (each costs about 12 bytes per feature: a 20
-    /// Newsgroups post has about 700).
-    pub max_kept: usize,
-}
-
-impl Default for LearnOptions {
-    fn default() -> LearnOptions {
-        LearnOptions {
-            learning_rate: None,
-            bias_share: 0.01,
-            replay: 4,
-            max_kept: 100_000,
-        }
-    }
-}
+pub use crate::model::writer::LearnOptions;
 
 /// What one correction did.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,888 +36,220 @@ pub struct LearnReport {
     pub corrections: u64,
 }
 
-/// A message's raw features (what retraining needs) with their values normalised under
-/// the live model's IDF (fixed while learning online; what a step works on).
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Normalised {
-    pub x: SparseVec,
-    pub xn: Vec<f32>,
-}
-
-impl Normalised {
-    pub(crate) fn new(x: SparseVec, idf: &[f32]) -> Normalised {
-        let xn = normalised(&x, idf);
-        Normalised { x, xn }
-    }
-}
-
-/// A confirmed message kept for replay and retraining.
-#[derive(Debug, Clone)]
-pub(crate) struct Kept {
-    /// Its features, raw and normalised.
-    pub v: Arc<Normalised>,
-    /// Label index per head of the live model (labels are only ever appended, so indices
-    /// stay valid as the model grows).
-    pub labels: Vec<Option<u32>>,
-    /// A correction (learned, and added by `retrain`), or a message only remembered for
-    /// replay (the base data, which `retrain` is given on its own).
-    pub correction: bool,
-}
-
-/// The writer's side: serialised by the classifier's mutex.
-#[derive(Debug)]
-pub(crate) struct Writer {
-    /// Oldest first; dropped from the front beyond `max_kept`.
-    pub kept: std::collections::VecDeque<Kept>,
-    pub learned: u64,
-    pub rng: Rng,
-    pub options: LearnOptions,
-}
-
-impl Writer {
-    pub(crate) fn new() -> Writer {
-        Writer {
-            kept: std::collections::VecDeque::new(),
-            learned: 0,
-            rng: Rng::new(0x006c_6561_726e),
-            options: LearnOptions::default(),
-        }
-    }
-}
-
-/// One copy of the learned weights, in the lane layout of [`Table`]: the per-bucket rows
-/// are what a message touches at random.
-#[derive(Debug, Clone)]
-struct Weights {
-    layers: LiveLayers,
-    bias: Vec<f32>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum LiveLayers {
-    Linear {
-        /// `[dim, classes]`.
-        w: Table,
-    },
-    LowRank {
-        hidden: usize,
-        /// `[dim, hidden]`.
-        embed: Table,
-        /// Row-major `[hidden, classes]` (dense: every message uses all of it).
-        out: Vec<f32>,
-    },
-}
-
-impl LiveLayers {
-    fn new(layers: &Layers, classes: usize) -> LiveLayers {
-        match layers {
-            Layers::Linear { w } => LiveLayers::Linear {
-                w: Table::from_rows(w, classes),
-            },
-            Layers::LowRank { hidden, embed, out } => LiveLayers::LowRank {
-                hidden: *hidden,
-                embed: Table::from_rows(embed, *hidden),
-                out: out.clone(),
-            },
-        }
-    }
-
-    fn to_layers(&self) -> Layers {
-        match self {
-            LiveLayers::Linear { w } => Layers::Linear { w: w.to_rows() },
-            LiveLayers::LowRank { hidden, embed, out } => Layers::LowRank {
-                hidden: *hidden,
-                embed: embed.to_rows(),
-                out: out.clone(),
-            },
-        }
-    }
-}
-
-impl Weights {
-    /// Logits without the prior.
-    fn logits(&self, ids: &[u32], xn: &[f32]) -> Vec<f32> {
-        let mut out = self.bias.clone();
-        match &self.layers {
-            LiveLayers::Linear { w } => w.gather_sum(ids, xn, &mut out),
-            LiveLayers::LowRank { embed, out: w2, .. } => {
-                let hv = self.hidden(embed, ids, xn);
-                dense_add(&hv, w2, &mut out);
-            }
-        }
-        out
-    }
-
-    fn hidden(&self, embed: &Table, ids: &[u32], xn: &[f32]) -> Vec<f32> {
-        let mut hv = vec![0.0f32; embed.width()];
-        embed.gather_sum(ids, xn, &mut hv);
-        hv
-    }
-
-    /// [`Params::label_push`] on these weights.
-    fn push(&self, classes: usize, ids: &[u32], offset: usize, n: usize, best: usize) -> Vec<f32> {
-        match &self.layers {
-            LiveLayers::Linear { w } => linear_push(|id| w.row(id as usize), ids, offset, n, best),
-            LiveLayers::LowRank { embed, out, .. } => low_rank_push(
-                |id| embed.row(id as usize),
-                out,
-                classes,
-                ids,
-                offset,
-                n,
-                best,
-            ),
-        }
-    }
-}
-
-/// `out += hv × w2` for a row-major `[hv.len(), out.len()]` matrix.
-fn dense_add(hv: &[f32], w2: &[f32], out: &mut [f32]) {
-    let c = out.len();
-    for (k, &hk) in hv.iter().enumerate() {
-        if let Some(row) = w2.get(k * c..(k + 1) * c) {
-            for (o, wv) in out.iter_mut().zip(row) {
-                *o += hk * wv;
-            }
-        }
-    }
-}
-
-/// One SGD step, recorded so that the other copy makes exactly the same change.
-#[derive(Debug)]
-struct Delta {
-    v: Arc<Normalised>,
-    /// The loss gradient per class, learning rate included.
-    grad: Vec<f32>,
-    bias_share: f32,
-    /// Low rank only: the hidden activation and the hidden gradient before the step.
-    hv: Vec<f32>,
-    gh: Vec<f32>,
-}
-
-/// A change the writer made to the front copy and still owes the back one.
-#[derive(Debug)]
-enum Change {
-    Step(Delta),
-    /// Every weight and bias set to one value (tests of the publication protocol).
-    #[cfg(test)]
-    Fill(f32),
-}
-
-impl Weights {
-    fn apply(&mut self, change: &Change, classes: usize) {
-        match change {
-            Change::Step(d) => self.step(d, classes),
-            #[cfg(test)]
-            Change::Fill(v) => {
-                self.bias.iter_mut().for_each(|b| *b = *v);
-                match &mut self.layers {
-                    LiveLayers::Linear { w } => w.fill(*v),
-                    LiveLayers::LowRank { embed, out, .. } => {
-                        embed.fill(*v);
-                        out.iter_mut().for_each(|a| *a = *v)
-                    }
-                }
-            }
-        }
-    }
-
-    fn step(&mut self, d: &Delta, c: usize) {
-        if d.bias_share > 0.0 {
-            for (b, g) in self.bias.iter_mut().zip(&d.grad) {
-                *b -= g * d.bias_share;
-            }
-        }
-        match &mut self.layers {
-            LiveLayers::Linear { w } => w.scatter_sub(&d.v.x.ids, &d.v.xn, &d.grad),
-            LiveLayers::LowRank { embed, out, .. } => {
-                for (k, &hk) in d.hv.iter().enumerate() {
-                    if let Some(row) = out.get_mut(k * c..(k + 1) * c) {
-                        for (wv, g) in row.iter_mut().zip(&d.grad) {
-                            *wv -= hk * g;
-                        }
-                    }
-                }
-                embed.scatter_sub(&d.v.x.ids, &d.v.xn, &d.gh);
-            }
-        }
-    }
-}
-
-/// The writer's copy of the weights and what it still owes it.
-#[derive(Debug)]
-struct Back {
-    weights: Arc<Weights>,
-    owed: Vec<Change>,
-}
-
-/// A model being learned: two copies of the weights (see the module docs).
-#[derive(Debug)]
-pub(crate) struct Live {
-    /// Heads with their labels; `counts` are the training counts this copy started from.
-    pub heads: Vec<HeadInfo>,
-    /// Confirmed messages per class (training counts plus corrections).
-    support: Box<[AtomicU64]>,
-    offsets: Vec<usize>,
-    classes: usize,
-    idf: Arc<[f32]>,
-    /// The loss the model was trained with; steps follow it.
-    loss: Loss,
-    /// The copy readers use. Never written while published.
-    front: ArcSwap<Weights>,
-    /// The other copy, only touched by the writer.
-    back: Mutex<Back>,
-    /// The keyword prior, carried unchanged (its logits are not learned online).
-    prior: Option<crate::model::keyword::KeywordPrior>,
-}
-
-/// What a reader gets from one consistent read.
-pub(crate) struct Scores {
-    /// Logits over all classes.
-    pub logits: Vec<f32>,
-    /// Per head, each feature's push towards the head's top label (empty unless asked).
-    pub pushes: Vec<Vec<f32>>,
-}
-
-impl Live {
-    pub(crate) fn from_params(p: &Params) -> Live {
-        let weights = Weights {
-            layers: LiveLayers::new(&p.layers, p.classes()),
-            bias: p.bias.clone(),
-        };
-        let support = p
-            .heads
-            .iter()
-            .flat_map(|h| h.counts.iter().map(|&c| AtomicU64::new(c)))
-            .collect();
-        Live::assemble(
-            p.heads.clone(),
-            support,
-            p.offsets(),
-            p.idf.clone().into(),
-            p.loss,
-            weights,
-            p.prior.clone(),
-        )
-    }
-
-    fn assemble(
-        heads: Vec<HeadInfo>,
-        support: Box<[AtomicU64]>,
-        offsets: Vec<usize>,
-        idf: Arc<[f32]>,
-        loss: Loss,
-        weights: Weights,
-        prior: Option<crate::model::keyword::KeywordPrior>,
-    ) -> Live {
-        let classes = weights.bias.len();
-        let back = Back {
-            weights: Arc::new(weights.clone()),
-            owed: Vec::new(),
-        };
-        Live {
-            heads,
-            support,
-            offsets,
-            classes,
-            idf,
-            loss,
-            front: ArcSwap::from_pointee(weights),
-            back: Mutex::new(back),
-            prior,
-        }
-    }
-
-    /// The parameters as they are now. Call with the classifier's writer lock held.
-    pub(crate) fn to_params(&self, features: &FeatureConfig) -> Params {
-        let front = self.front.load_full();
-        let mut heads = self.heads.clone();
-        for (h, head) in heads.iter_mut().enumerate() {
-            for (i, c) in head.counts.iter_mut().enumerate() {
-                *c = self.support(self.offsets[h] + i);
-            }
-        }
-        Params {
-            features: features.clone(),
-            heads,
-            idf: self.idf.to_vec(),
-            loss: self.loss,
-            layers: front.layers.to_layers(),
-            bias: front.bias.clone(),
-            prior: self.prior.clone(),
-        }
-    }
-
-    /// The default online step size for this model's loss.
-    pub(crate) fn default_learning_rate(&self) -> f32 {
-        match self.loss {
-            Loss::Softmax => 1.0,
-            Loss::SquaredHinge => 0.8,
-        }
-    }
-
-    pub(crate) fn offsets(&self) -> &[usize] {
-        &self.offsets
-    }
-
-    pub(crate) fn idf(&self) -> &[f32] {
-        &self.idf
-    }
-
-    /// Confirmed messages of class `c` (over all heads' concatenated classes).
-    pub(crate) fn support(&self, c: usize) -> u64 {
-        self.support
-            .get(c)
-            .map(|s| s.load(Ordering::Relaxed))
-            .unwrap_or(0)
-    }
-
-    /// Logits (and, with `explain`, per-feature pushes towards each head's top label) for
-    /// one message, from the published copy of the weights.
-    pub(crate) fn score(&self, ids: &[u32], xn: &[f32], explain: bool) -> Scores {
-        let front = self.front.load();
-        self.read(&front, ids, xn, explain)
-    }
-
-    fn read(&self, w: &Weights, ids: &[u32], xn: &[f32], explain: bool) -> Scores {
-        let mut logits = w.logits(ids, xn);
-        if let Some(prior) = &self.prior {
-            if let (Some(&off), Some(head)) =
-                (self.offsets.get(prior.head()), self.heads.get(prior.head()))
-            {
-                prior.add_logits(ids, xn, &mut logits[off..off + head.labels.len()]);
-            }
-        }
-        let mut pushes = Vec::new();
-        if explain {
-            for (h, head) in self.heads.iter().enumerate() {
-                let (off, n) = (self.offsets[h], head.labels.len());
-                let best = argmax(&logits[off..off + n]);
-                let mut push = w.push(self.classes, ids, off, n, best);
-                // The prior's part is not proportional to a feature's value (a keyword
-                // counts when present): per unit of value, as `Params::push_per_value`.
-                if let Some(prior) = self.prior.as_ref().filter(|p| p.head() == h) {
-                    for ((o, p), &v) in push.iter_mut().zip(prior.push(ids, xn, best)).zip(xn) {
-                        if v > 0.0 {
-                            *o += p / v;
-                        }
-                    }
-                }
-                pushes.push(push);
-            }
-        }
-        Scores { logits, pushes }
-    }
-
-    /// One SGD step of the model's loss on each message of `batch`, in order, published
-    /// to readers at once when all are done. Only the writer (holding the classifier's
-    /// writer mutex) calls this.
+/// Learning from corrections.
+impl Classifier {
+    /// Learns from one confirmed message: `labels` are `(head, label)` pairs a person
+    /// confirmed or corrected (a subset of the heads is fine). A label the model does not
+    /// know yet is added to its head. Other threads keep classifying meanwhile and see
+    /// either the model before this correction or after it, never a mix.
     ///
-    /// The steps go to the back copy, which then becomes the front; the old front gets the
-    /// same changes at the start of the next update, once the readers still using it are
-    /// done (they hold it for one message, microseconds). Readers never wait.
-    pub(crate) fn learn(
+    /// Never call this with the classifier's own suggestions: a model that learns from its
+    /// unconfirmed guesses reinforces its mistakes.
+    ///
+    /// A keyword (cold-start) model gives an error: it has no learned part to update.
+    pub fn learn(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<LearnReport> {
+        let x = self.featurizer.featurize(msg);
+        self.learn_features(x, labels)
+    }
+
+    /// [`learn`](Classifier::learn) from features made by this classifier's
+    /// [`featurizer`](Classifier::featurizer) (for callers that featurise in bulk).
+    pub fn learn_features(&self, x: SparseVec, labels: &[(&str, &str)]) -> Result<LearnReport> {
+        self.confirmed(x, labels, true)
+    }
+
+    /// Keeps a confirmed message for replay without learning from it: give the classifier
+    /// the messages its model was trained on (all, or a sample), and each correction is
+    /// followed by steps on some of them as well as on earlier corrections
+    /// ([`LearnOptions::replay`]).
+    ///
+    /// Why: a model learns online from what clerks correct, and that is rarely spread over
+    /// all labels. Without its training messages to replay, a run of corrections for a few
+    /// labels slowly erodes the labels that get none: on the 20 Newsgroups learning curve
+    /// (`examples/learning_curve.rs`) the first group, which only the starting model had
+    /// seen, fell from 100 % to 60 % recall. Remembered messages are not corrections: they
+    /// do not count in [`corrections`](Classifier::corrections) and
+    /// [`retrain`](crate::train::retrain) does not add them (it is given its base
+    /// data on its own). They share [`LearnOptions::max_kept`] with the corrections, oldest
+    /// dropped first, so remember them before correcting. Their labels must be ones the
+    /// model knows: only a correction adds a label.
+    pub fn remember(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<()> {
+        let x = self.featurizer.featurize(msg);
+        self.remember_features(x, labels)
+    }
+
+    /// [`remember`](Classifier::remember) from features made by this classifier's
+    /// [`featurizer`](Classifier::featurizer).
+    pub fn remember_features(&self, x: SparseVec, labels: &[(&str, &str)]) -> Result<()> {
+        self.confirmed(x, labels, false).map(|_| ())
+    }
+
+    /// A confirmed message: learned from (`correction`) or only kept for replay.
+    fn confirmed(
         &self,
-        batch: &[(&Arc<Normalised>, &[Option<u32>])],
-        lr: f32,
-        bias_share: f32,
-    ) -> Result<()> {
-        let c = self.classes;
-        let mut back = self
-            .back
+        x: SparseVec,
+        labels: &[(&str, &str)],
+        correction: bool,
+    ) -> Result<LearnReport> {
+        if self.summary.kind == "keyword" {
+            // Its weights are the fixed keyword table; the learned part is empty (a zero
+            // rank-1 layer that gradient steps cannot move), so a correction would be
+            // accepted and change nothing.
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "a keyword (cold-start) model does not learn online: train a model from the \
+                 confirmed messages with the taxonomy as prior (`signatur train --data … \
+                 --taxonomy …`) and correct that one",
+            ));
+        }
+        self.check_ids(&x)?;
+        let mut writer = self
+            .writer
             .lock()
             .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
-        let w = back.caught_up(c)?;
-        let mut done = Vec::with_capacity(batch.len());
-        for &(v, labels) in batch {
-            let logits = self.read(w, &v.x.ids, &v.xn, false).logits;
-            let mut grad = vec![0.0f32; c];
-            let mut any = false;
-            for (h, label) in labels.iter().enumerate() {
-                let (Some(y), Some(head)) = (*label, self.heads.get(h)) else {
-                    continue;
-                };
-                let (off, n) = (self.offsets[h], head.labels.len());
-                self.loss.gradient(
-                    &logits[off..off + n],
-                    y as usize,
-                    lr,
-                    &mut grad[off..off + n],
-                );
-                any |= grad[off..off + n].iter().any(|g| *g != 0.0);
+        let mut live = match self.live.load_full() {
+            Some(live) => live,
+            None => {
+                let live = Arc::new(Live::from_params(&self.params));
+                self.live.store(Some(live.clone()));
+                live
             }
-            if !any {
-                continue;
-            }
-            let (hv, gh) = match &w.layers {
-                LiveLayers::Linear { .. } => (Vec::new(), Vec::new()),
-                LiveLayers::LowRank { hidden, embed, out } => {
-                    let h = *hidden;
-                    let hv = w.hidden(embed, &v.x.ids, &v.xn);
-                    // The embedding's gradient uses the output layer before this step.
-                    let gh = (0..h)
-                        .map(|j| {
-                            out.get(j * c..(j + 1) * c)
-                                .unwrap_or(&[])
-                                .iter()
-                                .zip(&grad)
-                                .map(|(wv, g)| wv * g)
-                                .sum()
-                        })
-                        .collect();
-                    (hv, gh)
-                }
-            };
-            let change = Change::Step(Delta {
-                v: Arc::clone(v),
-                grad,
-                bias_share,
-                hv,
-                gh,
-            });
-            w.apply(&change, c);
-            done.push(change);
-        }
-        self.publish(&mut back, done);
-        Ok(())
-    }
-
-    /// Makes the back copy the front and owes the old front `done`.
-    fn publish(&self, back: &mut Back, done: Vec<Change>) {
-        if done.is_empty() {
-            return;
-        }
-        let old = self.front.swap(back.weights.clone());
-        back.weights = old;
-        back.owed = done;
-    }
-
-    /// Counts a confirmed message towards its labels' support.
-    pub(crate) fn confirm(&self, labels: &[Option<u32>]) {
-        for (h, l) in labels.iter().enumerate() {
-            if let (Some(l), Some(off)) = (l, self.offsets.get(h)) {
-                if let Some(s) = self.support.get(off + *l as usize) {
-                    s.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-        }
-    }
-
-    /// A copy with `label` added at the end of head `h`. Its weights start at zero and its
-    /// bias at the head's lowest, so the new label wins only where corrections push it.
-    /// Call with the classifier's writer lock held.
-    pub(crate) fn grow(&self, h: usize, label: &str) -> Live {
-        let old_c = self.classes;
-        let at = self.offsets[h] + self.heads[h].labels.len();
-        let insert = |old: &[f32], rows: usize, fill: f32| -> Vec<f32> {
-            let mut v = Vec::with_capacity(rows * (old_c + 1));
-            for r in 0..rows {
-                let row = &old[r * old_c..(r + 1) * old_c];
-                v.extend_from_slice(&row[..at]);
-                v.push(fill);
-                v.extend_from_slice(&row[at..]);
-            }
-            v
         };
-        let front = self.front.load_full();
-        let low = front.bias[self.offsets[h]..at]
-            .iter()
-            .cloned()
-            .fold(0.0f32, f32::min);
-        let layers = match front.layers.to_layers() {
-            Layers::Linear { w } => Layers::Linear {
-                w: insert(&w, self.idf.len(), 0.0),
-            },
-            Layers::LowRank { hidden, embed, out } => Layers::LowRank {
-                hidden,
-                embed,
-                out: insert(&out, hidden, 0.0),
-            },
-        };
-        let weights = Weights {
-            layers: LiveLayers::new(&layers, old_c + 1),
-            bias: insert(&front.bias, 1, low),
-        };
-        let mut prior = self.prior.clone();
-        if let Some(p) = prior.as_mut().filter(|p| p.head() == h) {
-            p.add_label();
+        let lr = writer
+            .options
+            .learning_rate
+            .unwrap_or_else(|| live.default_learning_rate());
+        let bias_share = writer.options.bias_share;
+        if !(lr.is_finite() && lr > 0.0 && bias_share.is_finite() && bias_share >= 0.0) {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "learning rate {lr} and bias share {bias_share}: the rate must be a \
+                     positive number and the share a number of at least 0"
+                ),
+            ));
         }
-        let mut heads = self.heads.clone();
-        heads[h].labels.push(label.to_string());
-        heads[h].counts.push(0);
-        let mut support: Vec<u64> = (0..old_c).map(|c| self.support(c)).collect();
-        support.insert(at, 0);
-        let mut offsets = self.offsets.clone();
-        for o in offsets.iter_mut().skip(h + 1) {
-            *o += 1;
-        }
-        Live::assemble(
-            heads,
-            support.into_iter().map(AtomicU64::new).collect(),
-            offsets,
-            self.idf.clone(),
-            self.loss,
-            weights,
-            prior,
-        )
-    }
-}
-
-#[cfg(test)]
-impl Live {
-    /// Whether the back copy, with what it is owed, equals the front.
-    fn copies_agree(&self) -> bool {
-        let mut back = self.back.lock().unwrap();
-        let w = back.caught_up(self.classes).unwrap();
-        let front = self.front.load();
-        w.layers == front.layers && w.bias == front.bias
-    }
-}
-
-impl Back {
-    /// The writer's copy for writing, once the readers that still held it (from before it
-    /// was swapped out) are done, with the changes it was owed applied. Readers hold a
-    /// copy for one message.
-    fn caught_up(&mut self, classes: usize) -> Result<&mut Weights> {
-        let mut spins = 0u32;
-        // Nobody can take a new reference to a copy that is not published, so the count
-        // only falls.
-        while Arc::strong_count(&self.weights) > 1 {
-            spins += 1;
-            if spins < 64 {
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-        }
-        let w = Arc::get_mut(&mut self.weights)
-            .ok_or_else(|| Error::new(ErrorKind::Inference, "the writer's copy is shared"))?;
-        for change in self.owed.drain(..) {
-            w.apply(&change, classes);
-        }
-        Ok(w)
-    }
-}
-
-/// The index of the largest value (the first on ties).
-pub(crate) fn argmax(v: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, x) in v.iter().enumerate() {
-        if *x > v[best] {
-            best = i;
-        }
-    }
-    best
-}
-
-/// Checks a correction's `(head, label)` pairs against the live model and returns, per
-/// head, the label's index, or the label to add.
-pub(crate) fn resolve(
-    live: &Live,
-    labels: &[(&str, &str)],
-) -> Result<Vec<(usize, std::result::Result<u32, String>)>> {
-    if labels.is_empty() {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            "a correction needs at least one (head, label) pair",
-        ));
-    }
-    let mut out: Vec<(usize, std::result::Result<u32, String>)> = Vec::new();
-    for &(head, label) in labels {
-        let h = live
-            .heads
-            .iter()
-            .position(|x| x.name == head)
-            .ok_or_else(|| {
-                let known: Vec<&str> = live.heads.iter().map(|x| x.name.as_str()).collect();
-                Error::new(
+        let resolved = resolve(&live, labels)?;
+        if !correction {
+            // Only a correction may add a label: a remembered message is not one.
+            if let Some((h, Err(label))) = resolved.iter().find(|(_, r)| r.is_err()) {
+                return Err(Error::new(
                     ErrorKind::InvalidInput,
-                    format!("the model has no head {head:?} (it has {known:?})"),
-                )
-            })?;
-        if out.iter().any(|(o, _)| *o == h) {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!("head {head:?} is given twice in one correction"),
-            ));
+                    format!(
+                        "head {:?} has no label {label:?}: a remembered message can only \
+                         carry labels the model knows (a correction can add one)",
+                        live.heads[*h].name
+                    ),
+                ));
+            }
         }
-        let label = label.trim();
-        if label.is_empty() {
-            return Err(Error::new(
-                ErrorKind::InvalidInput,
-                format!("empty label for head {head:?}"),
-            ));
+        let mut new_labels = Vec::new();
+        for (h, r) in &resolved {
+            if let Err(label) = r {
+                let grown = Arc::new(live.grow(*h, label));
+                self.live.store(Some(grown.clone()));
+                live = grown;
+                new_labels.push((live.heads[*h].name.clone(), label.clone()));
+            }
         }
-        let labels = &live.heads[h].labels;
-        match labels.iter().position(|l| l == label) {
-            Some(i) => out.push((h, Ok(i as u32))),
-            None => {
-                // A head whose labels are all KLE codes only takes KLE codes.
-                let kle = !labels.is_empty() && labels.iter().all(|l| KleCode::parse(l).is_ok());
-                if kle && KleCode::parse(label).is_err() {
-                    return Err(Error::new(
-                        ErrorKind::InvalidInput,
-                        format!("head {head:?} holds KLE codes and {label:?} is not one"),
-                    ));
+        let mut y: Vec<Option<u32>> = vec![None; live.heads.len()];
+        for (h, r) in &resolved {
+            y[*h] = Some(match r {
+                Ok(i) => *i,
+                Err(label) => live.heads[*h]
+                    .labels
+                    .iter()
+                    .position(|l| l == label)
+                    .unwrap_or(0) as u32,
+            });
+        }
+        let kept = Kept {
+            v: Arc::new(Normalised::new(x, live.idf())),
+            labels: y,
+            correction,
+        };
+        let writer = &mut *writer;
+        while writer.kept.len() >= writer.options.max_kept.max(1) {
+            writer.kept.pop_front();
+        }
+        if correction {
+            let replay = writer.options.replay.min(writer.kept.len());
+            let mut batch: Vec<(&Arc<Normalised>, &[Option<u32>])> = Vec::with_capacity(replay + 1);
+            batch.push((&kept.v, &kept.labels));
+            for _ in 0..replay {
+                let i = writer.rng.below(writer.kept.len());
+                if let Some(k) = writer.kept.get(i) {
+                    batch.push((&k.v, &k.labels));
                 }
-                out.push((h, Err(label.to_string())));
             }
+            live.learn(&batch, lr, bias_share)?;
+            live.confirm(&kept.labels);
+            writer.learned += 1;
         }
-    }
-    Ok(out)
-}
-
-/// A full retraining on the confirmed set: the base data (what the parent was trained on,
-/// or any labelled export) plus every correction `parent` has learned, with the parent's
-/// feature configuration. The new model's summary records its lineage: `parent` is the
-/// parent's `trained_at` and `corrections_since_training` starts again at 0.
-///
-/// Heads and labels are the union of the base data's, the parent's and the corrections'.
-pub fn retrain(
-    parent: &Classifier,
-    base: &Prepared,
-    base_heads: &[HeadSpec],
-    opts: &TrainOptions,
-) -> Result<(Model, TrainReport)> {
-    let kept = parent.kept();
-    let mut heads: Vec<HeadSpec> = base_heads.to_vec();
-    let add = |heads: &mut Vec<HeadSpec>, name: &str, label: &str| -> (usize, u32) {
-        let h = match heads.iter().position(|h| h.name == name) {
-            Some(h) => h,
-            None => {
-                heads.push(HeadSpec {
-                    name: name.to_string(),
-                    labels: Vec::new(),
-                });
-                heads.len() - 1
-            }
-        };
-        let l = match heads[h].labels.iter().position(|l| l == label) {
-            Some(l) => l,
-            None => {
-                heads[h].labels.push(label.to_string());
-                heads[h].labels.len() - 1
-            }
-        };
-        (h, l as u32)
-    };
-    // The parent's labels first, so that a label it knows keeps a place even when neither
-    // the base data nor the corrections carry it.
-    for head in parent.current_heads() {
-        for label in &head.labels {
-            add(&mut heads, &head.name, label);
-        }
-    }
-    let mut corrections: Vec<(SparseVec, Vec<(usize, u32)>)> = Vec::with_capacity(kept.len());
-    for (x, labels) in kept {
-        let ys = labels.iter().map(|(h, l)| add(&mut heads, h, l)).collect();
-        corrections.push((x, ys));
-    }
-    let n = heads.len();
-    let mut examples: Vec<Example> = base
-        .examples
-        .iter()
-        .map(|ex| {
-            let mut labels = ex.labels.clone();
-            labels.resize(n, None);
-            Example {
-                x: ex.x.clone(),
-                labels,
-            }
+        writer.kept.push_back(kept);
+        Ok(LearnReport {
+            new_labels,
+            corrections: writer.learned,
         })
-        .collect();
-    let added = corrections.len();
-    for (x, ys) in corrections {
-        let mut labels = vec![None; n];
-        for (h, l) in ys {
-            labels[h] = Some(l);
-        }
-        examples.push(Example { x, labels });
     }
-    let merged = Prepared {
-        examples,
-        item_index: Vec::new(),
-        failures: Vec::new(),
-    };
-    let (mut model, mut report) = train_prepared(&merged, &heads, parent.feature_config(), opts)?;
-    report.warnings.extend(
-        base.failures
-            .iter()
-            .map(|(p, e)| format!("{}: {e}", p.display())),
-    );
-    let summary = model.summary_mut();
-    summary.skipped = base.failures.len() as u64;
-    summary.parent = Some(parent.summary().trained_at.clone());
-    summary.corrections_since_training = 0;
-    summary.warnings.push(format!(
-        "retrained on {} base messages and {added} corrections",
-        base.examples.len()
-    ));
-    Ok((model, report))
-}
 
-/// Normalised values of `x` under `idf` (what the graph computes before the weights).
-pub(crate) fn normalised(x: &SparseVec, idf: &[f32]) -> Vec<f32> {
-    let mut xn = Vec::with_capacity(x.len());
-    normalise(&x.ids, &x.vals, idf, &mut xn);
-    xn
-}
+    /// Sets how later corrections are learned.
+    pub fn set_learn_options(&self, options: LearnOptions) {
+        if let Ok(mut w) = self.writer.lock() {
+            w.options = options;
+        }
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::params::HeadInfo;
+    /// Corrections learned since this classifier was loaded.
+    pub fn corrections(&self) -> u64 {
+        self.writer.lock().map(|w| w.learned).unwrap_or(0)
+    }
 
-    fn params(layers: Layers, dim: usize) -> Params {
-        let head = |name: &str, labels: &[&str]| HeadInfo {
-            name: name.into(),
-            labels: labels.iter().map(|s| s.to_string()).collect(),
-            counts: vec![5; labels.len()],
-            temperature: 1.0,
-            threshold: 0.5,
-            target_precision: 0.95,
-            heldout_precision: None,
-            heldout_coverage: None,
+    /// The model as it is now, ready to save as a new file. After corrections its summary
+    /// records the lineage: `parent` is the loaded model's `trained_at`, and
+    /// `corrections_since_training` counts the corrections since the last full training.
+    pub fn to_model(&self) -> Result<Model> {
+        let writer = self
+            .writer
+            .lock()
+            .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
+        let Some(live) = self.live.load_full().filter(|_| writer.learned > 0) else {
+            // No correction yet (remembered messages change nothing): the loaded model.
+            return Ok(Model::new(self.params.clone(), self.summary.clone()));
         };
-        let heads = vec![
-            head("unit", &["a", "b"]),
-            head("kle", &["32.18.04", "00.01.00"]),
-        ];
-        Params {
-            features: FeatureConfig::default(),
-            heads,
-            idf: vec![1.0; dim],
-            loss: Loss::Softmax,
-            layers,
-            bias: vec![0.0; 4],
-            prior: None,
-        }
+        let params = live.to_params(&self.params.features);
+        let mut summary = self.summary.clone();
+        summary.parent = Some(self.summary.trained_at.clone());
+        summary.trained_at = now_rfc3339();
+        summary.corrections_since_training += writer.learned;
+        Ok(Model::new(params, summary))
     }
 
-    #[test]
-    fn steps_move_the_right_label_up_and_grow_keeps_the_rest() {
-        let dim = 8;
-        for layers in [
-            Layers::Linear {
-                w: vec![0.0; dim * 4],
-            },
-            Layers::LowRank {
-                hidden: 3,
-                embed: (0..dim * 3).map(|i| (i % 5) as f32 * 0.1 - 0.2).collect(),
-                out: vec![0.0; 3 * 4],
-            },
-        ] {
-            let live = Live::from_params(&params(layers, dim));
-            let ids = [1u32, 4];
-            let xn = [0.6f32, 0.8];
-            let before = live.score(&ids, &xn, false).logits;
-            let k = kept(&ids, &xn, &[Some(1), None]);
-            for _ in 0..20 {
-                live.learn(&[(&k.v, &k.labels), (&k.v, &k.labels)], 0.5, 1.0)
-                    .unwrap();
-                assert!(live.copies_agree());
-            }
-            let after = live.score(&ids, &xn, true);
-            assert!(after.logits[1] - after.logits[0] > before[1] - before[0] + 0.5);
-            // The kle head had no label: untouched.
-            assert_eq!(&after.logits[2..], &before[2..]);
-            assert_eq!(after.pushes.len(), 2);
-
-            let grown = live.grow(0, "c");
-            assert_eq!(grown.heads[0].labels, ["a", "b", "c"]);
-            assert_eq!(grown.offsets(), &[0, 3]);
-            let g = grown.score(&ids, &xn, false).logits;
-            assert_eq!(g.len(), 5);
-            assert_eq!(
-                (g[0], g[1], g[3], g[4]),
-                (
-                    after.logits[0],
-                    after.logits[1],
-                    after.logits[2],
-                    after.logits[3]
-                )
-            );
-            let p = grown.to_params(&FeatureConfig::default());
-            assert_eq!(p.classes(), 5);
-            assert_eq!(p.heads[0].counts, [5, 5, 0]);
-        }
-    }
-
-    fn kept(ids: &[u32], xn: &[f32], labels: &[Option<u32>]) -> Kept {
-        Kept {
-            v: Arc::new(Normalised {
-                x: SparseVec {
-                    ids: ids.to_vec(),
-                    vals: xn.to_vec(),
-                },
-                xn: xn.to_vec(),
-            }),
-            labels: labels.to_vec(),
-            correction: true,
-        }
-    }
-
-    /// Sets every weight and bias to `v` in one publication: a reader that mixed two
-    /// states, or read a copy while it was written, would see logits no single `v` gives.
-    fn fill(live: &Live, v: f32) {
-        let mut back = live.back.lock().unwrap();
-        back.caught_up(live.classes)
-            .unwrap()
-            .apply(&Change::Fill(v), live.classes);
-        live.publish(&mut back, vec![Change::Fill(v)]);
-    }
-
-    #[test]
-    fn readers_never_see_a_half_written_model() {
-        let dim = 4096;
-        let live = Live::from_params(&params(
-            Layers::Linear {
-                w: vec![0.0; dim * 4],
-            },
-            dim,
-        ));
-        let ids: Vec<u32> = (0..dim as u32).step_by(7).collect();
-        let xn = vec![1.0f32; ids.len()];
-        let stop = std::sync::atomic::AtomicBool::new(false);
-        std::thread::scope(|s| {
-            let readers: Vec<_> = (0..2)
-                .map(|_| {
-                    s.spawn(|| {
-                        let mut seen = 0u32;
-                        while !stop.load(Ordering::Relaxed) {
-                            let l = live.score(&ids, &xn, false).logits;
-                            // Every logit is v + v × len(ids) for one v.
-                            let v = l[0] / (1.0 + ids.len() as f32);
-                            for x in &l {
-                                assert_eq!(*x, v + v * ids.len() as f32, "torn read");
-                            }
-                            seen += 1;
-                        }
-                        seen
+    /// The corrections kept by this classifier, as `(features, (head, label) pairs)`: what
+    /// [`retrain`](crate::train::retrain) adds to the base data.
+    pub(crate) fn kept(&self) -> Vec<(SparseVec, Vec<(String, String)>)> {
+        let Ok(writer) = self.writer.lock() else {
+            return Vec::new();
+        };
+        let Some(live) = self.live.load_full() else {
+            return Vec::new();
+        };
+        writer
+            .kept
+            .iter()
+            .filter(|k| k.correction)
+            .map(|k| {
+                let labels = k
+                    .labels
+                    .iter()
+                    .zip(&live.heads)
+                    .filter_map(|(l, h)| {
+                        let l = (*l)? as usize;
+                        Some((h.name.clone(), h.labels.get(l)?.clone()))
                     })
-                })
-                .collect();
-            for i in 0..2000 {
-                fill(&live, (i % 7) as f32);
-            }
-            assert!(live.copies_agree());
-            stop.store(true, Ordering::Relaxed);
-            for r in readers {
-                assert!(r.join().unwrap() > 0);
-            }
-        });
-    }
-
-    #[test]
-    fn corrections_are_checked() {
-        let live = Live::from_params(&params(Layers::Linear { w: vec![0.0; 32] }, 8));
-        assert!(resolve(&live, &[]).is_err());
-        assert!(resolve(&live, &[("nope", "a")]).is_err());
-        assert!(resolve(&live, &[("unit", " ")]).is_err());
-        assert!(resolve(&live, &[("unit", "a"), ("unit", "b")]).is_err());
-        assert!(resolve(&live, &[("kle", "not a code")]).is_err());
-        let r = resolve(&live, &[("unit", "b"), ("kle", "27.24.00")]).unwrap();
-        assert_eq!(r[0], (0, Ok(1)));
-        assert_eq!(r[1], (1, Err("27.24.00".to_string())));
+                    .collect();
+                (k.v.x.clone(), labels)
+            })
+            .collect()
     }
 }

@@ -1,23 +1,28 @@
-//! The model: training, the ONNX file, and inference through tract.
+//! What a model is and how it runs: the learned parameters and their storage, the ONNX file,
+//! the tract runtime, the [`Classifier`] with its decisions and explanations, and online
+//! learning, which changes a loaded classifier.
 //!
-//! [`train()`] learns [`Params`] from labelled examples; [`onnx`] writes and reads them as
-//! one self-describing ONNX file; the runtime builds an optimised tract plan from that file
-//! and [`Classifier`] runs it.
+//! This is the bottom layer of the three: `crate::train` makes models and `crate::eval`
+//! judges them, and nothing in `model` imports either. A [`Model`] is what training returns;
+//! [`Model::save`] writes it as one self-describing ONNX file; [`Classifier`] loads that file
+//! and runs it through tract.
 
-pub mod calibrate;
 mod classifier;
-pub mod keyword;
-mod lanes;
+mod kle_levels;
+pub(crate) mod lanes;
 pub mod learn;
+mod live;
 pub mod onnx;
 pub mod params;
+pub mod prior;
+pub(crate) mod rng;
 mod runtime;
-pub mod train;
+pub(crate) mod summary;
+mod writer;
 
 pub use classifier::{Classifier, ClassifyOptions, Model, MIN_SUPPORT};
+pub(crate) use kle_levels::KLE_HEAD;
 pub use learn::{LearnOptions, LearnReport};
-pub use onnx::Summary;
 pub use params::{HeadInfo, Layers, Loss, Params};
-pub use train::{train, Example, HeadSpec, TrainOptions, TrainReport};
-pub mod dataset;
-pub mod eval;
+pub use prior::{KeywordPrior, KeywordStats};
+pub use summary::Summary;

@@ -2,12 +2,14 @@
 //!
 //! This is what training produces, what the ONNX exporter writes, and what the explainer
 //! reads back. The tract runtime never sees this type: it runs the graph in the file.
+//!
+//! Part of `model`: must not import `crate::train` or `crate::eval`.
 
 use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureConfig;
-use crate::model::keyword::KeywordPrior;
 use crate::model::lanes::{prefetch, AHEAD};
+use crate::model::prior::KeywordPrior;
 use crate::{Error, ErrorKind};
 
 /// One prediction target ("head"), e.g. `unit`, `kle` or `facet`.

@@ -1,5 +1,7 @@
 //! The one module that speaks tract: builds an optimised plan from the model file and runs
 //! it. Everything outside sees plain slices and `Vec`s.
+//!
+//! Part of `model`: must not import `crate::train` or `crate::eval`.
 
 use std::sync::Arc;
 

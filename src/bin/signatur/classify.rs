@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use signatur::decision::rules::RuleSet;
 use signatur::decision::{journal, JournalOptions, Router};
+use signatur::eval::{read_message, TextMode};
 use signatur::kle::Taxonomy;
-use signatur::model::dataset::{read_message, TextMode};
 use signatur::{Classifier, ClassifyOptions, Decision, Message};
 use std::sync::Arc;
 

@@ -4,9 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use signatur::eval::{cross_validate, evaluate, prepare, EvalReport};
+use signatur::eval::{Dataset, TextMode};
 use signatur::features::Featurizer;
-use signatur::model::dataset::{Dataset, TextMode};
-use signatur::model::eval::{cross_validate, evaluate, prepare, EvalReport};
 use signatur::Classifier;
 
 use crate::progress::bar;

@@ -6,11 +6,12 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::json;
+use signatur::eval::prepare;
+use signatur::eval::{read_message, Dataset, TextMode};
 use signatur::features::Featurizer;
-use signatur::model::dataset::{read_message, Dataset, TextMode};
-use signatur::model::eval::prepare;
-use signatur::model::learn::retrain;
-use signatur::model::{HeadSpec, LearnOptions};
+use signatur::model::LearnOptions;
+use signatur::train::retrain;
+use signatur::train::HeadSpec;
 use signatur::Classifier;
 
 use crate::progress::bar;

@@ -5,12 +5,14 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use serde_json::json;
+use signatur::eval::prepare;
+use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
 use signatur::kle::Taxonomy;
-use signatur::model::dataset::{Dataset, TextMode};
-use signatur::model::eval::{prepare, train_prepared, train_prepared_with_taxonomy};
-use signatur::model::keyword::{keyword_model, KeywordOptions};
-use signatur::model::{Loss, Model, TrainOptions};
+use signatur::model::{Loss, Model};
+use signatur::train::TrainOptions;
+use signatur::train::{keyword_model, KeywordOptions};
+use signatur::train::{train_prepared, train_prepared_with_taxonomy};
 
 use crate::progress::bar;
 

@@ -11,11 +11,14 @@
 //!
 //! Messages are read as RFC 5322 mail, MeMo XML when they look like it, or, with
 //! [`TextMode::PlainText`], as plain text bodies.
+//!
+//! Part of `eval`: uses `crate::train` and `crate::model`, which must not import it.
 
 use std::path::{Path, PathBuf};
 
+use crate::features::Featurizer;
 use crate::message::Message;
-use crate::model::train::HeadSpec;
+use crate::train::{Example, HeadSpec, Prepared};
 use crate::{Error, ErrorKind, Result};
 
 /// How message files are read.
@@ -321,6 +324,69 @@ fn from_rows(manifest: &Path, rows: Vec<Row>) -> Result<Dataset> {
     }
     items.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Dataset { heads, items })
+}
+
+/// A progress callback: `(done, total)`.
+pub type Progress<'a> = &'a (dyn Fn(usize, usize) + Sync);
+
+/// Reads and featurises every message of `dataset` on `threads` threads.
+pub fn prepare(
+    dataset: &Dataset,
+    featurizer: &Featurizer,
+    mode: TextMode,
+    threads: usize,
+    progress: Option<Progress<'_>>,
+) -> Prepared {
+    let n = dataset.items.len();
+    let threads = threads.clamp(1, 64);
+    let chunk = n.div_ceil(threads).max(1);
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let parts: Vec<Vec<(usize, Result<Example>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = dataset
+            .items
+            .chunks(chunk)
+            .enumerate()
+            .map(|(c, items)| {
+                let done = &done;
+                s.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| {
+                            let r = read_message(&item.path, mode).map(|m| Example {
+                                x: featurizer.featurize(&m),
+                                labels: item.labels.clone(),
+                            });
+                            let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                            if let Some(p) = progress {
+                                p(d, n);
+                            }
+                            (c * chunk + i, r)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    let mut out = Prepared {
+        examples: Vec::with_capacity(n),
+        item_index: Vec::with_capacity(n),
+        failures: Vec::new(),
+    };
+    for (i, r) in parts.into_iter().flatten() {
+        match r {
+            Ok(ex) => {
+                out.examples.push(ex);
+                out.item_index.push(i);
+            }
+            Err(e) => out.failures.push((dataset.items[i].path.clone(), e)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

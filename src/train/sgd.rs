@@ -4,13 +4,15 @@
 //! Deterministic for a fixed seed: the only randomness is a seeded SplitMix64 that orders
 //! the examples and initialises embeddings, and the SGD loop is single-threaded (only
 //! featurisation runs on several threads, each on its own slice, merged in order).
+//!
+//! Part of `train`: uses `crate::model`; must not import `crate::eval`.
 
 use crate::features::FeatureConfig;
 use crate::features::SparseVec;
-use crate::model::calibrate::{fit_temperature, threshold_for_precision, Scored};
-use crate::model::keyword::KeywordPrior;
 use crate::model::lanes::{prefetch_flat_row, AHEAD};
 use crate::model::params::{normalise, HeadInfo, Layers, Loss, Params};
+use crate::model::rng::Rng;
+use crate::train::calibrate::{calibrate_head, fit_temperature};
 use crate::{Error, ErrorKind, Result};
 
 /// One training example: features and, per head, the index of its label (or `None` where
@@ -91,36 +93,6 @@ pub struct TrainReport {
     pub messages: usize,
     /// Messages held out for calibration.
     pub heldout: usize,
-}
-
-/// A small, fast, seeded generator (SplitMix64): reproducible on every platform.
-#[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
-
-impl Rng {
-    pub(crate) fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x853c_49e6_748f_ea9b)
-    }
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in `[0, 1)`.
-    pub(crate) fn next_f32(&mut self) -> f32 {
-        (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32
-    }
-    pub(crate) fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-    pub(crate) fn shuffle<T>(&mut self, v: &mut [T]) {
-        for i in (1..v.len()).rev() {
-            let j = self.below(i + 1);
-            v.swap(i, j);
-        }
-    }
 }
 
 /// An example with normalised values, ready for SGD.
@@ -433,157 +405,6 @@ pub fn train(
     ))
 }
 
-/// The prior scales tried on out-of-fold predictions (0 is the learned model alone).
-const PRIOR_SCALES: [f32; 14] = [
-    0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 5.0, 8.0, 12.0,
-];
-
-/// Folds of the cross-fitting that chooses the prior's scale.
-const PRIOR_FOLDS: usize = 5;
-
-/// Above this many messages only one fold is trained (a fifth held out), to bound the cost.
-const PRIOR_ALL_FOLDS_UP_TO: usize = 5000;
-
-/// Trains as [`train`] does, then adds `prior` (a keyword model for one head) to that
-/// head's logits, with its scale, the head's temperature and its abstain threshold chosen on
-/// out-of-fold predictions: the learned model is trained again on four fifths of the
-/// messages and predicts the fifth it did not see, five times (once, holding out a fifth,
-/// above 5,000 messages). The scale is the one of 0, 0.05 … 12 whose
-/// temperature-calibrated log-loss is lowest, so a prior that does not help gets 0.
-///
-/// Every message is predicted once this way, so even 50 messages calibrate the head, where
-/// [`train`] alone needs 200 to hold out 20.
-pub fn train_with_prior(
-    examples: &[Example],
-    heads: &[HeadSpec],
-    features: &FeatureConfig,
-    opts: &TrainOptions,
-    mut prior: KeywordPrior,
-) -> Result<(Params, TrainReport)> {
-    let h = prior.head();
-    if heads.get(h).map(|s| s.labels.len()) != Some(prior.labels()) || prior.dim() != features.dim()
-    {
-        return Err(Error::new(
-            ErrorKind::InvalidInput,
-            "the keyword prior does not fit the head or the feature buckets",
-        ));
-    }
-    let (mut params, mut report) = train(examples, heads, features, opts)?;
-    let n = examples.len();
-    let folds = PRIOR_FOLDS.min(n);
-    let mut order: Vec<usize> = (0..n).collect();
-    Rng::new(opts.seed ^ 0x0070_7269_6f72).shuffle(&mut order);
-    let mut fold_of = vec![0usize; n];
-    for (i, &e) in order.iter().enumerate() {
-        fold_of[e] = i % folds.max(1);
-    }
-    let sub = TrainOptions {
-        calibration_fraction: 0.0,
-        refit_on_all: false,
-        ..opts.clone()
-    };
-    let run = if n > PRIOR_ALL_FOLDS_UP_TO { 1 } else { folds };
-    // (learned logits, prior scores, label) of the prior's head, out of fold.
-    let mut rows: Vec<(Vec<f32>, Vec<f32>, u32)> = Vec::new();
-    let k = prior.labels();
-    let mut xn = Vec::new();
-    for f in 0..if folds >= 2 { run } else { 0 } {
-        let fit: Vec<Example> = (0..n)
-            .filter(|&i| fold_of[i] != f)
-            .map(|i| examples[i].clone())
-            .collect();
-        // A fold without a labelled message of some head cannot train; the others still do.
-        let Ok((p, _)) = train(&fit, heads, features, &sub) else {
-            continue;
-        };
-        let c = p.classes();
-        let off = p.offsets()[h];
-        let mut logits = vec![0.0f32; c];
-        for (i, ex) in examples.iter().enumerate() {
-            let Some(y) = ex.labels.get(h).copied().flatten() else {
-                continue;
-            };
-            if fold_of[i] != f {
-                continue;
-            }
-            normalise(&ex.x.ids, &ex.x.vals, &p.idf, &mut xn);
-            forward(&p.layers, &p.bias, c, &ex.x.ids, &xn, &mut logits);
-            let mut kw = vec![0.0f32; k];
-            let saved = prior.scale();
-            prior.set_scale(1.0);
-            prior.add_logits(&ex.x.ids, &xn, &mut kw);
-            prior.set_scale(saved);
-            rows.push((logits[off..off + k].to_vec(), kw, y));
-        }
-    }
-    let name = &heads[h].name;
-    if rows.len() < 10 {
-        report.warnings.push(format!(
-            "head {name:?}: only {} out-of-fold predictions; the keyword prior is added at scale 1, uncalibrated",
-            rows.len()
-        ));
-        prior.set_scale(1.0);
-    } else {
-        let mut best: Option<(f64, f32, f32)> = None;
-        for alpha in PRIOR_SCALES {
-            let combined = combine(&rows, alpha);
-            let t = fit_temperature(&combined);
-            let loss = nll(&combined, t);
-            if best.is_none_or(|(b, _, _)| loss < b) {
-                best = Some((loss, alpha, t));
-            }
-        }
-        let (_, alpha, t) = best.unwrap_or((0.0, 1.0, 1.0));
-        let combined = combine(&rows, alpha);
-        calibrate_head(&mut params.heads[h], &combined, t, opts.target_precision);
-        prior.set_scale(alpha);
-        report.heldout = report.heldout.max(rows.len());
-    }
-    params.prior = Some(prior);
-    Ok((params, report))
-}
-
-/// Sets a head's temperature `t` and the abstain threshold that reaches `target` precision
-/// on held-out `(logits, label)` rows, with what it reached there.
-fn calibrate_head(info: &mut HeadInfo, rows: &[(Vec<f32>, u32)], t: f32, target: f32) {
-    let scored: Vec<Scored> = rows
-        .iter()
-        .map(|(lg, y)| {
-            let (best, p) = top_prob(lg, t);
-            Scored {
-                confidence: p,
-                correct: best == *y as usize,
-            }
-        })
-        .collect();
-    let th = threshold_for_precision(&scored, target);
-    info.temperature = t;
-    info.threshold = th.threshold;
-    info.heldout_precision = th.precision;
-    info.heldout_coverage = Some(th.coverage);
-}
-
-/// Learned logits plus `alpha` times the prior's scores, with the label.
-fn combine(rows: &[(Vec<f32>, Vec<f32>, u32)], alpha: f32) -> Vec<(Vec<f32>, u32)> {
-    rows.iter()
-        .map(|(l, p, y)| (l.iter().zip(p).map(|(a, b)| a + alpha * b).collect(), *y))
-        .collect()
-}
-
-/// Mean negative log-likelihood of the labels at temperature `t`.
-fn nll(rows: &[(Vec<f32>, u32)], t: f32) -> f64 {
-    let total: f64 = rows
-        .iter()
-        .map(|(lg, y)| {
-            let m = lg.iter().cloned().fold(f32::NEG_INFINITY, f32::max) / t;
-            let z: f64 = lg.iter().map(|&v| ((v / t - m) as f64).exp()).sum();
-            let ly = lg.get(*y as usize).copied().unwrap_or(m * t) / t - m;
-            z.ln() - ly as f64
-        })
-        .sum();
-    total / rows.len().max(1) as f64
-}
-
 /// Start of each head in the concatenated class axis.
 pub(crate) fn offsets(sizes: &[usize]) -> Vec<usize> {
     let mut out = Vec::with_capacity(sizes.len());
@@ -593,19 +414,6 @@ pub(crate) fn offsets(sizes: &[usize]) -> Vec<usize> {
         at += s;
     }
     out
-}
-
-/// The top class and its probability after temperature `t`.
-pub(crate) fn top_prob(logits: &[f32], t: f32) -> (usize, f32) {
-    let mut best = 0;
-    for (i, &v) in logits.iter().enumerate() {
-        if v > logits[best] {
-            best = i;
-        }
-    }
-    let m = logits[best] / t;
-    let z: f32 = logits.iter().map(|&v| (v / t - m).exp()).sum();
-    (best, 1.0 / z)
 }
 
 /// Logits for one normalised example.

@@ -1,4 +1,8 @@
 //! Calibration: temperature scaling and abstain thresholds, both fitted on held-out data.
+//!
+//! Part of `train`: uses `crate::model`; must not import `crate::eval`.
+
+use crate::model::params::HeadInfo;
 
 /// A held-out prediction: its confidence and whether it was right.
 #[derive(Debug, Clone, Copy)]
@@ -108,6 +112,39 @@ impl NextUp for f32 {
             f32::from_bits(self.to_bits() + 1)
         }
     }
+}
+
+/// Sets a head's temperature `t` and the abstain threshold that reaches `target` precision
+/// on held-out `(logits, label)` rows, with what it reached there.
+pub(crate) fn calibrate_head(info: &mut HeadInfo, rows: &[(Vec<f32>, u32)], t: f32, target: f32) {
+    let scored: Vec<Scored> = rows
+        .iter()
+        .map(|(lg, y)| {
+            let (best, p) = top_prob(lg, t);
+            Scored {
+                confidence: p,
+                correct: best == *y as usize,
+            }
+        })
+        .collect();
+    let th = threshold_for_precision(&scored, target);
+    info.temperature = t;
+    info.threshold = th.threshold;
+    info.heldout_precision = th.precision;
+    info.heldout_coverage = Some(th.coverage);
+}
+
+/// The top class and its probability after temperature `t`.
+pub(crate) fn top_prob(logits: &[f32], t: f32) -> (usize, f32) {
+    let mut best = 0;
+    for (i, &v) in logits.iter().enumerate() {
+        if v > logits[best] {
+            best = i;
+        }
+    }
+    let m = logits[best] / t;
+    let z: f32 = logits.iter().map(|&v| (v / t - m).exp()).sum();
+    (best, 1.0 / z)
 }
 
 #[cfg(test)]

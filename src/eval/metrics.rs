@@ -1,0 +1,293 @@
+//! Held-out metrics: per head accuracy, top-3, macro F1, coverage at a precision and at the
+//! trained thresholds, per-label precision and recall, and the most common confusions.
+//!
+//! Part of `eval`: uses `crate::train` and `crate::model`, which must not import it.
+
+use serde::Serialize;
+
+use crate::eval::dataset::Dataset;
+use crate::model::Classifier;
+use crate::train::calibrate::{threshold_for_precision, Scored};
+use crate::train::Prepared;
+use crate::{Error, ErrorKind, Result};
+
+/// Precision, recall and support of one label.
+#[derive(Debug, Clone, Serialize)]
+pub struct LabelReport {
+    /// The label.
+    pub label: String,
+    /// Precision.
+    pub precision: f64,
+    /// Recall.
+    pub recall: f64,
+    /// F1.
+    pub f1: f64,
+    /// Messages with this true label.
+    pub support: u64,
+}
+
+/// A pair of labels the model confuses.
+#[derive(Debug, Clone, Serialize)]
+pub struct Confusion {
+    /// The true label.
+    pub truth: String,
+    /// What the model said.
+    pub predicted: String,
+    /// How often.
+    pub count: u64,
+}
+
+/// Metrics for one head.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeadReport {
+    /// The head.
+    pub head: String,
+    /// Messages with a label for this head.
+    pub messages: u64,
+    /// Top-1 accuracy.
+    pub accuracy: f64,
+    /// Macro-averaged F1 over labels with support.
+    pub macro_f1: f64,
+    /// Share with the true label among the top three.
+    pub top3_accuracy: f64,
+    /// The share of messages the model handles alone at `target_precision`, most confident
+    /// first.
+    pub coverage_at_precision: f64,
+    /// The precision that coverage is measured at.
+    pub target_precision: f64,
+    /// Share of messages at or above the model's own abstain threshold.
+    pub coverage_at_threshold: f64,
+    /// Precision of those messages.
+    pub precision_at_threshold: Option<f64>,
+    /// Expected calibration error (15 equal-width bins of top probability).
+    pub ece: f64,
+    /// Per label.
+    pub labels: Vec<LabelReport>,
+    /// The most confused pairs, most frequent first (at most 10).
+    pub confused: Vec<Confusion>,
+}
+
+/// An evaluation.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvalReport {
+    /// Messages evaluated.
+    pub messages: u64,
+    /// Messages that failed to parse.
+    pub skipped: u64,
+    /// Folds, for cross-validation.
+    pub folds: Option<usize>,
+    /// Per-fold accuracy of the first head, for cross-validation.
+    pub fold_accuracy: Vec<f64>,
+    /// Per head.
+    pub heads: Vec<HeadReport>,
+}
+
+/// One prediction for metrics: true label, probabilities over the head's labels, and the
+/// threshold that applied.
+pub(super) struct Pred<'a> {
+    pub(super) truth: Option<usize>,
+    pub(super) probs: &'a [f32],
+}
+
+pub(super) fn head_report(
+    name: &str,
+    labels: &[String],
+    preds: &[Pred<'_>],
+    threshold: f32,
+    target: f32,
+) -> HeadReport {
+    let k = labels.len();
+    let mut tp = vec![0u64; k];
+    let mut fp = vec![0u64; k];
+    let mut support = vec![0u64; k];
+    let mut confusion: std::collections::HashMap<(usize, usize), u64> = Default::default();
+    let (mut n, mut correct, mut top3) = (0u64, 0u64, 0u64);
+    let mut scored = Vec::new();
+    let mut bins = [(0u64, 0f64, 0u64); 15];
+    for p in preds {
+        // Messages whose true label the model does not know count as errors.
+        let mut order: Vec<usize> = (0..p.probs.len()).collect();
+        order.sort_by(|&a, &b| p.probs[b].total_cmp(&p.probs[a]).then(a.cmp(&b)));
+        let Some(&best) = order.first() else { continue };
+        let conf = p.probs[best];
+        n += 1;
+        let ok = p.truth == Some(best);
+        correct += ok as u64;
+        if let Some(t) = p.truth {
+            support[t] += 1;
+            if order.iter().take(3).any(|&o| o == t) {
+                top3 += 1;
+            }
+            if ok {
+                tp[t] += 1;
+            } else {
+                *confusion.entry((t, best)).or_insert(0) += 1;
+            }
+        }
+        if !ok {
+            fp[best] += 1;
+        }
+        scored.push(Scored {
+            confidence: conf,
+            correct: ok,
+        });
+        let b = ((conf * 15.0) as usize).min(14);
+        bins[b].0 += 1;
+        bins[b].1 += conf as f64;
+        bins[b].2 += ok as u64;
+    }
+    let div = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let mut label_reports = Vec::new();
+    let mut f1_sum = 0.0;
+    let mut f1_n = 0;
+    for i in 0..k {
+        let precision = div(tp[i] as f64, (tp[i] + fp[i]) as f64);
+        let recall = div(tp[i] as f64, support[i] as f64);
+        let f1 = div(2.0 * precision * recall, precision + recall);
+        if support[i] > 0 {
+            f1_sum += f1;
+            f1_n += 1;
+        }
+        label_reports.push(LabelReport {
+            label: labels[i].clone(),
+            precision,
+            recall,
+            f1,
+            support: support[i],
+        });
+    }
+    let th = threshold_for_precision(&scored, target);
+    let above: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.confidence >= threshold)
+        .collect();
+    let ece = bins
+        .iter()
+        .map(|&(c, conf, ok)| {
+            if c == 0 {
+                0.0
+            } else {
+                (c as f64 / n.max(1) as f64) * (conf / c as f64 - ok as f64 / c as f64).abs()
+            }
+        })
+        .sum();
+    let mut confused: Vec<Confusion> = confusion
+        .into_iter()
+        .map(|((t, p), count)| Confusion {
+            truth: labels[t].clone(),
+            predicted: labels[p].clone(),
+            count,
+        })
+        .collect();
+    confused.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.truth.cmp(&b.truth))
+            .then_with(|| a.predicted.cmp(&b.predicted))
+    });
+    confused.truncate(10);
+    HeadReport {
+        head: name.to_string(),
+        messages: n,
+        accuracy: div(correct as f64, n as f64),
+        macro_f1: div(f1_sum, f1_n as f64),
+        top3_accuracy: div(top3 as f64, n as f64),
+        coverage_at_precision: th.coverage as f64,
+        target_precision: target as f64,
+        coverage_at_threshold: div(above.len() as f64, n as f64),
+        precision_at_threshold: (!above.is_empty())
+            .then(|| above.iter().filter(|s| s.correct).count() as f64 / above.len() as f64),
+        ece,
+        labels: label_reports,
+        confused,
+    }
+}
+
+/// Evaluates `classifier` on `prepared` examples of `dataset`. True labels are matched to
+/// the model's labels by name; heads the model lacks are left out.
+pub fn evaluate(
+    classifier: &Classifier,
+    dataset: &Dataset,
+    prepared: &Prepared,
+    target_precision: f32,
+) -> Result<EvalReport> {
+    let mut probs: Vec<Vec<f32>> = vec![Vec::new(); classifier.heads().len()];
+    for batch in prepared.examples.chunks(256) {
+        let xs: Vec<_> = batch.iter().map(|e| e.x.clone()).collect();
+        for (h, p) in classifier.probabilities(&xs)?.into_iter().enumerate() {
+            probs[h].extend(p);
+        }
+    }
+    let mut heads = Vec::new();
+    for (h, info) in classifier.heads().iter().enumerate() {
+        let Some(dh) = dataset.head_index(&info.name) else {
+            continue;
+        };
+        let k = info.labels.len();
+        let preds: Vec<Pred<'_>> = prepared
+            .examples
+            .iter()
+            .enumerate()
+            .filter_map(|(i, ex)| {
+                let t = ex.labels.get(dh).copied().flatten()?;
+                let name = &dataset.heads[dh].labels[t as usize];
+                Some(Pred {
+                    truth: info.labels.iter().position(|l| l == name),
+                    probs: &probs[h][i * k..(i + 1) * k],
+                })
+            })
+            .collect();
+        heads.push(head_report(
+            &info.name,
+            &info.labels,
+            &preds,
+            info.threshold,
+            target_precision,
+        ));
+    }
+    if heads.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            "the data set has none of the model's heads",
+        ));
+    }
+    Ok(EvalReport {
+        messages: prepared.examples.len() as u64,
+        skipped: prepared.failures.len() as u64,
+        folds: None,
+        fold_accuracy: Vec::new(),
+        heads,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_on_a_known_table() {
+        let labels = vec!["a".to_string(), "b".to_string()];
+        let rows = [
+            ([0.9f32, 0.1], 0usize),
+            ([0.8, 0.2], 0),
+            ([0.3, 0.7], 0),
+            ([0.4, 0.6], 1),
+        ];
+        let preds: Vec<Pred<'_>> = rows
+            .iter()
+            .map(|(p, t)| Pred {
+                truth: Some(*t),
+                probs: &p[..],
+            })
+            .collect();
+        let r = head_report("h", &labels, &preds, 0.75, 0.95);
+        assert!((r.accuracy - 0.75).abs() < 1e-9);
+        assert!((r.top3_accuracy - 1.0).abs() < 1e-9);
+        assert!((r.coverage_at_precision - 0.5).abs() < 1e-9);
+        assert!((r.coverage_at_threshold - 0.5).abs() < 1e-9);
+        assert_eq!(r.labels[0].support, 3);
+        assert!((r.labels[1].precision - 0.5).abs() < 1e-9);
+        assert_eq!(r.confused[0].truth, "a");
+        assert_eq!(r.confused[0].predicted, "b");
+    }
+}

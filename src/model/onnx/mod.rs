@@ -1,0 +1,248 @@
+//! The model file: standard ONNX (opset 13) with everything needed to use it in
+//! `metadata_props`.
+//!
+//! # The graph
+//!
+//! Inputs `ids` (int64 `[N, L]`, hashed feature ids) and `tf` (float `[N, L]`, term
+//! frequencies from the featuriser; padding has tf 0). The graph applies the learned IDF,
+//! L2-normalises, and computes logits with one `Gather` of weight rows and a `MatMul`
+//! (the fastest formulation measured in tract), optionally through a low-rank hidden layer.
+//! The big table (`weights`, or `embed` of a low-rank model: one row per hash bucket) is
+//! stored as float16 and `Cast` to float32 after the `Gather`: it halves the file (a
+//! 20-label model over 2^18 buckets is 10.5 MB instead of 21) and the memory a lookup
+//! touches, and the rounding (relative 2^-11) is far below what moves a decision. Training
+//! rounds the weights the same way ([`Params::round_weights`]), so a model in memory and
+//! its file give the same probabilities.
+//! Each head then gets its slice of the logits, divided by its calibration temperature,
+//! through a `Softmax`: output `probs_<i>` (float `[N, labels_i]`) for head `i`.
+//!
+//! A model with a keyword prior (see [`crate::model::prior`]) adds, before the temperature,
+//! the prior's scores times its scale to its head's slice: a cold-start model is a prior
+//! over a zero learned part, a `learned+prior` model both.
+//!
+//! # Metadata (`metadata_props`)
+//!
+//! | key | value |
+//! |---|---|
+//! | `signatur.format_version` | `2` (float16 weight table; `1`, float32, is still read); a larger number is refused |
+//! | `signatur.library_version` | the crate version that wrote the file |
+//! | `signatur.features` | JSON [`FeatureConfig`](crate::features::FeatureConfig): hash seed and bits, n-gram ranges, stemmer, stop words, field weights |
+//! | `signatur.heads` | JSON list of [`HeadInfo`](crate::model::HeadInfo): name, labels, per-label counts, temperature, threshold, target precision |
+//! | `signatur.form` | `linear` or `low_rank:<hidden>` |
+//! | `signatur.loss` | `softmax` or `squared_hinge`: what online learning steps on (absent: `softmax`) |
+//! | `signatur.idf` | `initializer:idf`: the IDF vector is the graph's `idf` initializer (2^bits floats are too many for a text property; the graph uses it, so every runtime applies it) |
+//! | `signatur.summary` | JSON [`Summary`]: messages, when, seed, lineage |
+//! | `signatur.prior` | only with a keyword prior: JSON `{head, labels, per_feature, rows, scale, groups: [A, B], stats}`; the tables are the initializers `kw_slot` (int32 `[dim]`), `kw_weight` (float `[rows, K]`), `kw_hi` and `kw_lo` (uint8 `[rows, K]`, the label index is `hi × B + lo`) |
+//!
+//! The file holds no text of the training messages: features are hashed ids, and labels
+//! are the municipality's own unit names and KLE codes.
+
+//!
+//! # What this module owns
+//!
+//! The file format: writing it ([`encode`]), reading and checking it (`decode`), and
+//! preparing its graph for tract. It must not import `crate::train` or `crate::eval`.
+
+use serde::{Deserialize, Serialize};
+use tract_onnx::pb;
+
+use crate::model::params::Params;
+use crate::model::prior::KeywordStats;
+use crate::model::summary::Summary;
+use crate::{Error, ErrorKind};
+
+mod proto;
+mod read;
+mod write;
+
+pub(crate) use read::{decode, widen_gathered_tables};
+pub use write::encode;
+
+/// The newest model format this library reads and the one it writes.
+pub const FORMAT_VERSION: u32 = 2;
+
+const KEY_FORMAT: &str = "signatur.format_version";
+const KEY_LIBRARY: &str = "signatur.library_version";
+const KEY_FEATURES: &str = "signatur.features";
+const KEY_HEADS: &str = "signatur.heads";
+const KEY_FORM: &str = "signatur.form";
+const KEY_LOSS: &str = "signatur.loss";
+const KEY_IDF: &str = "signatur.idf";
+const KEY_SUMMARY: &str = "signatur.summary";
+const KEY_PRIOR: &str = "signatur.prior";
+
+/// The keyword prior's description in `metadata_props` (its tables are initializers).
+#[derive(Serialize, Deserialize)]
+struct PriorMeta {
+    head: usize,
+    labels: usize,
+    per_feature: usize,
+    rows: usize,
+    scale: f32,
+    groups: [usize; 2],
+    stats: KeywordStats,
+}
+
+/// `[A, B]` with `A × B ≥ labels` and `B = ⌈√labels⌉`: the label index is split into
+/// `hi = i / B` and `lo = i % B`, each one byte.
+fn groups(labels: usize) -> [usize; 2] {
+    let mut b = (labels as f64).sqrt().ceil() as usize;
+    while b * b < labels {
+        b += 1;
+    }
+    let b = b.max(1);
+    [labels.div_ceil(b).max(1), b]
+}
+
+/// A decoded model file: the parameters and summary, plus the parsed protobuf that tract
+/// builds its plan from.
+pub(crate) struct Decoded {
+    pub params: Params,
+    pub summary: Summary,
+    pub proto: pb::ModelProto,
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidModel, msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use prost::Message as _;
+
+    use super::proto::tensor_f32;
+    use super::*;
+    use crate::features::FeatureConfig;
+    use crate::model::params::{HeadInfo, Layers, Loss};
+    use crate::model::runtime::Runtime;
+
+    fn params() -> Params {
+        let features = FeatureConfig {
+            hash_bits: 8,
+            ..FeatureConfig::default()
+        };
+        Params {
+            features,
+            heads: vec![HeadInfo {
+                name: "label".into(),
+                labels: vec!["a".into(), "b".into()],
+                counts: vec![3, 3],
+                temperature: 1.0,
+                threshold: 0.5,
+                target_precision: 0.95,
+                heldout_precision: None,
+                heldout_coverage: None,
+            }],
+            idf: vec![1.0; 256],
+            loss: Loss::SquaredHinge,
+            layers: Layers::Linear {
+                w: (0..512).map(|i| (i as f32 * 0.37).sin() * 3.0).collect(),
+            },
+            bias: vec![0.1, -0.1],
+            prior: None,
+        }
+    }
+
+    fn weights(p: &Params) -> &[f32] {
+        match &p.layers {
+            Layers::Linear { w } => w,
+            Layers::LowRank { embed, .. } => embed,
+        }
+    }
+
+    #[test]
+    fn the_weight_table_is_float16_and_format_1_float32_files_still_load() {
+        let p = params();
+        let bytes = encode(&p, &Summary::default()).unwrap();
+        let d = decode(&bytes).unwrap();
+        let graph = d.proto.graph.as_ref().unwrap();
+        let table = graph
+            .initializer
+            .iter()
+            .find(|t| t.name == "weights")
+            .unwrap();
+        assert_eq!(table.data_type, pb::tensor_proto::DataType::Float16 as i32);
+        assert_eq!(table.raw_data.len(), 512 * 2);
+        // What the file holds is what `round_weights` gives in memory.
+        let mut rounded = p.clone();
+        rounded.round_weights();
+        assert_eq!(weights(&d.params), weights(&rounded));
+        assert_ne!(weights(&d.params), weights(&p));
+        assert_eq!(d.params.loss, Loss::SquaredHinge);
+
+        // A format-1 file: the same graph with a float32 table and no Cast.
+        let mut old = d.proto.clone();
+        let g = old.graph.as_mut().unwrap();
+        for t in g.initializer.iter_mut().filter(|t| t.name == "weights") {
+            *t = tensor_f32("weights", &[256, 2], weights(&p));
+        }
+        g.node.retain(|n| n.op_type != "Cast");
+        for n in g.node.iter_mut() {
+            for o in n.output.iter_mut().filter(|o| *o == "rows16") {
+                *o = "rows".into();
+            }
+        }
+        for m in old.metadata_props.iter_mut() {
+            if m.key == KEY_FORMAT {
+                m.value = "1".into();
+            }
+        }
+        // Format 1 had no loss key: those models were trained on softmax.
+        old.metadata_props.retain(|m| m.key != KEY_LOSS);
+        let d1 = decode(&old.encode_to_vec()).unwrap();
+        assert_eq!(weights(&d1.params), weights(&p));
+        assert_eq!(d1.params.loss, Loss::Softmax);
+        Runtime::new(&d1.proto, vec![2]).unwrap();
+        Runtime::new(&d.proto, vec![2]).unwrap();
+    }
+
+    #[test]
+    fn tract_gets_the_float16_table_widened_once_with_the_same_results() {
+        let p = params();
+        let bytes = encode(&p, &Summary::default()).unwrap();
+        let d = decode(&bytes).unwrap();
+        let mut wide = d.proto.clone();
+        widen_gathered_tables(&mut wide).unwrap();
+        let g = wide.graph.as_ref().unwrap();
+        assert!(
+            g.node.iter().all(|n| n.op_type != "Cast"),
+            "the Cast is gone"
+        );
+        let table = g.initializer.iter().find(|t| t.name == "weights").unwrap();
+        assert_eq!(table.data_type, pb::tensor_proto::DataType::Float as i32);
+        let gather = g
+            .node
+            .iter()
+            .find(|n| n.op_type == "Gather" && n.input[0] == "weights")
+            .unwrap();
+        assert_eq!(gather.output, ["rows"]);
+        // The same probabilities, bit for bit: float16 to float32 is exact.
+        let ids: Vec<i64> = vec![3, 17, 255, 0];
+        let tf = vec![1.0f32, 2.0, 0.5, 0.0];
+        let a = Runtime::new(&d.proto, vec![2]).unwrap();
+        let b = Runtime::new(&wide, vec![2]).unwrap();
+        assert_eq!(
+            a.run(ids.clone(), tf.clone(), 1, 4).unwrap(),
+            b.run(ids, tf, 1, 4).unwrap()
+        );
+        // A graph without such a pattern (format 1) is left as it is.
+        let mut again = wide.clone();
+        widen_gathered_tables(&mut again).unwrap();
+        assert_eq!(again, wide);
+    }
+
+    #[test]
+    fn a_float16_table_of_the_wrong_size_is_refused() {
+        let bytes = encode(&params(), &Summary::default()).unwrap();
+        let mut proto = pb::ModelProto::decode(bytes.as_slice()).unwrap();
+        let g = proto.graph.as_mut().unwrap();
+        for t in g.initializer.iter_mut().filter(|t| t.name == "weights") {
+            t.raw_data.truncate(100);
+        }
+        let err = match decode(&proto.encode_to_vec()) {
+            Err(e) => e,
+            Ok(_) => panic!("a truncated table was accepted"),
+        };
+        assert!(err.message().contains("weights"), "{}", err.message());
+    }
+}

@@ -1,0 +1,370 @@
+//! Reading a model file: the checks that turn a corrupt or foreign file into a clear error,
+//! and the one rewrite the graph gets before tract plans it.
+//!
+//! Part of `model`: must not import `crate::train` or `crate::eval`.
+
+use prost::Message as _;
+use tract_onnx::pb;
+
+use super::proto::tensor_f32;
+use super::{groups, invalid, Decoded, PriorMeta};
+use super::{FORMAT_VERSION, KEY_LIBRARY};
+use super::{KEY_FEATURES, KEY_FORM, KEY_FORMAT, KEY_HEADS, KEY_LOSS, KEY_PRIOR, KEY_SUMMARY};
+use crate::features::FeatureConfig;
+use crate::model::params::{HeadInfo, Layers, Loss, Params};
+use crate::model::prior::KeywordPrior;
+use crate::model::summary::Summary;
+use crate::{Error, ErrorKind, Result};
+
+/// Reads a model file: checks that it is a libsignatur model of a format this version
+/// reads, and recovers its parameters.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
+    if bytes.is_empty() {
+        return Err(invalid("the model file is empty"));
+    }
+    let proto = pb::ModelProto::decode(bytes)
+        .map_err(|e| invalid(format!("not an ONNX model, or truncated or corrupt: {e}")))?;
+    let meta = |key: &str| -> Option<&str> {
+        proto
+            .metadata_props
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.as_str())
+    };
+    let format = meta(KEY_FORMAT).ok_or_else(|| {
+        invalid("an ONNX file, but not a libsignatur model (no signatur.format_version in metadata_props)")
+    })?;
+    let format: u32 = format
+        .parse()
+        .map_err(|_| invalid(format!("bad format version {format:?}")))?;
+    if format > FORMAT_VERSION {
+        return Err(Error::new(
+            ErrorKind::UnsupportedModelVersion,
+            format!(
+                "the model was written in format {format} by libsignatur {}; this is libsignatur {} and reads format {FORMAT_VERSION} and older",
+                meta(KEY_LIBRARY).unwrap_or("?"),
+                env!("CARGO_PKG_VERSION")
+            ),
+        ));
+    }
+    let get = |key: &str| meta(key).ok_or_else(|| invalid(format!("metadata {key} is missing")));
+    let features: FeatureConfig = serde_json::from_str(get(KEY_FEATURES)?)
+        .map_err(|e| invalid(format!("metadata {KEY_FEATURES}: {e}")))?;
+    features
+        .validate()
+        .map_err(|e| invalid(format!("feature configuration: {}", e.message())))?;
+    let heads: Vec<HeadInfo> = serde_json::from_str(get(KEY_HEADS)?)
+        .map_err(|e| invalid(format!("metadata {KEY_HEADS}: {e}")))?;
+    let summary: Summary = serde_json::from_str(get(KEY_SUMMARY)?)
+        .map_err(|e| invalid(format!("metadata {KEY_SUMMARY}: {e}")))?;
+    let graph = proto
+        .graph
+        .as_ref()
+        .ok_or_else(|| invalid("the model has no graph"))?;
+    let find = |name: &str| -> Result<&pb::TensorProto> {
+        graph
+            .initializer
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| invalid(format!("initializer {name} is missing")))
+    };
+    let dim = features.dim();
+    let classes: usize = heads.iter().map(|h| h.labels.len()).sum();
+    if heads.is_empty() || classes == 0 {
+        return Err(invalid("the model has no heads or labels"));
+    }
+    let idf = read_f32(find("idf")?, &[dim])?;
+    let bias = read_f32(find("bias")?, &[classes])?;
+    let form = get(KEY_FORM)?;
+    let loss = match meta(KEY_LOSS) {
+        None => Loss::Softmax,
+        Some(name) => name
+            .parse::<Loss>()
+            .map_err(|e| invalid(format!("metadata {KEY_LOSS}: {}", e.message())))?,
+    };
+    let layers = if form == "linear" {
+        Layers::Linear {
+            w: read_f32(find("weights")?, &[dim, classes])?,
+        }
+    } else if let Some(h) = form.strip_prefix("low_rank:") {
+        let hidden: usize = h
+            .parse()
+            .map_err(|_| invalid(format!("bad form {form:?}")))?;
+        if hidden == 0 || hidden > 4096 {
+            return Err(invalid(format!("bad hidden size {hidden}")));
+        }
+        Layers::LowRank {
+            hidden,
+            embed: read_f32(find("embed")?, &[dim, hidden])?,
+            out: read_f32(find("out")?, &[hidden, classes])?,
+        }
+    } else {
+        return Err(invalid(format!("unknown model form {form:?}")));
+    };
+    for h in &heads {
+        if h.counts.len() != h.labels.len() {
+            return Err(invalid(format!(
+                "head {:?}: {} counts for {} labels",
+                h.name,
+                h.counts.len(),
+                h.labels.len()
+            )));
+        }
+    }
+    let prior = match meta(KEY_PRIOR) {
+        None => None,
+        Some(text) => {
+            let pm: PriorMeta = serde_json::from_str(text)
+                .map_err(|e| invalid(format!("metadata {KEY_PRIOR}: {e}")))?;
+            let prior = read_prior(pm, &heads, dim, &find)
+                .map_err(|e| invalid(format!("keyword prior: {}", e.message())))?;
+            Some(prior)
+        }
+    };
+    Ok(Decoded {
+        params: Params {
+            features,
+            heads,
+            idf,
+            loss,
+            layers,
+            bias,
+            prior,
+        },
+        summary,
+        proto,
+    })
+}
+
+/// The keyword prior of a model file, checked against the heads and the tables' shapes.
+fn read_prior<'a>(
+    pm: PriorMeta,
+    heads: &[HeadInfo],
+    dim: usize,
+    find: &dyn Fn(&str) -> Result<&'a pb::TensorProto>,
+) -> Result<KeywordPrior> {
+    let head = heads
+        .get(pm.head)
+        .ok_or_else(|| invalid(format!("for head {} of {}", pm.head, heads.len())))?;
+    if head.labels.len() != pm.labels || groups(pm.labels) != pm.groups {
+        return Err(invalid(format!(
+            "for {} labels (groups {:?}); head {:?} has {}",
+            pm.labels,
+            pm.groups,
+            head.name,
+            head.labels.len()
+        )));
+    }
+    let (k, rows) = (pm.per_feature, pm.rows);
+    if k == 0 || k > crate::model::prior::MAX_PER_FEATURE || rows == 0 || rows > dim + 1 {
+        return Err(invalid(format!("{rows} rows of {k} entries")));
+    }
+    let slot = read_ints(find("kw_slot")?, &[dim], pb::tensor_proto::DataType::Int32)?;
+    let weight = read_f32(find("kw_weight")?, &[rows, k])?;
+    let hi = read_ints(
+        find("kw_hi")?,
+        &[rows, k],
+        pb::tensor_proto::DataType::Uint8,
+    )?;
+    let lo = read_ints(
+        find("kw_lo")?,
+        &[rows, k],
+        pb::tensor_proto::DataType::Uint8,
+    )?;
+    let b = pm.groups[1] as u64;
+    let class: Vec<u16> = hi
+        .iter()
+        .zip(&lo)
+        .map(|(&h, &l)| (h as u64 * b + l as u64).min(u16::MAX as u64) as u16)
+        .collect();
+    if slot.iter().any(|&s| s < 0) {
+        return Err(invalid("a negative row"));
+    }
+    KeywordPrior::from_tables(
+        pm.head,
+        pm.labels,
+        k,
+        pm.scale,
+        slot.into_iter().map(|s| s as u32).collect(),
+        class,
+        weight,
+        pm.stats,
+    )
+}
+
+/// An int32 or uint8 initializer of `shape`, as `i64`s.
+fn read_ints(
+    t: &pb::TensorProto,
+    shape: &[usize],
+    dt: pb::tensor_proto::DataType,
+) -> Result<Vec<i64>> {
+    let n = check_shape(t, shape)?;
+    if t.data_type != dt as i32 {
+        return Err(invalid(format!(
+            "initializer {} is not {}",
+            t.name,
+            dt.as_str_name()
+        )));
+    }
+    let width = if dt == pb::tensor_proto::DataType::Uint8 {
+        1
+    } else {
+        4
+    };
+    match raw_values(t, n, width)? {
+        Some(raw) if width == 1 => Ok(raw.iter().map(|c| c[0] as i64).collect()),
+        Some(raw) => Ok(raw
+            .iter()
+            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as i64)
+            .collect()),
+        None if t.int32_data.len() == n => Ok(t.int32_data.iter().map(|&v| v as i64).collect()),
+        None => Err(no_data(t)),
+    }
+}
+
+/// Checks that initializer `t` has `shape`; returns its element count.
+fn check_shape(t: &pb::TensorProto, shape: &[usize]) -> Result<usize> {
+    let dims: Vec<usize> = t.dims.iter().map(|&d| d.max(0) as usize).collect();
+    if dims != shape {
+        return Err(invalid(format!(
+            "initializer {} has shape {:?}, expected {:?}",
+            t.name, dims, shape
+        )));
+    }
+    Ok(shape.iter().product())
+}
+
+/// `t`'s `raw_data` split into `n` little-endian values of `width` bytes, or `None` when
+/// the values are in a typed field instead.
+fn raw_values(t: &pb::TensorProto, n: usize, width: usize) -> Result<Option<Vec<&[u8]>>> {
+    if t.raw_data.is_empty() {
+        return Ok(None);
+    }
+    if t.raw_data.len() != n * width {
+        return Err(invalid(format!(
+            "initializer {} has {} bytes, expected {}",
+            t.name,
+            t.raw_data.len(),
+            n * width
+        )));
+    }
+    Ok(Some(t.raw_data.chunks_exact(width).collect()))
+}
+
+/// Prepares a decoded graph for tract: each float16 table that the graph gathers rows from
+/// and then casts to float32 (`Gather(table, ids) -> Cast`) becomes a float32 table
+/// gathered directly. The numbers are the same (float16 to float32 is exact), but the
+/// conversion happens once at load instead of on every row of every run, where it cost
+/// about a fifth of tract's time per message. The file keeps float16 (half the size); the
+/// plan holds the table as float32 (twice the memory of the file's table).
+pub(crate) fn widen_gathered_tables(proto: &mut pb::ModelProto) -> Result<()> {
+    let Some(graph) = proto.graph.as_mut() else {
+        return Ok(());
+    };
+    let float = pb::tensor_proto::DataType::Float as i32;
+    let half = pb::tensor_proto::DataType::Float16 as i32;
+    loop {
+        let mut found = None;
+        for (c, cast) in graph.node.iter().enumerate() {
+            let to_float = cast
+                .attribute
+                .iter()
+                .any(|a| a.name == "to" && a.i == float as i64);
+            if cast.op_type != "Cast" || !to_float || cast.input.len() != 1 {
+                continue;
+            }
+            let Some(g) = graph
+                .node
+                .iter()
+                .position(|n| n.op_type == "Gather" && n.output.first() == cast.input.first())
+            else {
+                continue;
+            };
+            let Some(table) = graph.node[g].input.first() else {
+                continue;
+            };
+            let Some(t) = graph
+                .initializer
+                .iter()
+                .position(|t| &t.name == table && t.data_type == half)
+            else {
+                continue;
+            };
+            // Only when nothing else reads the table or the gathered rows.
+            let uses = |name: &str| {
+                graph
+                    .node
+                    .iter()
+                    .flat_map(|n| &n.input)
+                    .filter(|i| *i == name)
+                    .count()
+            };
+            if uses(table) == 1 && uses(&cast.input[0]) == 1 {
+                found = Some((c, g, t));
+                break;
+            }
+        }
+        let Some((c, g, t)) = found else {
+            return Ok(());
+        };
+        let init = &graph.initializer[t];
+        let shape: Vec<usize> = init.dims.iter().map(|&d| d.max(0) as usize).collect();
+        let values = read_f32(init, &shape)?;
+        let dims = init.dims.clone();
+        let name = init.name.clone();
+        graph.initializer[t] = tensor_f32(&name, &dims, &values);
+        let cast = graph.node.remove(c);
+        let g = if g > c { g - 1 } else { g };
+        graph.node[g].output = cast.output;
+    }
+}
+
+fn no_data(t: &pb::TensorProto) -> Error {
+    invalid(format!(
+        "initializer {} has no data of the right size",
+        t.name
+    ))
+}
+
+/// A float32 or float16 initializer as float32 values.
+fn read_f32(t: &pb::TensorProto, shape: &[usize]) -> Result<Vec<f32>> {
+    let n = check_shape(t, shape)?;
+    let half = t.data_type == pb::tensor_proto::DataType::Float16 as i32;
+    if !half && t.data_type != pb::tensor_proto::DataType::Float as i32 {
+        return Err(invalid(format!(
+            "initializer {} is not float32 or float16",
+            t.name
+        )));
+    }
+    let out: Vec<f32> = if half {
+        // float16 comes as raw little-endian bytes, or (as ONNX allows) one value's bits
+        // per element of int32_data.
+        let bits: Vec<u16> = match raw_values(t, n, 2)? {
+            Some(raw) => raw
+                .iter()
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+            None if t.int32_data.len() == n => t.int32_data.iter().map(|&v| v as u16).collect(),
+            None => return Err(no_data(t)),
+        };
+        bits.into_iter()
+            .map(|b| half::f16::from_bits(b).to_f32())
+            .collect()
+    } else {
+        match raw_values(t, n, 4)? {
+            Some(raw) => raw
+                .iter()
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+            None if t.float_data.len() == n => t.float_data.clone(),
+            None => return Err(no_data(t)),
+        }
+    };
+    if out.iter().any(|v| !v.is_finite()) {
+        return Err(invalid(format!(
+            "initializer {} holds a non-finite value",
+            t.name
+        )));
+    }
+    Ok(out)
+}
