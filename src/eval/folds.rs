@@ -138,6 +138,7 @@ pub fn cross_validate(
             folds: Some(k),
             fold_accuracy,
             heads: reports,
+            split: None,
         },
         folds,
     ))

@@ -46,6 +46,11 @@ pub struct HeadReport {
     pub messages: u64,
     /// Top-1 accuracy.
     pub accuracy: f64,
+    /// Mean recall over the true labels present (balanced accuracy): what accuracy would be
+    /// if every label were equally common. New mail rarely has the training mix of labels,
+    /// so this is the figure that does not move with the mix. A true label the model does
+    /// not know counts as one more label with recall 0.
+    pub balanced_accuracy: f64,
     /// Macro-averaged F1 over labels with support.
     pub macro_f1: f64,
     /// Share with the true label among the top three.
@@ -80,6 +85,9 @@ pub struct EvalReport {
     pub fold_accuracy: Vec<f64>,
     /// Per head.
     pub heads: Vec<HeadReport>,
+    /// For a forward evaluation: what was trained on and what was tested.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<crate::eval::forward::Split>,
 }
 
 /// One prediction for metrics: true label, probabilities over the head's labels, and the
@@ -102,6 +110,8 @@ pub(super) fn head_report(
     let mut support = vec![0u64; k];
     let mut confusion: std::collections::HashMap<(usize, usize), u64> = Default::default();
     let (mut n, mut correct, mut top3) = (0u64, 0u64, 0u64);
+    // Messages whose true label the model does not know.
+    let mut unknown = 0u64;
     let mut scored = Vec::new();
     let mut bins = [(0u64, 0f64, 0u64); 15];
     for p in preds {
@@ -113,6 +123,9 @@ pub(super) fn head_report(
         n += 1;
         let ok = p.truth == Some(best);
         correct += ok as u64;
+        if p.truth.is_none() {
+            unknown += 1;
+        }
         if let Some(t) = p.truth {
             support[t] += 1;
             if order.iter().take(3).any(|&o| o == t) {
@@ -156,6 +169,12 @@ pub(super) fn head_report(
             support: support[i],
         });
     }
+    let recalls: Vec<f64> = (0..k)
+        .filter(|&i| support[i] > 0)
+        .map(|i| div(tp[i] as f64, support[i] as f64))
+        .chain((unknown > 0).then_some(0.0))
+        .collect();
+    let balanced_accuracy = div(recalls.iter().sum(), recalls.len() as f64);
     let th = threshold_for_precision(&scored, target);
     let above: Vec<&Scored> = scored
         .iter()
@@ -190,6 +209,7 @@ pub(super) fn head_report(
         head: name.to_string(),
         messages: n,
         accuracy: div(correct as f64, n as f64),
+        balanced_accuracy,
         macro_f1: div(f1_sum, f1_n as f64),
         top3_accuracy: div(top3 as f64, n as f64),
         coverage_at_precision: th.coverage as f64,
@@ -257,6 +277,7 @@ pub fn evaluate(
         folds: None,
         fold_accuracy: Vec::new(),
         heads,
+        split: None,
     })
 }
 
@@ -282,6 +303,8 @@ mod tests {
             .collect();
         let r = head_report("h", &labels, &preds, 0.75, 0.95);
         assert!((r.accuracy - 0.75).abs() < 1e-9);
+        // Recall of a: 2/3, of b: 1/1.
+        assert!((r.balanced_accuracy - (2.0 / 3.0 + 1.0) / 2.0).abs() < 1e-9);
         assert!((r.top3_accuracy - 1.0).abs() < 1e-9);
         assert!((r.coverage_at_precision - 0.5).abs() < 1e-9);
         assert!((r.coverage_at_threshold - 0.5).abs() < 1e-9);

@@ -1,13 +1,17 @@
-//! How a model is judged: data sets and manifests, featurising them, held-out metrics and
-//! k-fold cross-validation.
+//! How a model is judged: data sets and manifests, featurising them, held-out metrics,
+//! k-fold cross-validation, and forward splits (train on older mail, test on newer).
 //!
 //! It uses `crate::train` (to train the model it judges) and `crate::model` (to run it);
 //! nothing below it imports this module.
 
 pub mod dataset;
 mod folds;
+mod forward;
 mod metrics;
 
 pub use dataset::{prepare, read_message, Dataset, Item, Progress, TextMode};
 pub use folds::{assign_folds, cross_validate};
+pub use forward::{
+    evaluate_holdout, latest_holdout, natural_cmp, parse_holdout, train_and_test, Holdout, Split,
+};
 pub use metrics::{evaluate, Confusion, EvalReport, HeadReport, LabelReport};

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use signatur::eval::{cross_validate, evaluate, prepare, EvalReport};
+use signatur::eval::{evaluate_holdout, latest_holdout, parse_holdout, train_and_test};
 use signatur::eval::{Dataset, TextMode};
 use signatur::features::Featurizer;
 use signatur::Classifier;
@@ -24,6 +25,14 @@ pub struct Args {
     /// Cross-validate with this many folds instead of testing a given model.
     #[arg(long)]
     pub folds: Option<usize>,
+    /// Train on --data and test on this later data set (forward evaluation).
+    #[arg(long, value_name = "DIR|MANIFEST")]
+    pub test: Option<PathBuf>,
+    /// Train on the oldest messages of --data and test on the newest share: `latest:0.2`.
+    /// Ordered by the Date header when every message has one, else by file name
+    /// (number-aware) within each label folder.
+    #[arg(long, value_name = "latest:F")]
+    pub holdout: Option<String>,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -76,6 +85,40 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
         pb.finish_and_clear();
         p
     };
+    let modes = [
+        args.model.is_some(),
+        args.folds.is_some(),
+        args.test.is_some(),
+        args.holdout.is_some(),
+    ];
+    if modes.iter().filter(|&&m| m).count() != 1 {
+        return Err(signatur::Error::new(
+            signatur::ErrorKind::InvalidInput,
+            "give exactly one of --model, --folds, --test or --holdout",
+        ));
+    }
+    if let Some(test_path) = &args.test {
+        let feats = args.training.feature_config();
+        let featurizer = Featurizer::new(&feats)?;
+        let prepared = read(&featurizer);
+        let test_set = Dataset::load(test_path)?;
+        let pb = bar("reading test", test_set.items.len() as u64);
+        let tick = |d: usize, _n: usize| pb.set_position(d as u64);
+        let test = prepare(&test_set, &featurizer, mode, threads(), Some(&tick));
+        pb.finish_and_clear();
+        let opts = args.training.train_options();
+        let mut report = train_and_test(&dataset, &prepared, &test_set, &test, &feats, &opts)?;
+        report.skipped += prepared.failures.len() as u64;
+        return Ok(report);
+    }
+    if let Some(spec) = &args.holdout {
+        let fraction = parse_holdout(spec)?;
+        let feats = args.training.feature_config();
+        let prepared = read(&Featurizer::new(&feats)?);
+        let holdout = latest_holdout(&dataset, &prepared, mode, fraction)?;
+        let opts = args.training.train_options();
+        return evaluate_holdout(&dataset, &prepared, &holdout, &feats, &opts);
+    }
     match (&args.model, args.folds) {
         (Some(path), None) => {
             let clf = Classifier::load(path)?;
@@ -103,7 +146,7 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
         }
         _ => Err(signatur::Error::new(
             signatur::ErrorKind::InvalidInput,
-            "give either --model or --folds",
+            "give exactly one of --model, --folds, --test or --holdout",
         )),
     }
 }
@@ -115,18 +158,35 @@ fn print_table(r: &EvalReport) {
         r.skipped,
         r.folds.map(|k| format!("  folds: {k}")).unwrap_or_default()
     );
+    if let Some(s) = &r.split {
+        println!(
+            "forward split: {}{}{}  trained on {}  tested on {}",
+            s.kind,
+            s.fraction.map(|f| format!(" {f}")).unwrap_or_default(),
+            s.order
+                .as_deref()
+                .map(|o| format!(" by {o}"))
+                .unwrap_or_default(),
+            s.train_messages,
+            s.test_messages
+        );
+    }
     println!(
-        "{:<12} {:>8} {:>8} {:>8} {:>10} {:>8} {:>8}",
-        "head", "accuracy", "macroF1", "top3", "cov@prec", "ece", "n"
+        "{:<12} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10} {:>8} {:>8}",
+        "head", "accuracy", "balanced", "macroF1", "top3", "cov@prec", "prec@thr", "ece", "n"
     );
     for h in &r.heads {
         println!(
-            "{:<12} {:>8.4} {:>8.4} {:>8.4} {:>10.4} {:>8.4} {:>8}",
+            "{:<12} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>10.4} {:>10} {:>8.4} {:>8}",
             h.head,
             h.accuracy,
+            h.balanced_accuracy,
             h.macro_f1,
             h.top3_accuracy,
             h.coverage_at_precision,
+            h.precision_at_threshold
+                .map(|p| format!("{p:.4}"))
+                .unwrap_or_else(|| "-".into()),
             h.ece,
             h.messages
         );
