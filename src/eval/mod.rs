@@ -5,6 +5,8 @@
 //! nothing below it imports this module.
 
 pub mod dataset;
+#[cfg(test)]
+mod explain_reference;
 mod folds;
 mod forward;
 mod metrics;

@@ -1,7 +1,7 @@
 //! From a [`Message`] to a [`SparseVec`].
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::features::hash::{combine, fmix64, hash_bytes};
 use crate::features::{FeatureConfig, Field};
@@ -82,28 +82,90 @@ pub struct Featurizer {
     fingerprint: u64,
 }
 
-/// Receives each feature occurrence: (hash, weight, surface text).
-/// Surfaces are only materialised by the explaining sink; a bigram's is two words joined.
+/// Receives each feature occurrence: (hash, weight, and what an explanation shows for it).
+///
+/// `Shown` is what the sink keeps of a token for explanations: nothing for plain
+/// featurisation, the text for [`Featurizer::surfaces`], an interned key for a
+/// [`Trace`]. A bigram shows its two tokens.
 trait Sink {
-    fn emit(&mut self, hash: u64, weight: f32, surface: &str, field: Field) {
-        self.emit2(hash, weight, surface, None, field)
-    }
-    fn emit2(&mut self, hash: u64, weight: f32, first: &str, second: Option<&str>, field: Field);
+    type Shown<'s>: Copy;
     /// What to show for a token whose feature text is `surface`, with `rest` the text
     /// after it: the surface, or a class token that hides personal data.
-    #[inline]
-    fn shown<'s>(&self, _field: Field, _kind: TokenKind, surface: &'s str, _rest: &str) -> &'s str {
-        surface
-    }
+    fn shown<'s>(
+        &mut self,
+        field: Field,
+        kind: TokenKind,
+        surface: &'s str,
+        rest: &str,
+    ) -> Self::Shown<'s>;
+    /// What to show for a text that is shown as it is (a domain, a media type).
+    fn literal<'s>(&mut self, text: &'s str, field: Field) -> Self::Shown<'s>;
+    fn emit(&mut self, hash: u64, weight: f32, shown: Self::Shown<'_>, field: Field);
+    fn emit2(
+        &mut self,
+        hash: u64,
+        weight: f32,
+        first: Self::Shown<'_>,
+        second: Self::Shown<'_>,
+        field: Field,
+    );
 }
 
 struct Occurrences<'a>(&'a mut Vec<(u32, f32)>, u64);
 
 impl Sink for Occurrences<'_> {
+    type Shown<'s> = ();
     #[inline]
-    fn emit2(&mut self, hash: u64, weight: f32, _: &str, _: Option<&str>, _: Field) {
+    fn shown(&mut self, _: Field, _: TokenKind, _: &str, _: &str) {}
+    #[inline]
+    fn literal(&mut self, _: &str, _: Field) {}
+    #[inline]
+    fn emit(&mut self, hash: u64, weight: f32, _: (), _: Field) {
         self.0.push(((hash & self.1) as u32, weight));
     }
+    #[inline]
+    fn emit2(&mut self, hash: u64, weight: f32, _: (), _: (), _: Field) {
+        self.0.push(((hash & self.1) as u32, weight));
+    }
+}
+
+/// What a token shows before the names of the message are known.
+enum Masked<'s> {
+    /// Shown as this text whatever the names are.
+    Shown(&'s str),
+    /// A word, shown unless [`is_name`] says it could be (part of) a name.
+    Word(&'s str),
+}
+
+/// The masking rules that do not depend on the message's names (see
+/// [`Featurizer::surfaces`]).
+fn masked<'s>(field: Field, kind: TokenKind, surface: &'s str, rest: &str) -> Masked<'s> {
+    // The run of text up to the next space: an address's `@` in it means this word is
+    // (part of) the local part (`anne.holm@`, `anne-holm@`).
+    let run = || rest.split(char::is_whitespace).next().unwrap_or("");
+    match kind {
+        // Short numbers may be groups of a phone or CPR number written apart.
+        TokenKind::Number(NumberClass::Short) => Masked::Shown(NumberClass::Short.token()),
+        // `01.02.90-1234` is a CPR number with dots, not a KLE code and a number.
+        TokenKind::Number(NumberClass::Kle) if is_serial(rest) => {
+            Masked::Shown(NumberClass::Cpr.token())
+        }
+        TokenKind::Number(_) => Masked::Shown(surface),
+        // The sender's signature and organisation: names, titles, phone numbers.
+        TokenKind::Word if field == Field::Sender => Masked::Shown("#sender"),
+        TokenKind::Word if run().contains('@') => Masked::Shown("#address"),
+        TokenKind::Word => Masked::Word(surface),
+    }
+}
+
+/// Whether a word is shown as `#name`: long digit runs inside a word (`nr12345678`, an
+/// IBAN) are identifiers, and a joined word (`ansøgning_mette_hansen`) hides a name in one
+/// of its parts.
+fn is_name(word: &str, names: &HashSet<String>) -> bool {
+    word.bytes().filter(u8::is_ascii_digit).count() >= 5
+        || word
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|part| names.contains(part))
 }
 
 struct Surfaces<'a> {
@@ -115,47 +177,302 @@ struct Surfaces<'a> {
 }
 
 impl Sink for Surfaces<'_> {
-    fn shown<'s>(&self, field: Field, kind: TokenKind, surface: &'s str, rest: &str) -> &'s str {
+    type Shown<'s> = &'s str;
+
+    fn shown<'s>(
+        &mut self,
+        field: Field,
+        kind: TokenKind,
+        surface: &'s str,
+        rest: &str,
+    ) -> &'s str {
         let Some(names) = &self.names else {
             return surface;
         };
-        // The run of text up to the next space: an address's `@` in it means this word is
-        // (part of) the local part (`anne.holm@`, `anne-holm@`).
-        let run = rest.split(char::is_whitespace).next().unwrap_or("");
-        match kind {
-            // Short numbers may be groups of a phone or CPR number written apart.
-            TokenKind::Number(NumberClass::Short) => NumberClass::Short.token(),
-            // `01.02.90-1234` is a CPR number with dots, not a KLE code and a number.
-            TokenKind::Number(NumberClass::Kle) if is_serial(rest) => NumberClass::Cpr.token(),
-            TokenKind::Number(_) => surface,
-            // The sender's signature and organisation: names, titles, phone numbers.
-            TokenKind::Word if field == Field::Sender => "#sender",
-            TokenKind::Word if run.contains('@') => "#address",
-            // Long digit runs inside a word (`nr12345678`, an IBAN) are identifiers, and a
-            // joined word (`ansøgning_mette_hansen`) hides a name in one of its parts.
-            TokenKind::Word
-                if surface.bytes().filter(u8::is_ascii_digit).count() >= 5
-                    || surface
-                        .split(|c: char| !c.is_alphanumeric())
-                        .any(|part| names.contains(part)) =>
-            {
-                "#name"
-            }
-            TokenKind::Word => surface,
+        match masked(field, kind, surface, rest) {
+            Masked::Shown(text) => text,
+            Masked::Word(word) if is_name(word, names) => "#name",
+            Masked::Word(word) => word,
         }
     }
 
-    fn emit2(&mut self, hash: u64, _weight: f32, first: &str, second: Option<&str>, field: Field) {
-        let text = match second {
-            Some(b) => format!("{first} {b}"),
-            None => first.to_string(),
-        };
+    fn literal<'s>(&mut self, text: &'s str, _: Field) -> &'s str {
+        text
+    }
+
+    fn emit(&mut self, hash: u64, _weight: f32, shown: &str, field: Field) {
         self.out.push(Surface {
             id: (hash & self.mask) as u32,
             field,
-            text,
+            text: shown.to_string(),
         });
     }
+
+    fn emit2(&mut self, hash: u64, _weight: f32, first: &str, second: &str, field: Field) {
+        self.out.push(Surface {
+            id: (hash & self.mask) as u32,
+            field,
+            text: format!("{first} {second}"),
+        });
+    }
+}
+
+/// Where each feature occurrence of a message came from, recorded while featurising it
+/// once ([`Featurizer::trace`]): per occurrence its feature id and a key for the token it
+/// came from. Explaining then needs no second pass over the text: the keys are resolved to
+/// shown words once per message ([`Trace::words`]), and each head's explanation sums the
+/// features' contributions over the keys.
+#[derive(Default)]
+pub(crate) struct Trace {
+    /// Per occurrence, in the order featurisation met them: feature id, key.
+    occ: Vec<(u32, u32)>,
+    keys: Vec<Key>,
+}
+
+/// A distinct token (or pair of tokens, for a bigram) of a trace.
+enum Key {
+    Text {
+        text: String,
+        field: Field,
+        /// A word that is shown as `#name` if it is a name ([`Masked::Word`]).
+        word: bool,
+    },
+    Pair {
+        first: u32,
+        second: u32,
+        field: Field,
+    },
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(self.0, bytes);
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+type PrehashedMap = HashMap<u64, u32, std::hash::BuildHasherDefault<Prehashed>>;
+
+struct Tracer<'a> {
+    occ: &'a mut Vec<(u32, f32)>,
+    mask: u64,
+    trace: &'a mut Trace,
+    /// Key hash to key index.
+    index: PrehashedMap,
+}
+
+impl Tracer<'_> {
+    fn intern(
+        &mut self,
+        hash: u64,
+        same: impl Fn(&Key) -> bool,
+        make: impl FnOnce() -> Key,
+    ) -> u32 {
+        let keys = &mut self.trace.keys;
+        let mut h = hash;
+        // Open addressing over the map's key space: a 64-bit collision takes the next.
+        loop {
+            match self.index.get(&h) {
+                Some(&k) if same(&keys[k as usize]) => return k,
+                Some(_) => h = h.wrapping_add(1),
+                None => break,
+            }
+        }
+        let k = keys.len() as u32;
+        keys.push(make());
+        self.index.insert(h, k);
+        k
+    }
+
+    fn text(&mut self, text: &str, field: Field, word: bool) -> u32 {
+        let hash = hash_bytes(field.namespace() ^ (u64::from(word) << 62), text.as_bytes());
+        self.intern(
+            hash,
+            |k| matches!(k, Key::Text { text: t, field: f, word: w } if t == text && *f == field && *w == word),
+            || Key::Text {
+                text: text.to_string(),
+                field,
+                word,
+            },
+        )
+    }
+}
+
+impl Sink for Tracer<'_> {
+    type Shown<'s> = u32;
+
+    fn shown(&mut self, field: Field, kind: TokenKind, surface: &str, rest: &str) -> u32 {
+        match masked(field, kind, surface, rest) {
+            Masked::Shown(text) => self.text(text, field, false),
+            Masked::Word(word) => self.text(word, field, true),
+        }
+    }
+
+    fn literal(&mut self, text: &str, field: Field) -> u32 {
+        self.text(text, field, false)
+    }
+
+    #[inline]
+    fn emit(&mut self, hash: u64, weight: f32, shown: u32, _: Field) {
+        let id = (hash & self.mask) as u32;
+        self.occ.push((id, weight));
+        self.trace.occ.push((id, shown));
+    }
+
+    fn emit2(&mut self, hash: u64, weight: f32, first: u32, second: u32, field: Field) {
+        let key = combine(u64::from(first), u64::from(second)) ^ field.namespace() ^ 1;
+        let pair = self.intern(
+            key,
+            |k| matches!(k, Key::Pair { first: a, second: b, field: f } if *a == first && *b == second && *f == field),
+            || Key::Pair {
+                first,
+                second,
+                field,
+            },
+        );
+        self.emit(hash, weight, pair, field);
+    }
+}
+
+/// A message's trace resolved against its names ([`Trace::words`]): what each occurrence
+/// shows, grouped by shown text and field, as [`Featurizer::surfaces`] would show it.
+pub(crate) struct Words {
+    /// Distinct (shown text, field).
+    groups: Vec<(String, Field)>,
+    /// Per occurrence, in featurisation order: index into the feature vector, group.
+    occ: Vec<(u32, u32)>,
+    /// Per entry of the feature vector, its number of occurrences.
+    counts: Vec<u32>,
+}
+
+impl Trace {
+    /// Resolves the keys with the names of `msg` (whose features are `x`): done once per
+    /// message, however many heads are explained.
+    pub(crate) fn words(&self, msg: &Message, x: &SparseVec) -> Words {
+        let names = names_of(msg);
+        let mut shown: Vec<String> = Vec::with_capacity(self.keys.len());
+        let mut fields = Vec::with_capacity(self.keys.len());
+        for key in &self.keys {
+            let (text, field) = match key {
+                Key::Text { text, field, word } if *word && is_name(text, &names) => {
+                    ("#name".to_string(), *field)
+                }
+                Key::Text { text, field, .. } => (text.clone(), *field),
+                // Pairs come after both of their tokens.
+                Key::Pair {
+                    first,
+                    second,
+                    field,
+                } => (
+                    format!("{} {}", shown[*first as usize], shown[*second as usize]),
+                    *field,
+                ),
+            };
+            shown.push(text);
+            fields.push(field);
+        }
+        let mut group_of: HashMap<(&str, Field), u32> = HashMap::with_capacity(shown.len());
+        let mut groups = Vec::new();
+        let key_group: Vec<u32> = shown
+            .iter()
+            .zip(&fields)
+            .map(|(text, &field)| {
+                *group_of.entry((text.as_str(), field)).or_insert_with(|| {
+                    groups.push((text.clone(), field));
+                    groups.len() as u32 - 1
+                })
+            })
+            .collect();
+        let mut counts = vec![0u32; x.len()];
+        let occ = self
+            .occ
+            .iter()
+            .filter_map(|&(id, key)| {
+                let i = x.ids.binary_search(&id).ok()?;
+                counts[i] += 1;
+                Some((i as u32, key_group[key as usize]))
+            })
+            .collect();
+        Words {
+            groups,
+            occ,
+            counts,
+        }
+    }
+}
+
+impl Words {
+    /// The `k` shown words with the largest positive total contribution, largest first
+    /// (ties by text, then field), where `contribution[i]` is entry `i` of the feature
+    /// vector's contribution, shared evenly among its occurrences.
+    pub(crate) fn top(&self, contribution: &[f32], k: usize) -> Vec<(&str, Field, f32)> {
+        let mut totals = vec![0f32; self.groups.len()];
+        let mut seen = vec![false; self.groups.len()];
+        for &(i, g) in &self.occ {
+            if let Some(&c) = contribution.get(i as usize) {
+                totals[g as usize] += c / self.counts[i as usize] as f32;
+                seen[g as usize] = true;
+            }
+        }
+        let mut list: Vec<(&str, Field, f32)> = totals
+            .iter()
+            .zip(&seen)
+            .zip(&self.groups)
+            .filter(|((&w, &s), _)| s && w > 0.0)
+            .map(|((&w, _), (text, field))| (text.as_str(), *field, w))
+            .collect();
+        let order = |a: &(&str, Field, f32), b: &(&str, Field, f32)| {
+            b.2.total_cmp(&a.2)
+                .then_with(|| a.0.cmp(b.0))
+                .then_with(|| (a.1 as u8).cmp(&(b.1 as u8)))
+        };
+        if list.len() > k && k > 0 {
+            list.select_nth_unstable_by(k - 1, order);
+            list.truncate(k);
+        }
+        list.sort_by(order);
+        list.truncate(k);
+        list
+    }
+}
+
+/// The words of `msg` that could be (part of) a person's name, normalised: what
+/// explanations show as `#name` (see [`Featurizer::surfaces`]).
+fn names_of(msg: &Message) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let texts = [
+        msg.subject.as_str(),
+        &msg.body.text,
+        &msg.body.new_text,
+        &msg.body.quoted,
+        &msg.body.signature,
+    ];
+    let attachments = msg
+        .attachments
+        .iter()
+        .flat_map(|a| a.name.iter().chain(&a.text).map(String::as_str));
+    for text in texts.into_iter().chain(attachments) {
+        add_proper_nouns(text, &mut names);
+    }
+    // Whoever wrote it: the display name, the address's local part (`anne.holm`), and
+    // the signature's capitalised words (its lines start with the name).
+    if let Some(sender) = &msg.sender {
+        add_all_words(sender.name.as_deref().unwrap_or(""), &mut names);
+        if let Some(at) = sender.address.rfind('@') {
+            add_all_words(&sender.address[..at], &mut names);
+        }
+    }
+    add_capitalised_words(&msg.body.signature, &mut names);
+    names
 }
 
 impl Featurizer {
@@ -210,31 +527,24 @@ impl Featurizer {
     /// five or more digits, and joined words (`ansøgning_mette`) with such a part.
     /// Features do not change.
     pub fn surfaces(&self, msg: &Message) -> Vec<Surface> {
-        let mut names = HashSet::new();
-        let texts = [
-            msg.subject.as_str(),
-            &msg.body.text,
-            &msg.body.new_text,
-            &msg.body.quoted,
-            &msg.body.signature,
-        ];
-        let attachments = msg
-            .attachments
-            .iter()
-            .flat_map(|a| a.name.iter().chain(&a.text).map(String::as_str));
-        for text in texts.into_iter().chain(attachments) {
-            add_proper_nouns(text, &mut names);
-        }
-        // Whoever wrote it: the display name, the address's local part (`anne.holm`), and
-        // the signature's capitalised words (its lines start with the name).
-        if let Some(sender) = &msg.sender {
-            add_all_words(sender.name.as_deref().unwrap_or(""), &mut names);
-            if let Some(at) = sender.address.rfind('@') {
-                add_all_words(&sender.address[..at], &mut names);
-            }
-        }
-        add_capitalised_words(&msg.body.signature, &mut names);
-        self.collect_surfaces(msg, Some(names))
+        self.collect_surfaces(msg, Some(names_of(msg)))
+    }
+
+    /// The features of `msg` (the same as [`Featurizer::featurize`]) and where each came
+    /// from, for explaining a decision without going over the text again.
+    pub(crate) fn trace(&self, msg: &Message) -> (SparseVec, Trace) {
+        let mut occ = Vec::with_capacity(1024);
+        let mut trace = Trace::default();
+        let mut tracer = Tracer {
+            occ: &mut occ,
+            mask: self.mask,
+            trace: &mut trace,
+            index: PrehashedMap::with_capacity_and_hasher(512, Default::default()),
+        };
+        self.walk(msg, &mut tracer);
+        let mut out = SparseVec::default();
+        merge(&mut occ, self.config.hash_bits, &mut out);
+        (out, trace)
     }
 
     /// Every feature's surface unmasked: for internal uses that never show it.
@@ -324,10 +634,11 @@ impl Featurizer {
                     );
                 }
                 let ns = self.config.seed ^ Field::AttachmentName.namespace() ^ (NS_MEDIA << 56);
+                let shown = sink.literal(&a.media_type, Field::AttachmentName);
                 sink.emit(
                     hash_bytes(ns, a.media_type.as_bytes()),
                     w.attachment_name,
-                    &a.media_type,
+                    shown,
                     Field::AttachmentName,
                 );
             }
@@ -352,7 +663,10 @@ impl Featurizer {
         }
         let base = self.config.seed ^ field.namespace();
         // Evidence shows an address as its domain only: the local part may name a person.
-        let shown = address.rfind('@').map(|at| &address[at..]).unwrap_or("@");
+        let shown = sink.literal(
+            address.rfind('@').map(|at| &address[at..]).unwrap_or("@"),
+            field,
+        );
         sink.emit(
             hash_bytes(base ^ (NS_ADDRESS << 56), address.as_bytes()),
             weight,
@@ -376,7 +690,8 @@ impl Featurizer {
         let seed = self.config.seed ^ field.namespace() ^ (NS_DOMAIN << 56);
         let mut domain = domain.trim_end_matches('.');
         while !domain.is_empty() {
-            sink.emit(hash_bytes(seed, domain.as_bytes()), weight, domain, field);
+            let shown = sink.literal(domain, field);
+            sink.emit(hash_bytes(seed, domain.as_bytes()), weight, shown, field);
             match domain.find('.') {
                 Some(dot) => domain = &domain[dot + 1..],
                 None => break,
@@ -401,40 +716,36 @@ impl Featurizer {
         let bigrams = self.config.word_ngrams[1] >= 2;
         let unigrams = self.config.word_ngrams[0] <= 1;
         let char_weight = weight * self.config.char_weight;
-        let mut prev: Option<(u64, &str)> = None;
+        let mut prev = None;
         let mut offsets: Vec<usize> = Vec::new();
         tokenize(text, |tok| {
             // Numbers show as their class (`#cpr`), never as their digits.
             let surface = tok.feature_text(text);
-            let shown = sink.shown(field, tok.kind, surface, text.get(tok.end..).unwrap_or(""));
-            let h = match tok.kind {
+            let rest = || text.get(tok.end..).unwrap_or("");
+            let (h, shown) = match tok.kind {
                 TokenKind::Word => {
                     let Some(stem_key) = self.stem_key(surface) else {
                         return;
                     };
+                    let shown = sink.shown(field, tok.kind, surface, rest());
                     if c0 > 0 && surface.chars().count() >= self.config.char_min_word_len as usize {
                         char_ngrams(surface, c0, c1, buf, &mut offsets, |gram| {
                             sink.emit(hash_bytes(char_seed, gram), char_weight, shown, field);
                         });
                     }
-                    fmix64(stem_key ^ uni_seed)
+                    (fmix64(stem_key ^ uni_seed), shown)
                 }
-                TokenKind::Number(_) => {
-                    fmix64(hash_bytes(STEM_SEED, tok.feature_text(text).as_bytes()) ^ uni_seed)
-                }
+                TokenKind::Number(_) => (
+                    fmix64(hash_bytes(STEM_SEED, surface.as_bytes()) ^ uni_seed),
+                    sink.shown(field, tok.kind, surface, rest()),
+                ),
             };
             if unigrams {
                 sink.emit(h, weight, shown, field);
             }
             if bigrams {
                 if let Some((ph, psurface)) = prev {
-                    sink.emit2(
-                        combine(ph, h) ^ bi_seed,
-                        weight,
-                        psurface,
-                        Some(shown),
-                        field,
-                    );
+                    sink.emit2(combine(ph, h) ^ bi_seed, weight, psurface, shown, field);
                 }
             }
             prev = Some((h, shown));

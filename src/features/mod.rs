@@ -16,3 +16,4 @@ pub mod hash;
 
 pub use config::{FeatureConfig, Field, FieldWeights};
 pub use featurize::{Featurizer, SparseVec, Surface};
+pub(crate) use featurize::{Trace, Words};

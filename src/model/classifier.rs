@@ -3,6 +3,7 @@
 //!
 //! Part of `model`: must not import `crate::train` or `crate::eval`.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
@@ -10,7 +11,7 @@ use std::sync::Mutex;
 use arc_swap::ArcSwapOption;
 
 use crate::decision::{DecidedBy, Decision, Evidence, HeadDecision, LabelScore};
-use crate::features::{FeatureConfig, Featurizer, SparseVec};
+use crate::features::{FeatureConfig, Featurizer, SparseVec, Trace, Words};
 use crate::message::Message;
 use crate::model::kle_levels::{KleGroups, KLE_HEAD};
 use crate::model::live::{normalised, Live};
@@ -223,12 +224,23 @@ impl Classifier {
 
     /// Classifies one message.
     pub fn classify_with(&self, msg: &Message, opts: &ClassifyOptions) -> Result<Decision> {
-        let x = self.featurizer.featurize(msg);
+        let (x, trace) = self.featurize(msg, opts);
+        let traced = Traced { msg, trace: &trace };
         if let Some(live) = self.live.load_full() {
-            return Ok(self.decide_live(&live, msg, &x, opts));
+            return Ok(self.decide_live(&live, &traced, &x, opts));
         }
         let probs = self.tract_probabilities(std::slice::from_ref(&x))?;
-        Ok(self.decide_file(msg, &x, &probs, 0, opts))
+        Ok(self.decide_file(&traced, &x, &probs, 0, opts))
+    }
+
+    /// The features of `msg`, traced back to its words when an explanation is asked for
+    /// (featurised once either way).
+    fn featurize(&self, msg: &Message, opts: &ClassifyOptions) -> (SparseVec, Trace) {
+        if opts.explain > 0 {
+            self.featurizer.trace(msg)
+        } else {
+            (self.featurizer.featurize(msg), Trace::default())
+        }
     }
 
     /// Classifies several messages in one run of the model.
@@ -237,20 +249,23 @@ impl Classifier {
         msgs: &[Message],
         opts: &ClassifyOptions,
     ) -> Result<Vec<Decision>> {
-        let xs: Vec<SparseVec> = msgs.iter().map(|m| self.featurizer.featurize(m)).collect();
+        let (xs, traces): (Vec<SparseVec>, Vec<Trace>) =
+            msgs.iter().map(|m| self.featurize(m, opts)).unzip();
+        let traced = msgs
+            .iter()
+            .zip(&traces)
+            .map(|(msg, trace)| Traced { msg, trace });
         if let Some(live) = self.live.load_full() {
-            return Ok(msgs
-                .iter()
+            return Ok(traced
                 .zip(&xs)
-                .map(|(m, x)| self.decide_live(&live, m, x, opts))
+                .map(|(t, x)| self.decide_live(&live, &t, x, opts))
                 .collect());
         }
         let probs = self.tract_probabilities(&xs)?;
-        Ok(msgs
-            .iter()
+        Ok(traced
             .zip(&xs)
             .enumerate()
-            .map(|(i, (m, x))| self.decide_file(m, x, &probs, i, opts))
+            .map(|(i, (t, x))| self.decide_file(&t, x, &probs, i, opts))
             .collect())
     }
 
@@ -341,7 +356,7 @@ impl Classifier {
 
     fn decide_file(
         &self,
-        msg: &Message,
+        msg: &Traced<'_>,
         x: &SparseVec,
         probs: &[Vec<f32>],
         row: usize,
@@ -389,7 +404,7 @@ impl Classifier {
     fn decide_live(
         &self,
         live: &Live,
-        msg: &Message,
+        msg: &Traced<'_>,
         x: &SparseVec,
         opts: &ClassifyOptions,
     ) -> Decision {
@@ -412,13 +427,15 @@ impl Classifier {
     fn decide(
         &self,
         view: &View<'_>,
-        msg: &Message,
+        msg: &Traced<'_>,
         x: &SparseVec,
         rows: &[&[f32]],
         push: &mut dyn FnMut(usize, usize) -> Vec<f32>,
         opts: &ClassifyOptions,
     ) -> Decision {
         let mut heads = Vec::with_capacity(view.heads.len());
+        // Resolved once per message, for however many heads explain.
+        let words = OnceCell::new();
         for (h, info) in view.heads.iter().enumerate() {
             let p = rows.get(h).copied().unwrap_or(&[]);
             // The top k only: a KLE head has thousands of labels.
@@ -461,7 +478,8 @@ impl Classifier {
                 (0, _) | (_, None) => Vec::new(),
                 (k, Some(&best)) => {
                     let w = push(h, best);
-                    self.explain(msg, x, view.xn, &w, k)
+                    let words = words.get_or_init(|| msg.trace.words(msg.msg, x));
+                    explain(words, view.xn, &w, k)
                 }
             };
             let fallback = if !abstain || info.name != KLE_HEAD {
@@ -491,52 +509,77 @@ impl Classifier {
             ..Decision::default()
         }
     }
+}
 
-    /// The words whose features raised the top label's logit most over the head's mean
-    /// (`label_push`: per feature of `x`, its push per unit of value).
-    fn explain(
-        &self,
-        msg: &Message,
-        x: &SparseVec,
-        xn: &[f32],
-        label_push: &[f32],
-        k: usize,
-    ) -> Vec<Evidence> {
-        let push: HashMap<u32, f32> = x
-            .ids
-            .iter()
-            .zip(xn)
-            .zip(label_push)
-            .map(|((&id, &v), &w)| (id, v * w))
-            .collect();
-        let surfaces = self.featurizer.surfaces(msg);
-        let mut per_id: HashMap<u32, u32> = HashMap::new();
-        for s in &surfaces {
-            *per_id.entry(s.id).or_insert(0) += 1;
-        }
-        let mut totals: HashMap<(&str, crate::features::Field), f32> = HashMap::new();
-        for s in &surfaces {
-            if let (Some(&w), Some(&c)) = (push.get(&s.id), per_id.get(&s.id)) {
-                *totals.entry((s.text.as_str(), s.field)).or_insert(0.0) += w / c as f32;
-            }
-        }
-        let mut list: Vec<Evidence> = totals
-            .into_iter()
-            .filter(|(_, w)| *w > 0.0)
-            .map(|((text, field), weight)| Evidence {
-                text: text.to_string(),
-                field,
-                weight,
-            })
-            .collect();
-        list.sort_by(|a, b| {
-            b.weight
-                .total_cmp(&a.weight)
-                .then_with(|| a.text.cmp(&b.text))
-        });
-        list.truncate(k);
-        list
+/// The explanation as it was computed before [`Trace`]: featurise the message again with
+/// every surface and aggregate in hash maps. Kept as the reference that the trace must
+/// match exactly (`eval::explain_reference`).
+#[cfg(test)]
+pub(crate) fn explain_reference(
+    featurizer: &Featurizer,
+    msg: &Message,
+    x: &SparseVec,
+    xn: &[f32],
+    label_push: &[f32],
+    k: usize,
+) -> Vec<Evidence> {
+    let push: HashMap<u32, f32> = x
+        .ids
+        .iter()
+        .zip(xn)
+        .zip(label_push)
+        .map(|((&id, &v), &w)| (id, v * w))
+        .collect();
+    let surfaces = featurizer.surfaces(msg);
+    let mut per_id: HashMap<u32, u32> = HashMap::new();
+    for s in &surfaces {
+        *per_id.entry(s.id).or_insert(0) += 1;
     }
+    let mut totals: HashMap<(&str, crate::features::Field), f32> = HashMap::new();
+    for s in &surfaces {
+        if let (Some(&w), Some(&c)) = (push.get(&s.id), per_id.get(&s.id)) {
+            *totals.entry((s.text.as_str(), s.field)).or_insert(0.0) += w / c as f32;
+        }
+    }
+    let mut list: Vec<Evidence> = totals
+        .into_iter()
+        .filter(|(_, w)| *w > 0.0)
+        .map(|((text, field), weight)| Evidence {
+            text: text.to_string(),
+            field,
+            weight,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.weight
+            .total_cmp(&a.weight)
+            .then_with(|| a.text.cmp(&b.text))
+    });
+    list.truncate(k);
+    list
+}
+
+/// A message and, when it is explained, the trace of its features back to its words.
+struct Traced<'a> {
+    msg: &'a Message,
+    trace: &'a Trace,
+}
+
+/// The words whose features raised the top label's logit most over the head's mean
+/// (`label_push`: per feature, its push per unit of value; `xn`: the normalised values).
+/// A feature's contribution is shared evenly among its occurrences, and a word's weight
+/// is the sum over its occurrences.
+fn explain(words: &Words, xn: &[f32], label_push: &[f32], k: usize) -> Vec<Evidence> {
+    let contribution: Vec<f32> = xn.iter().zip(label_push).map(|(v, w)| v * w).collect();
+    words
+        .top(&contribution, k)
+        .into_iter()
+        .map(|(text, field, weight)| Evidence {
+            text: text.to_string(),
+            field,
+            weight,
+        })
+        .collect()
 }
 
 /// Per head, softmax of the live logits after the head's temperature (what the graph's

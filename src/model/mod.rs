@@ -20,6 +20,8 @@ mod runtime;
 pub(crate) mod summary;
 mod writer;
 
+#[cfg(test)]
+pub(crate) use classifier::explain_reference;
 pub use classifier::{Classifier, ClassifyOptions, Model, MIN_SUPPORT};
 pub(crate) use kle_levels::KLE_HEAD;
 pub use learn::{LearnOptions, LearnReport};
