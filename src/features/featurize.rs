@@ -218,21 +218,28 @@ impl Sink for Surfaces<'_> {
 }
 
 /// Where each feature occurrence of a message came from, recorded while featurising it
-/// once ([`Featurizer::trace`]): per occurrence its feature id and a key for the token it
-/// came from. Explaining then needs no second pass over the text: the keys are resolved to
-/// shown words once per message ([`Trace::words`]), and each head's explanation sums the
-/// features' contributions over the keys.
+/// once ([`Featurizer::trace`]): per occurrence the entry of the feature vector and a key
+/// for the token it came from. Explaining then needs no second pass over the text: the
+/// keys are resolved against the message's names once per message ([`Trace::words`]), and
+/// each head's explanation sums the features' contributions over the occurrences.
 #[derive(Default)]
 pub(crate) struct Trace {
-    /// Per occurrence, in the order featurisation met them: feature id, key.
-    occ: Vec<(u32, u32)>,
+    /// Per occurrence, in the order featurisation met them: entry of the feature vector.
+    entry: Vec<u32>,
+    /// Per occurrence: its key.
+    key: Vec<u32>,
+    /// Per entry of the feature vector: its number of occurrences.
+    counts: Vec<u32>,
     keys: Vec<Key>,
+    /// The distinct texts of the keys.
+    texts: Vec<String>,
 }
 
 /// A distinct token (or pair of tokens, for a bigram) of a trace.
+#[derive(Clone, Copy)]
 enum Key {
     Text {
-        text: String,
+        text: u32,
         field: Field,
         /// A word that is shown as `#name` if it is a name ([`Masked::Word`]).
         word: bool,
@@ -262,48 +269,75 @@ impl std::hash::Hasher for Prehashed {
 
 type PrehashedMap = HashMap<u64, u32, std::hash::BuildHasherDefault<Prehashed>>;
 
+/// Interns values by a 64-bit hash, checking equality (a collision takes the next hash).
+fn intern<T>(
+    index: &mut PrehashedMap,
+    items: &mut Vec<T>,
+    hash: u64,
+    same: impl Fn(&T) -> bool,
+    make: impl FnOnce() -> T,
+) -> u32 {
+    let mut h = hash;
+    loop {
+        match index.get(&h) {
+            Some(&k) if same(&items[k as usize]) => return k,
+            Some(_) => h = h.wrapping_add(1),
+            None => break,
+        }
+    }
+    let k = items.len() as u32;
+    items.push(make());
+    index.insert(h, k);
+    k
+}
+
+/// A key's identity as one number: a text key's text, field and kind, or a pair's keys
+/// and field (keys and texts are far below 2^28 in a message bounded by
+/// `max_field_bytes`).
+fn key_code(key: &Key) -> u64 {
+    match *key {
+        Key::Text { text, field, word } => {
+            (u64::from(text) << 8) | (u64::from(word) << 4) | field as u64
+        }
+        Key::Pair {
+            first,
+            second,
+            field,
+        } => (1 << 63) | (u64::from(first) << 34) | (u64::from(second) << 5) | field as u64,
+    }
+}
+
 struct Tracer<'a> {
     occ: &'a mut Vec<(u32, f32)>,
     mask: u64,
     trace: &'a mut Trace,
+    /// Text hash to text index.
+    text_index: PrehashedMap,
     /// Key hash to key index.
-    index: PrehashedMap,
+    key_index: PrehashedMap,
 }
 
 impl Tracer<'_> {
-    fn intern(
-        &mut self,
-        hash: u64,
-        same: impl Fn(&Key) -> bool,
-        make: impl FnOnce() -> Key,
-    ) -> u32 {
-        let keys = &mut self.trace.keys;
-        let mut h = hash;
-        // Open addressing over the map's key space: a 64-bit collision takes the next.
-        loop {
-            match self.index.get(&h) {
-                Some(&k) if same(&keys[k as usize]) => return k,
-                Some(_) => h = h.wrapping_add(1),
-                None => break,
-            }
-        }
-        let k = keys.len() as u32;
-        keys.push(make());
-        self.index.insert(h, k);
-        k
+    fn key(&mut self, key: Key) -> u32 {
+        let code = key_code(&key);
+        intern(
+            &mut self.key_index,
+            &mut self.trace.keys,
+            fmix64(code),
+            |k| key_code(k) == code,
+            || key,
+        )
     }
 
     fn text(&mut self, text: &str, field: Field, word: bool) -> u32 {
-        let hash = hash_bytes(field.namespace() ^ (u64::from(word) << 62), text.as_bytes());
-        self.intern(
-            hash,
-            |k| matches!(k, Key::Text { text: t, field: f, word: w } if t == text && *f == field && *w == word),
-            || Key::Text {
-                text: text.to_string(),
-                field,
-                word,
-            },
-        )
+        let text = intern(
+            &mut self.text_index,
+            &mut self.trace.texts,
+            hash_bytes(0, text.as_bytes()),
+            |t| t == text,
+            || text.to_string(),
+        );
+        self.key(Key::Text { text, field, word })
     }
 }
 
@@ -323,125 +357,128 @@ impl Sink for Tracer<'_> {
 
     #[inline]
     fn emit(&mut self, hash: u64, weight: f32, shown: u32, _: Field) {
-        let id = (hash & self.mask) as u32;
-        self.occ.push((id, weight));
-        self.trace.occ.push((id, shown));
+        self.occ.push(((hash & self.mask) as u32, weight));
+        self.trace.key.push(shown);
     }
 
     fn emit2(&mut self, hash: u64, weight: f32, first: u32, second: u32, field: Field) {
-        let key = combine(u64::from(first), u64::from(second)) ^ field.namespace() ^ 1;
-        let pair = self.intern(
-            key,
-            |k| matches!(k, Key::Pair { first: a, second: b, field: f } if *a == first && *b == second && *f == field),
-            || Key::Pair {
-                first,
-                second,
-                field,
-            },
-        );
+        let pair = self.key(Key::Pair {
+            first,
+            second,
+            field,
+        });
         self.emit(hash, weight, pair, field);
     }
 }
 
+/// The text id that stands for `#name` in [`Words`].
+const NAME: u32 = u32::MAX;
+/// The second text id of a group that is one token.
+const ALONE: u32 = u32::MAX - 1;
+
 /// A message's trace resolved against its names ([`Trace::words`]): what each occurrence
 /// shows, grouped by shown text and field, as [`Featurizer::surfaces`] would show it.
-pub(crate) struct Words {
-    /// Distinct (shown text, field).
-    groups: Vec<(String, Field)>,
-    /// Per occurrence, in featurisation order: index into the feature vector, group.
-    occ: Vec<(u32, u32)>,
-    /// Per entry of the feature vector, its number of occurrences.
-    counts: Vec<u32>,
+pub(crate) struct Words<'t> {
+    trace: &'t Trace,
+    /// Distinct (first text, second text or [`ALONE`], field); a text is an index into
+    /// the trace's texts or [`NAME`].
+    groups: Vec<(u32, u32, Field)>,
+    /// Per key: its group.
+    key_group: Vec<u32>,
 }
 
 impl Trace {
-    /// Resolves the keys with the names of `msg` (whose features are `x`): done once per
-    /// message, however many heads are explained.
-    pub(crate) fn words(&self, msg: &Message, x: &SparseVec) -> Words {
+    /// Resolves the keys with the names of `msg`: done once per message, however many
+    /// heads are explained.
+    pub(crate) fn words(&self, msg: &Message) -> Words<'_> {
         let names = names_of(msg);
-        let mut shown: Vec<String> = Vec::with_capacity(self.keys.len());
-        let mut fields = Vec::with_capacity(self.keys.len());
+        // Per text, whether it is a name (checked once, when a word key has it).
+        let mut is_a_name: Vec<Option<bool>> = vec![None; self.texts.len()];
+        let mut shown: Vec<u32> = Vec::with_capacity(self.keys.len());
+        let mut group_index = PrehashedMap::default();
+        let mut groups = Vec::new();
+        let mut key_group = Vec::with_capacity(self.keys.len());
         for key in &self.keys {
-            let (text, field) = match key {
-                Key::Text { text, field, word } if *word && is_name(text, &names) => {
-                    ("#name".to_string(), *field)
+            let (a, b, field) = match *key {
+                Key::Text { text, field, word } => {
+                    let name = word
+                        && *is_a_name[text as usize]
+                            .get_or_insert_with(|| is_name(&self.texts[text as usize], &names));
+                    (if name { NAME } else { text }, ALONE, field)
                 }
-                Key::Text { text, field, .. } => (text.clone(), *field),
                 // Pairs come after both of their tokens.
                 Key::Pair {
                     first,
                     second,
                     field,
-                } => (
-                    format!("{} {}", shown[*first as usize], shown[*second as usize]),
-                    *field,
-                ),
+                } => (shown[first as usize], shown[second as usize], field),
             };
-            shown.push(text);
-            fields.push(field);
+            shown.push(a);
+            let code = (u64::from(a) << 32 | u64::from(b)) ^ (field as u64) << 59;
+            let g = intern(
+                &mut group_index,
+                &mut groups,
+                fmix64(code),
+                |&(x, y, f)| (x, y, f) == (a, b, field),
+                || (a, b, field),
+            );
+            key_group.push(g);
         }
-        let mut group_of: HashMap<(&str, Field), u32> = HashMap::with_capacity(shown.len());
-        let mut groups = Vec::new();
-        let key_group: Vec<u32> = shown
-            .iter()
-            .zip(&fields)
-            .map(|(text, &field)| {
-                *group_of.entry((text.as_str(), field)).or_insert_with(|| {
-                    groups.push((text.clone(), field));
-                    groups.len() as u32 - 1
-                })
-            })
-            .collect();
-        let mut counts = vec![0u32; x.len()];
-        let occ = self
-            .occ
-            .iter()
-            .filter_map(|&(id, key)| {
-                let i = x.ids.binary_search(&id).ok()?;
-                counts[i] += 1;
-                Some((i as u32, key_group[key as usize]))
-            })
-            .collect();
         Words {
+            trace: self,
             groups,
-            occ,
-            counts,
+            key_group,
         }
     }
 }
 
-impl Words {
+impl Words<'_> {
+    fn text(&self, t: u32) -> &str {
+        match t {
+            NAME => "#name",
+            t => &self.trace.texts[t as usize],
+        }
+    }
+
+    /// What group `g` shows: a token, or two tokens for a bigram.
+    fn shown(&self, g: u32) -> std::borrow::Cow<'_, str> {
+        match self.groups[g as usize] {
+            (a, ALONE, _) => self.text(a).into(),
+            (a, b, _) => format!("{} {}", self.text(a), self.text(b)).into(),
+        }
+    }
+
     /// The `k` shown words with the largest positive total contribution, largest first
     /// (ties by text, then field), where `contribution[i]` is entry `i` of the feature
     /// vector's contribution, shared evenly among its occurrences.
-    pub(crate) fn top(&self, contribution: &[f32], k: usize) -> Vec<(&str, Field, f32)> {
+    pub(crate) fn top(&self, contribution: &[f32], k: usize) -> Vec<(String, Field, f32)> {
+        let trace = self.trace;
         let mut totals = vec![0f32; self.groups.len()];
-        let mut seen = vec![false; self.groups.len()];
-        for &(i, g) in &self.occ {
+        for (&i, &key) in trace.entry.iter().zip(&trace.key) {
             if let Some(&c) = contribution.get(i as usize) {
-                totals[g as usize] += c / self.counts[i as usize] as f32;
-                seen[g as usize] = true;
+                totals[self.key_group[key as usize] as usize] +=
+                    c / trace.counts[i as usize] as f32;
             }
         }
-        let mut list: Vec<(&str, Field, f32)> = totals
-            .iter()
-            .zip(&seen)
-            .zip(&self.groups)
-            .filter(|((&w, &s), _)| s && w > 0.0)
-            .map(|((&w, _), (text, field))| (text.as_str(), *field, w))
+        let mut list: Vec<(u32, f32)> = (0..self.groups.len() as u32)
+            .zip(totals)
+            .filter(|&(_, w)| w > 0.0)
             .collect();
-        let order = |a: &(&str, Field, f32), b: &(&str, Field, f32)| {
-            b.2.total_cmp(&a.2)
-                .then_with(|| a.0.cmp(b.0))
-                .then_with(|| (a.1 as u8).cmp(&(b.1 as u8)))
+        let order = |a: &(u32, f32), b: &(u32, f32)| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| self.shown(a.0).cmp(&self.shown(b.0)))
+                .then_with(|| {
+                    (self.groups[a.0 as usize].2 as u8).cmp(&(self.groups[b.0 as usize].2 as u8))
+                })
         };
-        if list.len() > k && k > 0 {
+        if k > 0 && list.len() > k {
             list.select_nth_unstable_by(k - 1, order);
-            list.truncate(k);
         }
-        list.sort_by(order);
         list.truncate(k);
-        list
+        list.sort_by(order);
+        list.into_iter()
+            .map(|(g, w)| (self.shown(g).into_owned(), self.groups[g as usize].2, w))
+            .collect()
     }
 }
 
@@ -539,11 +576,29 @@ impl Featurizer {
             occ: &mut occ,
             mask: self.mask,
             trace: &mut trace,
-            index: PrehashedMap::with_capacity_and_hasher(512, Default::default()),
+            text_index: PrehashedMap::with_capacity_and_hasher(512, Default::default()),
+            key_index: PrehashedMap::with_capacity_and_hasher(1024, Default::default()),
         };
         self.walk(msg, &mut tracer);
+        // The merge of `featurize`, over occurrence numbers so that each learns its entry.
+        let mut order: Vec<(u32, u32)> = occ
+            .iter()
+            .enumerate()
+            .map(|(k, &(id, _))| (id, k as u32))
+            .collect();
+        sort_by_id(&mut order, self.config.hash_bits);
         let mut out = SparseVec::default();
-        merge(&mut occ, self.config.hash_bits, &mut out);
+        trace.entry = vec![0; occ.len()];
+        merge_sorted(
+            &order,
+            |k| occ[k as usize].1,
+            &mut out,
+            |k, i| trace.entry[k as usize] = i,
+        );
+        trace.counts = vec![0; out.len()];
+        for &i in &trace.entry {
+            trace.counts[i as usize] += 1;
+        }
         (out, trace)
     }
 
@@ -885,15 +940,28 @@ fn truncate(text: &str, max: usize) -> &str {
 /// Sorts occurrences by id and merges them: value = mean weight × (1 + ln count).
 fn merge(occ: &mut Vec<(u32, f32)>, bits: u8, out: &mut SparseVec) {
     sort_by_id(occ, bits);
+    merge_sorted(occ, |w| w, out, |_, _| {});
+}
+
+/// [`merge`] of occurrences sorted by id, each carrying a `T` that gives its weight;
+/// `each(t, i)` is told that the occurrence of `t` is entry `i` of `out`.
+fn merge_sorted<T: Copy>(
+    sorted: &[(u32, T)],
+    weight: impl Fn(T) -> f32,
+    out: &mut SparseVec,
+    mut each: impl FnMut(T, u32),
+) {
     out.ids.clear();
     out.vals.clear();
     let mut i = 0;
-    while i < occ.len() {
-        let id = occ[i].0;
+    while i < sorted.len() {
+        let id = sorted[i].0;
+        let entry = out.ids.len() as u32;
         let mut sum = 0.0f32;
         let mut count = 0u32;
-        while i < occ.len() && occ[i].0 == id {
-            sum += occ[i].1;
+        while i < sorted.len() && sorted[i].0 == id {
+            sum += weight(sorted[i].1);
+            each(sorted[i].1, entry);
             count += 1;
             i += 1;
         }
@@ -909,14 +977,14 @@ const RADIX_MIN: usize = 256;
 /// Sorts `occ` by id (ids below `2^bits`, `bits` at most 24), keeping the order of equal
 /// ids. A post has over a thousand occurrences: two counting passes over half the bits
 /// each took a fifth of the time of a comparison sort, which was a sixth of featurisation.
-fn sort_by_id(occ: &mut Vec<(u32, f32)>, bits: u8) {
+fn sort_by_id<T: Copy + Default>(occ: &mut Vec<(u32, T)>, bits: u8) {
     if occ.len() < RADIX_MIN || bits > 24 {
         occ.sort_by_key(|&(id, _)| id);
         return;
     }
     let low = u32::from(bits).div_ceil(2);
     let mut from = std::mem::take(occ);
-    let mut to = vec![(0u32, 0f32); from.len()];
+    let mut to = vec![(0u32, T::default()); from.len()];
     let mut all_counts = [0usize; 1 << 12];
     let counts = &mut all_counts[..1 << low];
     for shift in [0, low] {

@@ -398,7 +398,7 @@ impl Classifier {
             self.params
                 .push_per_value(&x.ids, &xn, self.offsets[h], n, best)
         };
-        self.decide(&view, msg, x, &rows, &mut push, opts)
+        self.decide(&view, msg, &rows, &mut push, opts)
     }
 
     fn decide_live(
@@ -421,14 +421,13 @@ impl Classifier {
             check_support: self.summary.kind != "keyword",
         };
         let mut push = |h: usize, _best: usize| scores.pushes.get(h).cloned().unwrap_or_default();
-        self.decide(&view, msg, x, &rows, &mut push, opts)
+        self.decide(&view, msg, &rows, &mut push, opts)
     }
 
     fn decide(
         &self,
         view: &View<'_>,
         msg: &Traced<'_>,
-        x: &SparseVec,
         rows: &[&[f32]],
         push: &mut dyn FnMut(usize, usize) -> Vec<f32>,
         opts: &ClassifyOptions,
@@ -478,7 +477,7 @@ impl Classifier {
                 (0, _) | (_, None) => Vec::new(),
                 (k, Some(&best)) => {
                     let w = push(h, best);
-                    let words = words.get_or_init(|| msg.trace.words(msg.msg, x));
+                    let words = words.get_or_init(|| msg.trace.words(msg.msg));
                     explain(words, view.xn, &w, k)
                 }
             };
@@ -569,13 +568,13 @@ struct Traced<'a> {
 /// (`label_push`: per feature, its push per unit of value; `xn`: the normalised values).
 /// A feature's contribution is shared evenly among its occurrences, and a word's weight
 /// is the sum over its occurrences.
-fn explain(words: &Words, xn: &[f32], label_push: &[f32], k: usize) -> Vec<Evidence> {
+fn explain(words: &Words<'_>, xn: &[f32], label_push: &[f32], k: usize) -> Vec<Evidence> {
     let contribution: Vec<f32> = xn.iter().zip(label_push).map(|(v, w)| v * w).collect();
     words
         .top(&contribution, k)
         .into_iter()
         .map(|(text, field, weight)| Evidence {
-            text: text.to_string(),
+            text,
             field,
             weight,
         })
