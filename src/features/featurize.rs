@@ -497,8 +497,14 @@ fn names_of(msg: &Message) -> HashSet<String> {
         .attachments
         .iter()
         .flat_map(|a| a.name.iter().chain(&a.text).map(String::as_str));
+    // A text's names depend on that text alone: one equal to a text already read (the
+    // whole body when it has no quotes or signature is its new text) adds nothing.
+    let mut read: Vec<&str> = Vec::new();
     for text in texts.into_iter().chain(attachments) {
-        add_proper_nouns(text, &mut names);
+        if !read.contains(&text) {
+            add_proper_nouns(text, &mut names);
+            read.push(text);
+        }
     }
     // Whoever wrote it: the display name, the address's local part (`anne.holm`), and
     // the signature's capitalised words (its lines start with the name).

@@ -2,6 +2,49 @@
 //! it. Everything outside sees plain slices and `Vec`s.
 //!
 //! Part of `model`: must not import `crate::train` or `crate::eval`.
+//!
+//! # Where a run's time goes (tract 0.23.9, read from its source)
+//!
+//! The graph gathers one table row per feature (`Gather`), multiplies the normalised
+//! values into them (`MatMul` of `[N,1,L]` by `[N,L,C]`), adds the bias and takes a softmax
+//! per head. What tract does for that on every `run`, besides the arithmetic:
+//!
+//! - `SimplePlan::run` builds a fresh `SimpleState` (tract-core `src/plan.rs:455`, state at
+//!   `:515`): one `Option<Box<dyn OpState>>` per node, then the symbols `N` and `L` are
+//!   resolved from the inputs (`:595`). Small next to the rest; reusing a state measured the
+//!   same (issue #18).
+//! - `Gather` allocates its output uninitialised and copies each gathered row with
+//!   `clone_from_slice` (`src/ops/array/gather.rs:44`, `:80-86`): `L × C` floats written,
+//!   no prefetch of the next row. The float16 table is widened to float32 once at load
+//!   ([`crate::model::onnx`]'s `widen_gathered_tables`), so there is no `Cast` per run, but
+//!   the copy is float32.
+//! - The `MatMul` becomes `EinSumMatMul` → `OptMatMul` with *both* operands packed per run,
+//!   since neither is a constant (`src/ops/einsum/einsum_matmul.rs:927-964` wires
+//!   `pack_a`/`pack_b` as `OptMatMulPack`). The in-place `StridedKMajor` input that skips
+//!   the copy is only chosen for the ARM SME kernel (`:919-925`), never on x86.
+//! - Each pack allocates a fresh aligned `Blob` and, when the panel is partial, zeroes it
+//!   (tract-linalg `src/frame/pack.rs:254-265`), then copies the gathered rows into
+//!   panels: a second `L × C` float32 copy of what `Gather` just wrote.
+//! - Kernel choice for a symbolic `N` goes through `ModePicker::VecVsMat`
+//!   (`src/ops/einsum/kernel_selection.rs:110-150`): a matrix-vector kernel when `N = 1`.
+//! - `ReduceSum` over a middle axis takes the generic ndarray path (`src/ops/nn/reduce.rs:161`
+//!   — fast paths are for the last axis or the leading axes only), which is why `Mul` +
+//!   `ReduceSum` at `[N,L,C]` does not beat the `MatMul`.
+//!
+//! - callgrind attributes 143 K of the 390 K instructions of a 20 Newsgroups run to that
+//!   zeroing (`fill(0u8)`, core's `slice/specialize.rs`: about one per byte) and 83 K to
+//!   `pack_t` (examples/probe.rs, mode `classify`, 100 posts).
+//!
+//! Tried at load, with the file unchanged, and dropped (instructions per tract run, same
+//! probe, 0.39 M before):
+//! - `MatMul(rowsᵀ, aᵀ)ᵀ`, to make the label axis the kernel's `m`: 0.39 M, the same plan
+//!   (tract normalises both to one `EinSum`).
+//! - `ReduceSum(Mul(rows, aᵀ))` over the leading axis after moving `N` aside (the
+//!   fast path above): 0.52 M; the broadcasting `Mul` alone is 0.26 M and the moves 0.10 M.
+//!
+//! So per message tract touches the gathered rows three times (gather write, pack read
+//! and write, kernel read) where the in-process scorer ([`crate::model::lanes`]) reads
+//! them once with prefetch.
 
 use std::sync::Arc;
 
