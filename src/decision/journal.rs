@@ -20,6 +20,7 @@
 
 use serde::Serialize;
 
+use crate::decision::cases::{CaseNoteKind, CaseSource};
 use crate::decision::outcome::{DecidedBy, Decision, Fallback, HeadDecision, LabelScore};
 use crate::decision::redact::{redact, RedactOptions};
 use crate::decision::refs::RefKind;
@@ -119,13 +120,20 @@ pub struct Suggestion {
 /// The case the letter belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseRef {
-    /// The case number as found.
+    /// The case reference.
     pub reference: String,
-    /// `message` (MeMo case id, or a head decided by the message) or `text` (found in
-    /// subject or body).
+    /// Where it came from: `message` (a MeMo case id), `directory` (the host's case
+    /// directory knew a case number the letter cites), `thread` (the directory knew a
+    /// message of the thread it continues) or `case_number` (a case number in subject or
+    /// body).
     pub source: &'static str,
-    /// The detector's confidence.
+    /// How sure: 1 for `message`, `directory` and `thread`; for a `case_number` 1 when it
+    /// decided the `kle` and `facet` heads as an exact SBSYS number with a known emne.
     pub confidence: f32,
+    /// The heads the case decided.
+    pub decided: Vec<String>,
+    /// The case's title, from the directory.
+    pub title: Option<String>,
 }
 
 /// The model that made the proposal.
@@ -260,6 +268,16 @@ fn suggestion(h: &HeadDecision, taxonomy: Option<&Taxonomy>) -> Suggestion {
 }
 
 fn status(decision: &Decision, options: &JournalOptions) -> (Status, Option<String>) {
+    // A letter on a case the records system knows (from its directory, or an exact SBSYS
+    // number of a known emne) is journaled on that case, whose unit handles it.
+    let on_known_case = decision.case.as_ref().is_some_and(|c| match c.source {
+        CaseSource::Directory | CaseSource::Thread => true,
+        CaseSource::CaseNumber => c.confidence >= 1.0 && !c.decided.is_empty(),
+        _ => false,
+    });
+    if on_known_case && !decision.sensitive && !options.never_auto {
+        return (Status::Auto, None);
+    }
     let open: Vec<&str> = decision
         .heads
         .iter()
@@ -281,6 +299,21 @@ fn status(decision: &Decision, options: &JournalOptions) -> (Status, Option<Stri
             Some("sensitive: a person confirms before it is journaled".into()),
         );
     }
+    if let Some(c) = decision
+        .case
+        .as_ref()
+        .filter(|c| c.source == CaseSource::CaseNumber && !c.decided.is_empty())
+    {
+        return (
+            Status::Suggested,
+            Some(format!(
+                "case number {} decided {} with confidence {}: a person confirms",
+                c.reference,
+                c.decided.join(" and "),
+                c.confidence
+            )),
+        );
+    }
     if options.never_auto {
         return (
             Status::Suggested,
@@ -290,9 +323,27 @@ fn status(decision: &Decision, options: &JournalOptions) -> (Status, Option<Stri
     (Status::Auto, None)
 }
 
-/// The case: what the message itself states first (MeMo case id), then the most confident
-/// case number in the text.
+/// The case: the router's ([`Decision::case`]); for a decision made without the router,
+/// what the message itself states (MeMo case id), then the most confident case number in
+/// the text.
 fn case(decision: &Decision) -> Option<CaseRef> {
+    if let Some(c) = &decision.case {
+        return Some(CaseRef {
+            reference: c.reference.clone(),
+            source: c.source.as_str(),
+            confidence: c.confidence,
+            decided: c.decided.clone(),
+            title: c.title.clone(),
+        });
+    }
+    if decision
+        .case_notes
+        .iter()
+        .any(|n| n.kind == CaseNoteKind::Conflict)
+    {
+        // The router found several cases and took none: so does the record.
+        return None;
+    }
     if let Some(h) = decision
         .heads
         .iter()
@@ -303,6 +354,8 @@ fn case(decision: &Decision) -> Option<CaseRef> {
             reference: t.label.clone(),
             source: "message",
             confidence: t.probability,
+            decided: Vec::new(),
+            title: None,
         });
     }
     decision
@@ -312,8 +365,10 @@ fn case(decision: &Decision) -> Option<CaseRef> {
         .max_by(|a, b| a.confidence.total_cmp(&b.confidence))
         .map(|r| CaseRef {
             reference: r.value.clone(),
-            source: "text",
+            source: "case_number",
             confidence: r.confidence,
+            decided: Vec::new(),
+            title: None,
         })
 }
 
@@ -478,7 +533,12 @@ Jeg vil gerne bygge en carport. Vedr. sagsnr. 02.34.02-P19-12-26.\r\n";
             .unwrap();
         let rec = journal(&msg, &decision, None, None, &JournalOptions::default());
         assert_eq!(rec.schema, SCHEMA);
-        assert_eq!(rec.status, Status::NeedsReview);
+        // The SBSYS number decides kle and facet (emne unchecked without a model or
+        // taxonomy: confidence 0.9); the CPR number makes it sensitive.
+        assert_eq!(rec.status, Status::Suggested);
+        let kle = rec.suggestions.iter().find(|s| s.head == "kle").unwrap();
+        assert_eq!(kle.value.as_deref(), Some("02.34.02"));
+        assert_eq!(kle.probability, Some(0.9));
         assert_eq!(rec.received.as_deref(), Some("2026-11-27T09:15:00Z"));
         assert!(rec
             .title
@@ -489,7 +549,7 @@ Jeg vil gerne bygge en carport. Vedr. sagsnr. 02.34.02-P19-12-26.\r\n";
         assert!(!json.contains("jens.hansen"));
         assert!(!json.contains("Jens Hansen"));
         assert_eq!(rec.parties[0].name.as_deref(), Some("J. H."));
-        assert_eq!(rec.case.as_ref().unwrap().source, "text");
+        assert_eq!(rec.case.as_ref().unwrap().source, "case_number");
         assert!(rec.sensitive);
         assert_eq!(rec.source.message_id.as_deref(), Some("abc@example.dk"));
 

@@ -55,6 +55,23 @@ pub enum DecidedBy {
         /// What in the message decided.
         reason: String,
     },
+    /// An SBSYS case number the message cites (`27.24.00-G01-5-19` states its emne and
+    /// facet).
+    CaseNumber {
+        /// The case number as written.
+        reference: String,
+    },
+    /// The host's case directory, which knew a case the message cites.
+    Directory {
+        /// The case's reference.
+        reference: String,
+    },
+    /// The host's case directory, which knew a message of the thread this one continues
+    /// (`In-Reply-To`, `References`).
+    Thread {
+        /// The thread's case reference.
+        reference: String,
+    },
 }
 
 /// The decision for one head.
@@ -110,6 +127,12 @@ pub struct Decision {
     pub sensitive: bool,
     /// Why it is sensitive (categories and list terms, never message text).
     pub sensitive_reasons: Vec<crate::decision::sensitive::Reason>,
+    /// The case the message belongs to and where that came from. Filled by
+    /// [`crate::decision::Router`].
+    pub case: Option<crate::decision::cases::CaseMatch>,
+    /// Why a cited case or a directory lookup decided nothing (conflicting numbers, unknown
+    /// emner, failed lookups, …): the heads it would have decided were left to the model.
+    pub case_notes: Vec<crate::decision::cases::CaseNote>,
 }
 
 impl Decision {

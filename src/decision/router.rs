@@ -2,8 +2,11 @@
 //!
 //! 1. **The message itself**: a MeMo message that names its KLE emne, facet or case is
 //!    decided by that, with confidence 1 and the field as the reason;
-//! 2. **Municipal rules** ([`RuleSet`]): first matching rule sets its heads;
-//! 3. **The model** ([`Classifier`]) for every head still open.
+//! 2. **The case** ([`crate::decision::cases`]): the host's case directory, asked for the
+//!    case numbers and the thread the message cites, decides `unit`, `kle` and `facet` of a
+//!    known case; else an SBSYS case number decides `kle` and `facet`;
+//! 3. **Municipal rules** ([`RuleSet`]): first matching rule sets its heads;
+//! 4. **The model** ([`Classifier`]) for every head still open.
 //!
 //! Then the references (case numbers, CPR, CVR, …) and the `sensitive` flag are added.
 //! Identifiers in the decision are masked: the decision is meant to be shown and stored.
@@ -12,11 +15,14 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::decision::cases::{self, CaseContext};
+use crate::decision::directory::{CaseDirectory, DirectoryOptions};
 use crate::decision::outcome::{DecidedBy, Decision, HeadDecision, LabelScore};
 use crate::decision::redact::RedactOptions;
 use crate::decision::refs::{self, RefKind};
 use crate::decision::rules::RuleSet;
 use crate::decision::sensitive;
+use crate::kle::Taxonomy;
 use crate::message::Message;
 use crate::model::{Classifier, ClassifyOptions};
 use crate::Result;
@@ -41,12 +47,27 @@ pub struct FoundReference {
     pub value: String,
 }
 
-/// Combines message data, rules and a model into one decision. Cheap to share between
-/// threads (`Send + Sync`).
-#[derive(Debug, Clone, Default)]
+/// Combines message data, the case, rules and a model into one decision. Cheap to clone
+/// and to share between threads (`Send + Sync`).
+#[derive(Clone, Default)]
 pub struct Router {
     classifier: Option<Arc<Classifier>>,
     rules: Option<Arc<RuleSet>>,
+    directory: Option<Arc<dyn CaseDirectory>>,
+    directory_options: DirectoryOptions,
+    taxonomy: Option<Arc<Taxonomy>>,
+}
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("classifier", &self.classifier)
+            .field("rules", &self.rules)
+            .field("directory", &self.directory.is_some())
+            .field("directory_options", &self.directory_options)
+            .field("taxonomy", &self.taxonomy.as_ref().map(|t| t.len()))
+            .finish()
+    }
 }
 
 impl Router {
@@ -54,7 +75,7 @@ impl Router {
     pub fn new(classifier: Arc<Classifier>) -> Router {
         Router {
             classifier: Some(classifier),
-            rules: None,
+            ..Router::default()
         }
     }
 
@@ -66,6 +87,27 @@ impl Router {
     /// Adds municipal rules, which run before the model.
     pub fn with_rules(mut self, rules: Arc<RuleSet>) -> Router {
         self.rules = Some(rules);
+        self
+    }
+
+    /// Adds the host's case directory, asked after the message's own data (see
+    /// [`crate::decision::directory`]).
+    pub fn with_case_directory(mut self, directory: Arc<dyn CaseDirectory>) -> Router {
+        self.directory = Some(directory);
+        self
+    }
+
+    /// Sets how the case directory is used (time and number of lookups per message).
+    pub fn with_directory_options(mut self, options: DirectoryOptions) -> Router {
+        self.directory_options = options;
+        self
+    }
+
+    /// Adds the municipality's KLE taxonomy: an SBSYS case number decides only when its emne
+    /// is in it and not outdated (and its facet is in it, when it lists facets). Without
+    /// one, the labels of the model's `kle` and `facet` heads are the check.
+    pub fn with_taxonomy(mut self, taxonomy: Arc<Taxonomy>) -> Router {
+        self.taxonomy = Some(taxonomy);
         self
     }
 
@@ -83,7 +125,8 @@ impl Router {
         unmasked: bool,
     ) -> Result<Decision> {
         let mut fixed: Vec<HeadDecision> = Vec::new();
-        if let Some(routing) = msg.memo.as_ref().and_then(|m| m.deterministic()) {
+        let routing = msg.memo.as_ref().and_then(|m| m.deterministic());
+        if let Some(routing) = &routing {
             for (head, label) in routing.labels() {
                 fixed.push(fixed_head(
                     head,
@@ -93,6 +136,16 @@ impl Router {
                         reason: label.reason.to_string(),
                     },
                 ));
+            }
+        }
+        let memo_case = routing
+            .as_ref()
+            .and_then(|r| r.case.as_ref())
+            .map(|c| c.value.as_str());
+        let case = cases::resolve(msg, &self.case_context(memo_case, unmasked));
+        for h in case.heads {
+            if !fixed.iter().any(|f| f.head == h.head) {
+                fixed.push(fixed_head(h.head, &h.label, h.confidence, h.by));
             }
         }
         if let Some(m) = self.rules.as_ref().and_then(|r| r.apply(msg)) {
@@ -140,7 +193,21 @@ impl Router {
         let s = sensitive::assess_found(msg, &found);
         decision.sensitive = s.sensitive;
         decision.sensitive_reasons = s.reasons;
+        decision.case = case.case;
+        decision.case_notes = case.notes;
         Ok(decision)
+    }
+
+    /// What the case step needs: the directory, the taxonomy and the model.
+    fn case_context<'a>(&'a self, memo_case: Option<&'a str>, unmasked: bool) -> CaseContext<'a> {
+        CaseContext {
+            directory: self.directory.as_deref(),
+            options: self.directory_options,
+            taxonomy: self.taxonomy.as_deref(),
+            model: self.classifier.as_deref(),
+            memo_case,
+            unmasked,
+        }
     }
 }
 
