@@ -94,6 +94,12 @@ enum signatur_decided_by
     SIGNATUR_DECIDED_BY_RULE = 1,
     // Structured data in the message itself (a MeMo message naming its KLE emne or case).
     SIGNATUR_DECIDED_BY_MESSAGE = 2,
+    // An SBSYS case number the message cites (decides `kle` and `facet`).
+    SIGNATUR_DECIDED_BY_CASE_NUMBER = 3,
+    // The host's case directory, which knew a case the message cites.
+    SIGNATUR_DECIDED_BY_DIRECTORY = 4,
+    // The host's case directory, which knew a message of the thread this one continues.
+    SIGNATUR_DECIDED_BY_THREAD = 5,
     // A source added after this version of the header.
     SIGNATUR_DECIDED_BY_OTHER = 255,
 };
@@ -219,6 +225,78 @@ typedef uint32_t signatur_ref_field;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A field of a case answer, for `signatur_case_answer_set`.
+enum signatur_case_field
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // The case's reference in the records system.
+    SIGNATUR_CASE_FIELD_REFERENCE = 0,
+    // The unit that owns the case.
+    SIGNATUR_CASE_FIELD_UNIT = 1,
+    // The case's KLE emne (`05.07.02`).
+    SIGNATUR_CASE_FIELD_KLE = 2,
+    // The case's handling facet (`G01`).
+    SIGNATUR_CASE_FIELD_FACET = 3,
+    // The case's title.
+    SIGNATUR_CASE_FIELD_TITLE = 4,
+    // Why the lookup failed or timed out (shown in the decision: no personal data).
+    SIGNATUR_CASE_FIELD_REASON = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum signatur_case_field signatur_case_field;
+#else
+typedef uint32_t signatur_case_field;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a case lookup callback returns.
+enum signatur_case_lookup_result
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // The case is known; the answer holds at least one of unit, KLE emne and facet.
+    SIGNATUR_CASE_LOOKUP_RESULT_FOUND = 1,
+    // The directory does not know it.
+    SIGNATUR_CASE_LOOKUP_RESULT_UNKNOWN = 2,
+    // The directory could not look it up (the reason may be set as
+    // `SIGNATUR_CASE_FIELD_REASON`). Any value other than these four counts as a failure too.
+    SIGNATUR_CASE_LOOKUP_RESULT_FAILED = 3,
+    // The directory did not answer in time.
+    SIGNATUR_CASE_LOOKUP_RESULT_TIMEOUT = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum signatur_case_lookup_result signatur_case_lookup_result;
+#else
+typedef uint32_t signatur_case_lookup_result;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What a lookup asks about.
+enum signatur_case_query
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // A case reference the message cites (`23.15.25-G01-23-24`, `2024-012345`) or a MeMo
+    // message's case id.
+    SIGNATUR_CASE_QUERY_REFERENCE = 0,
+    // The Message-ID (without angle brackets) of a message the host may have journaled,
+    // named by this message's `In-Reply-To` or `References`.
+    SIGNATUR_CASE_QUERY_MESSAGE_ID = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum signatur_case_query signatur_case_query;
+#else
+typedef uint32_t signatur_case_query;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // How a message reached the municipality, for `signatur_message_builder_set_channel`.
 enum signatur_channel
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -297,6 +375,21 @@ typedef uint32_t signatur_sensitive_category;
 // `signatur_bytes_free`.
 typedef struct signatur_bytes signatur_bytes;
 
+// The answer a lookup callback fills in: lent to the callback for one call, never
+// created or freed by the host.
+//
+// Thread safety: belongs to the one callback call it was lent to.
+typedef struct signatur_case_answer signatur_case_answer;
+
+// A case directory: the host's callback and its `userdata`.
+//
+// Thread safety: immutable; may be used from any number of threads at once, so the
+// callback is called from several threads at once (see `signatur_case_lookup_callback`).
+// Free it with `signatur_case_directory_free`; options it was set on keep their own
+// reference, so it may be freed before them. `userdata` must stay valid until the
+// directory and every options object it was set on are freed.
+typedef struct signatur_case_directory signatur_case_directory;
+
 // Options for `signatur_model_classify_with`.
 //
 // Thread safety: must not be modified while another thread uses it; once set up it may
@@ -338,6 +431,24 @@ typedef struct signatur_model signatur_model;
 // Thread safety: must not be used by two threads at once while being modified. Free it
 // with `signatur_train_options_free`.
 typedef struct signatur_train_options signatur_train_options;
+
+// A case lookup callback.
+//
+// `userdata` is the pointer given to `signatur_case_directory_new`; `query` a
+// `signatur_case_query`; `(key, key_len)` the UTF-8 text asked about, followed by a NUL
+// (not counted in `key_len`), valid during the call only; `answer` is filled in with
+// `signatur_case_answer_set` and valid during the call only. Returns a
+// `signatur_case_lookup_result`.
+//
+// Thread safety: the library may call it from any thread that classifies, and from
+// several threads at once; the callback and `userdata` must allow that. It must return
+// (not throw a C++ exception, not `longjmp` out), and should return within the
+// directory's timeout: a later answer is not used.
+typedef uint32_t (*signatur_case_lookup_callback)(void *userdata,
+                                                  uint32_t query,
+                                                  const uint8_t *key,
+                                                  size_t key_len,
+                                                  signatur_case_answer *answer);
 
 // One confirmed `(head, label)` pair of a correction: UTF-8 texts given as pointer and
 // length, like every text of this API.
@@ -500,7 +611,9 @@ signatur_status signatur_model_classify(const signatur_model *model,
                                         const signatur_message *message,
                                         signatur_decision **out_decision);
 
-// Classifies a message with `options` (see `signatur_classify_options_new`).
+// Classifies a message with `options` (see `signatur_classify_options_new`). With a case
+// directory set on them (`signatur_classify_options_set_case_directory`) the directory is
+// asked first, after the message's own data, for the cited case numbers and the thread.
 //
 // On `SIGNATUR_STATUS_OK`, `*out_decision` is a new decision, to be freed with
 // `signatur_decision_free`; on failure nothing is written.
@@ -560,6 +673,63 @@ signatur_status signatur_classify_options_set_threshold(signatur_classify_option
 //
 // `options` must be NULL or options from `signatur_classify_options_new` not freed yet.
 void signatur_classify_options_free(signatur_classify_options *options);
+
+// Creates a case directory that asks `callback`, passing it `userdata`.
+//
+// `timeout_ms` bounds the time all lookups for one message may take together: a lookup
+// that returns later is treated as timed out and no further lookup starts (a running
+// callback is not interrupted, so it should bound its own queries); 0 means the default,
+// 1000 ms. At most 8 lookups are made per message.
+//
+// On `SIGNATUR_STATUS_OK`, `*out_directory` is new, to be freed with
+// `signatur_case_directory_free`. `callback` NULL is `SIGNATUR_STATUS_NULL_ARGUMENT`;
+// `userdata` may be anything, NULL included.
+//
+// # Safety
+//
+// `callback` must be NULL or a function with the signature and the thread safety of
+// `signatur_case_lookup_callback`; `out_directory` must point to a writable pointer.
+signatur_status signatur_case_directory_new(signatur_case_lookup_callback callback,
+                                            void *userdata,
+                                            uint32_t timeout_ms,
+                                            signatur_case_directory **out_directory);
+
+// Frees a case directory. NULL is a no-op; must not be called twice for the same
+// directory. Options it was set on keep using it until they are freed.
+//
+// # Safety
+//
+// `directory` must be NULL or a directory from `signatur_case_directory_new` not freed
+// yet.
+void signatur_case_directory_free(signatur_case_directory *directory);
+
+// Sets one field of the answer a lookup callback is filling in, from the UTF-8 text
+// `(utf8, len)`, at most 512 bytes. Setting a field again replaces it.
+//
+// Fails with `SIGNATUR_STATUS_INVALID_UTF8` or `SIGNATUR_STATUS_TOO_LARGE` (and an
+// unknown `field` with `SIGNATUR_STATUS_INVALID_INPUT`); the answer then remembers the
+// failure, and a lookup that returns `SIGNATUR_CASE_LOOKUP_RESULT_FOUND` with it counts
+// as failed. What a field holds is checked after the callback returns (a KLE code, a
+// facet, no control characters).
+//
+// # Safety
+//
+// `answer` must be the answer lent to the running callback (on the callback's thread);
+// `utf8` NULL (only with `len` 0) or readable for `len` bytes.
+signatur_status signatur_case_answer_set(signatur_case_answer *answer,
+                                         uint32_t field,
+                                         const uint8_t *utf8,
+                                         size_t len);
+
+// Sets the case directory classifications with these options ask (NULL removes it). The
+// options keep their own reference: the directory may be freed before them.
+//
+// # Safety
+//
+// `options` must be live options not used by another thread during the call;
+// `directory` NULL or a live directory.
+signatur_status signatur_classify_options_set_case_directory(signatur_classify_options *options,
+                                                             const signatur_case_directory *directory);
 
 // Parses a raw RFC 5322 / MIME message (what a `.eml` file holds) of `len` bytes.
 //
@@ -943,8 +1113,10 @@ signatur_status signatur_decision_sensitive(const signatur_decision *decision,
 // The whole decision as one JSON object, the shape `signatur classify` prints: `heads` (per
 // head its labels with probabilities, `abstain`, `threshold`, `reason`, `decided_by`,
 // `explanation`, `fallback`), `references` (kind, field, span, confidence, checksum, and
-// `value` masked as by `signatur_decision_reference_masked`), `sensitive` and
-// `sensitive_reasons`. NUL-terminated UTF-8 owned by the decision, valid until it
+// `value` masked as by `signatur_decision_reference_masked`), `sensitive`,
+// `sensitive_reasons`, `case` (the case and where it came from: `message`, `case_number`,
+// `directory`, `thread`) and `case_notes` (why a cited case or a directory lookup decided
+// nothing). NUL-terminated UTF-8 owned by the decision, valid until it
 // is freed; `*out_len` is its length without the NUL.
 //
 // # Safety

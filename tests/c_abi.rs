@@ -402,11 +402,12 @@ enum Build {
 }
 
 /// The C programs and their arguments.
-const PROGRAMS: [(&str, &str); 4] = [
+const PROGRAMS: [(&str, &str); 5] = [
     ("walkthrough", "examples/c/walkthrough.c"),
     ("abuse", "tests/c/abuse.c"),
     ("threads", "tests/c/threads.c"),
     ("train", "tests/c/train.c"),
+    ("directory", "tests/c/directory.c"),
 ];
 
 /// The arguments of program `name` in the run called `tag`.
@@ -418,6 +419,7 @@ fn program_args(lib: &Library, name: &str, tag: &str) -> Vec<std::ffi::OsString>
         "abuse" => vec![lib.model.clone().into(), scratch.into()],
         "threads" => vec![lib.model.clone().into(), "10000".into()],
         "train" => vec![corpus().into(), lib.model.clone().into()],
+        "directory" => vec![lib.model.clone().into()],
         _ => unreachable!("unknown program {name}"),
     }
 }

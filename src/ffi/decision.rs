@@ -123,6 +123,12 @@ impl signatur_decision {
         for r in &mut shown.references {
             r.value = masked(r);
         }
+        if let Some(title) = shown.case.as_mut().and_then(|c| c.title.as_mut()) {
+            *title = crate::decision::redact::redact(
+                title,
+                &crate::decision::redact::RedactOptions::default(),
+            );
+        }
         let text = serde_json::to_string(&shown).map_err(|e| {
             Failure::new(
                 signatur_status::Other,
@@ -143,6 +149,12 @@ pub enum signatur_decided_by {
     Rule = 1,
     /// Structured data in the message itself (a MeMo message naming its KLE emne or case).
     Message = 2,
+    /// An SBSYS case number the message cites (decides `kle` and `facet`).
+    CaseNumber = 3,
+    /// The host's case directory, which knew a case the message cites.
+    Directory = 4,
+    /// The host's case directory, which knew a message of the thread this one continues.
+    Thread = 5,
     /// A source added after this version of the header.
     Other = 255,
 }
@@ -153,6 +165,9 @@ impl From<&DecidedBy> for signatur_decided_by {
             DecidedBy::Model => signatur_decided_by::Model,
             DecidedBy::Rule { .. } => signatur_decided_by::Rule,
             DecidedBy::Message { .. } => signatur_decided_by::Message,
+            DecidedBy::CaseNumber { .. } => signatur_decided_by::CaseNumber,
+            DecidedBy::Directory { .. } => signatur_decided_by::Directory,
+            DecidedBy::Thread { .. } => signatur_decided_by::Thread,
             #[allow(unreachable_patterns)]
             _ => signatur_decided_by::Other,
         }
@@ -717,8 +732,10 @@ pub unsafe extern "C" fn signatur_decision_sensitive(
 /// The whole decision as one JSON object, the shape `signatur classify` prints: `heads` (per
 /// head its labels with probabilities, `abstain`, `threshold`, `reason`, `decided_by`,
 /// `explanation`, `fallback`), `references` (kind, field, span, confidence, checksum, and
-/// `value` masked as by `signatur_decision_reference_masked`), `sensitive` and
-/// `sensitive_reasons`. NUL-terminated UTF-8 owned by the decision, valid until it
+/// `value` masked as by `signatur_decision_reference_masked`), `sensitive`,
+/// `sensitive_reasons`, `case` (the case and where it came from: `message`, `case_number`,
+/// `directory`, `thread`) and `case_notes` (why a cited case or a directory lookup decided
+/// nothing). NUL-terminated UTF-8 owned by the decision, valid until it
 /// is freed; `*out_len` is its length without the NUL.
 ///
 /// # Safety

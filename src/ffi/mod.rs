@@ -44,6 +44,9 @@ pub mod model;
 // Options for a classification.
 pub mod options;
 
+// The host's case directory, as a callback.
+pub mod directory;
+
 // Messages from bytes, text and MeMo XML.
 pub mod message;
 

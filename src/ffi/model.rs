@@ -280,14 +280,24 @@ pub unsafe extern "C" fn signatur_model_summary_json(
 unsafe fn classify(
     model: *const signatur_model,
     message: *const signatur_message,
-    options: &ClassifyOptions,
+    options: Option<&signatur_classify_options>,
     out: Out<*mut signatur_decision>,
 ) -> Result<(), Failure> {
     // SAFETY: the caller guarantees NULL or a live model and message.
     let (m, msg) = unsafe { (object(model, "model")?, object(message, "message")?) };
+    let defaults = ClassifyOptions::default();
+    let classify_options = options.map_or(&defaults, |o| &o.options);
     // Unmasked: the decision keeps clear values for `signatur_decision_reference_value` and
     // masks them everywhere else.
-    let decision = m.router.decide(&msg.message, options, true)?;
+    let decision = match options.and_then(|o| o.directory.as_ref()) {
+        Some((directory, dir_options)) => m
+            .router
+            .clone()
+            .with_case_directory(directory.clone())
+            .with_directory_options(*dir_options)
+            .decide(&msg.message, classify_options, true)?,
+        None => m.router.decide(&msg.message, classify_options, true)?,
+    };
     let handle = signatur_decision::new(decision);
     // SAFETY: forwarded from this function's contract.
     unsafe { out.write(Box::into_raw(Box::new(handle))) };
@@ -318,11 +328,13 @@ pub unsafe extern "C" fn signatur_model_classify(
     boundary("signatur_model_classify", || {
         let out = Out::new(out_decision, "out_decision")?;
         // SAFETY: forwarded from this function's contract; `out` was checked.
-        unsafe { classify(model, message, &ClassifyOptions::default(), out) }
+        unsafe { classify(model, message, None, out) }
     })
 }
 
-/// Classifies a message with `options` (see `signatur_classify_options_new`).
+/// Classifies a message with `options` (see `signatur_classify_options_new`). With a case
+/// directory set on them (`signatur_classify_options_set_case_directory`) the directory is
+/// asked first, after the message's own data, for the cited case numbers and the thread.
 ///
 /// On `SIGNATUR_STATUS_OK`, `*out_decision` is a new decision, to be freed with
 /// `signatur_decision_free`; on failure nothing is written.
@@ -343,7 +355,7 @@ pub unsafe extern "C" fn signatur_model_classify_with(
         // SAFETY: the caller guarantees NULL or live options not modified during the call.
         let options = unsafe { object(options, "options") }?;
         // SAFETY: forwarded from this function's contract; `out` was checked.
-        unsafe { classify(model, message, &options.options, out) }
+        unsafe { classify(model, message, Some(options), out) }
     })
 }
 

@@ -1,6 +1,10 @@
 //! Options for one classification: how many labels and explanation words per head, and
 //! run-time abstain thresholds.
 
+use std::sync::Arc;
+
+use crate::decision::directory::DirectoryOptions;
+use crate::ffi::directory::CallbackDirectory;
 use crate::ffi::input::{object_mut, text, Failure, Out};
 use crate::ffi::status::{boundary, free_boxed, signatur_status};
 use crate::model::ClassifyOptions;
@@ -12,6 +16,8 @@ use crate::model::ClassifyOptions;
 /// it with `signatur_classify_options_free`.
 pub struct signatur_classify_options {
     pub(crate) options: ClassifyOptions,
+    /// The host's case directory, set by `signatur_classify_options_set_case_directory`.
+    pub(crate) directory: Option<(Arc<CallbackDirectory>, DirectoryOptions)>,
 }
 
 /// Creates options with the defaults of `signatur_model_classify`: 3 labels and 5
@@ -31,6 +37,7 @@ pub unsafe extern "C" fn signatur_classify_options_new(
         let out = Out::new(out_options, "out_options")?;
         let o = Box::new(signatur_classify_options {
             options: ClassifyOptions::default(),
+            directory: None,
         });
         // SAFETY: `out` was checked and the caller guarantees it is writable.
         unsafe { out.write(Box::into_raw(o)) };
