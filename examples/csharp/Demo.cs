@@ -1,6 +1,6 @@
 // Uses the .NET binding the way a records system would, and checks what it gets: load a
-// model, classify messages made three ways, read decisions, and handle errors as exceptions
-// carrying the library's message. Exit status 0 when every check held.
+// model, classify messages made three ways, read decisions, ask a case directory, and handle
+// errors as exceptions carrying the library's message. Exit status 0 when every check held.
 //
 //   mcs -unsafe -out:Demo.exe Signatur.cs Demo.cs
 //   LD_LIBRARY_PATH=/path/to/lib mono Demo.exe MODEL.onnx
@@ -38,6 +38,86 @@ static class Demo
         {
             Console.WriteLine("  refers to {0} (kind {1})", r.Masked, r.Kind);
         }
+    }
+
+    static Head HeadNamed(Decision d, string name)
+    {
+        foreach (var h in d.Heads)
+        {
+            if (h.Name == name)
+            {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    // The host's case directory: a known case decides unit, kle and facet; a directory
+    // that fails, throws or answers what the library refuses leaves the model's decision.
+    static void Directory(Model model)
+    {
+        const string cites = "Vores j.nr. 2024-012345. Vi sender hermed tegningerne til carporten.";
+        byte[] reply = Encoding.UTF8.GetBytes(
+            "From: Borger <borger@example.dk>\r\nTo: byggeri@egeskov.dk\r\nSubject: SV: Din ansøgning\r\n" +
+            "Message-ID: <reply-1@example.dk>\r\nIn-Reply-To: <letter-1@egeskov.dk>\r\n\r\n" +
+            "Tak, jeg sender tegningerne i morgen.\r\n");
+        int calls = 0;
+        Func<CaseQuery, string, CaseLookup> esdh = (query, key) =>
+        {
+            System.Threading.Interlocked.Increment(ref calls);
+            bool known = (query == CaseQuery.Reference && key == "2024-012345") ||
+                         (query == CaseQuery.MessageId && key == "letter-1@egeskov.dk");
+            return known
+                ? CaseLookup.Found("02.34.02-P19-12-24", "Byggeri og Miljø", "02.34.02", "P19", "Carport")
+                : CaseLookup.Unknown();
+        };
+        using (var dir = new CaseDirectory(esdh))
+        {
+            using (var m = Message.FromText(cites))
+            {
+                var d = model.Classify(m, dir);
+                Print("message 4 (a case the directory knows):", d);
+                var unit = HeadNamed(d, "unit");
+                var kle = HeadNamed(d, "kle");
+                var facet = HeadNamed(d, "facet");
+                Expect(unit != null && unit.Labels[0].Name == "Byggeri og Miljø" && unit.DecidedBy == DecidedBy.Directory,
+                    "the directory decides the unit");
+                Expect(kle != null && kle.Labels[0].Name == "02.34.02" && kle.DecidedBy == DecidedBy.Directory,
+                    "the directory decides kle");
+                Expect(facet != null && facet.Labels[0].Name == "P19", "the directory decides facet");
+                Expect(HeadNamed(d, "label").DecidedBy == DecidedBy.Model, "the model decides label");
+                Expect(d.Json.Contains("\"source\":\"directory\""), "the case came from the directory");
+            }
+            using (var m = Message.FromBytes(reply))
+            {
+                var d = model.Classify(m, dir);
+                var unit = HeadNamed(d, "unit");
+                Expect(unit != null && unit.DecidedBy == DecidedBy.Thread, "a reply inherits its thread's case");
+            }
+            Expect(calls >= 2, "the directory was asked");
+        }
+        var failing = new[]
+        {
+            Tuple.Create<Func<CaseQuery, string, CaseLookup>, string>((q, k) => CaseLookup.Failed("ESDH offline"), "ESDH offline"),
+            Tuple.Create<Func<CaseQuery, string, CaseLookup>, string>((q, k) => CaseLookup.Timeout(), "lookup_timeout"),
+            Tuple.Create<Func<CaseQuery, string, CaseLookup>, string>((q, k) => { throw new InvalidOperationException("cpr 070761-4285"); }, "threw InvalidOperationException"),
+            Tuple.Create<Func<CaseQuery, string, CaseLookup>, string>((q, k) => CaseLookup.Found(k, new string('x', 100000), "02.34.02", null), "not usable"),
+            Tuple.Create<Func<CaseQuery, string, CaseLookup>, string>((q, k) => CaseLookup.Found(k, "Byg", "garbage", "P19"), "invalid_answer"),
+            Tuple.Create<Func<CaseQuery, string, CaseLookup>, string>((q, k) => null, "answered null"),
+        };
+        foreach (var f in failing)
+        {
+            using (var dir = new CaseDirectory(f.Item1))
+            using (var m = Message.FromText(cites))
+            {
+                var d = model.Classify(m, dir);
+                Expect(HeadNamed(d, "unit") == null && HeadNamed(d, "label").DecidedBy == DecidedBy.Model,
+                    "a failing directory leaves the model's decision (" + f.Item2 + ")");
+                Expect(d.Json.Contains(f.Item2), "the decision says why: " + f.Item2 + " in " + d.Json);
+                Expect(!d.Json.Contains("4285"), "an exception's message is not shown");
+            }
+        }
+        Console.WriteLine("the case directory: checked");
     }
 
     static int Main(string[] args)
@@ -119,6 +199,7 @@ static class Demo
                     Expect(!d.Json.Contains("4285"), "the JSON masks the CPR number");
                 }
             }
+            Directory(model);
         }
         if (failures > 0)
         {

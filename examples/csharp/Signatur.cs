@@ -46,6 +46,115 @@ namespace Signatur
         }
     }
 
+    /// <summary>What decided a head (signatur_decided_by).</summary>
+    public enum DecidedBy : uint
+    {
+        Model = 0,
+        Rule = 1,
+        Message = 2,
+        CaseNumber = 3,
+        Directory = 4,
+        Thread = 5,
+        Other = 255,
+    }
+
+    /// <summary>What a case lookup asks about (signatur_case_query).</summary>
+    public enum CaseQuery : uint
+    {
+        /// <summary>A case reference the message cites, or a MeMo message's case id.</summary>
+        Reference = 0,
+        /// <summary>The Message-ID (without angle brackets) of a message of the thread.</summary>
+        MessageId = 1,
+    }
+
+    /// <summary>What the host's case directory answers to one lookup.</summary>
+    public sealed class CaseLookup
+    {
+        internal uint Result { get; private set; }
+        internal string Reference, Unit, Kle, Facet, Title, Reason;
+
+        private CaseLookup(uint result) { Result = result; }
+
+        /// <summary>A known case: any of unit, KLE emne and facet may be null, not all.</summary>
+        public static CaseLookup Found(string reference, string unit, string kle, string facet, string title = null)
+            => new CaseLookup(1) { Reference = reference, Unit = unit, Kle = kle, Facet = facet, Title = title };
+
+        /// <summary>The directory does not know it.</summary>
+        public static CaseLookup Unknown() => new CaseLookup(2);
+
+        /// <summary>The directory could not look it up (the reason is shown in the decision:
+        /// no personal data).</summary>
+        public static CaseLookup Failed(string reason) => new CaseLookup(3) { Reason = reason };
+
+        /// <summary>The directory did not answer in time.</summary>
+        public static CaseLookup Timeout(string reason = null) => new CaseLookup(4) { Reason = reason };
+    }
+
+    /// <summary>
+    /// The host's case directory: `lookup` answers a case reference or a Message-ID. A known
+    /// case decides the unit, kle and facet heads; an unknown one, a failure, an exception or
+    /// an unusable answer leaves them to the model, with the reason in the decision.
+    /// `lookup` is called on the classifying thread, from several threads at once when they
+    /// share the directory: it must be thread-safe.
+    /// </summary>
+    public sealed class CaseDirectory : IDisposable
+    {
+        internal readonly DirectoryHandle Handle;
+        // The native directory calls this delegate: it lives as long as this object.
+        private readonly Native.LookupCallback callback;
+        private readonly Func<CaseQuery, string, CaseLookup> lookup;
+
+        /// <summary>`timeoutMs` bounds all lookups for one message together (0: 1000 ms).</summary>
+        public unsafe CaseDirectory(Func<CaseQuery, string, CaseLookup> lookup, uint timeoutMs = 0)
+        {
+            this.lookup = lookup ?? throw new ArgumentNullException(nameof(lookup));
+            callback = Call;
+            IntPtr p;
+            Native.Check(Native.signatur_case_directory_new(callback, IntPtr.Zero, timeoutMs, out p));
+            Handle = new DirectoryHandle(p);
+        }
+
+        private unsafe uint Call(IntPtr userdata, uint query, byte* key, UIntPtr keyLen, IntPtr answer)
+        {
+            try
+            {
+                string k = Encoding.UTF8.GetString(key, checked((int)keyLen.ToUInt64()));
+                CaseLookup a = lookup((CaseQuery)query, k) ?? CaseLookup.Failed("the directory answered null");
+                // A field the library refuses (too long, ...) is remembered by the answer and
+                // makes a Found count as failed: the statuses need no check here.
+                Set(answer, 0, a.Reference);
+                Set(answer, 1, a.Unit);
+                Set(answer, 2, a.Kle);
+                Set(answer, 3, a.Facet);
+                Set(answer, 4, a.Title);
+                Set(answer, 5, a.Reason);
+                return a.Result;
+            }
+            catch (Exception e)
+            {
+                // No exception may unwind into the library. Its message may hold personal
+                // data: only its type is reported.
+                Set(answer, 5, "the directory threw " + e.GetType().Name);
+                return 3;
+            }
+        }
+
+        private static unsafe void Set(IntPtr answer, uint field, string value)
+        {
+            if (value == null)
+            {
+                return;
+            }
+            byte[] v = Native.Utf8(value);
+            fixed (byte* b = v)
+            {
+                Native.signatur_case_answer_set(answer, field, b, (UIntPtr)v.Length);
+            }
+        }
+
+        public void Dispose() => Handle.Dispose();
+    }
+
     internal sealed class ModelHandle : SafeHandle
     {
         internal ModelHandle(IntPtr p) : base(IntPtr.Zero, true) { SetHandle(p); }
@@ -72,6 +181,13 @@ namespace Signatur
         internal DecisionHandle(IntPtr p) : base(IntPtr.Zero, true) { SetHandle(p); }
         public override bool IsInvalid => handle == IntPtr.Zero;
         protected override bool ReleaseHandle() { Native.signatur_decision_free(handle); return true; }
+    }
+
+    internal sealed class DirectoryHandle : SafeHandle
+    {
+        internal DirectoryHandle(IntPtr p) : base(IntPtr.Zero, true) { SetHandle(p); }
+        public override bool IsInvalid => handle == IntPtr.Zero;
+        protected override bool ReleaseHandle() { Native.signatur_case_directory_free(handle); return true; }
     }
 
     internal sealed class OptionsHandle : SafeHandle
@@ -105,6 +221,15 @@ namespace Signatur
         [DllImport(Lib)] internal static extern Status signatur_classify_options_set_explain(OptionsHandle options, uint words);
         [DllImport(Lib)] internal static extern Status signatur_classify_options_set_threshold(OptionsHandle options, byte* head, UIntPtr len, float threshold);
         [DllImport(Lib)] internal static extern void signatur_classify_options_free(IntPtr options);
+        [DllImport(Lib)] internal static extern Status signatur_classify_options_set_case_directory(OptionsHandle options, DirectoryHandle directory);
+
+        /// <summary>signatur_case_lookup_callback.</summary>
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate uint LookupCallback(IntPtr userdata, uint query, byte* key, UIntPtr keyLen, IntPtr answer);
+
+        [DllImport(Lib)] internal static extern Status signatur_case_directory_new(LookupCallback callback, IntPtr userdata, uint timeoutMs, out IntPtr directory);
+        [DllImport(Lib)] internal static extern void signatur_case_directory_free(IntPtr directory);
+        [DllImport(Lib)] internal static extern Status signatur_case_answer_set(IntPtr answer, uint field, byte* utf8, UIntPtr len);
 
         [DllImport(Lib)] internal static extern Status signatur_message_from_bytes(byte* raw, UIntPtr len, out IntPtr message);
         [DllImport(Lib)] internal static extern Status signatur_message_from_text(byte* utf8, UIntPtr len, out IntPtr message);
@@ -125,6 +250,7 @@ namespace Signatur
         [DllImport(Lib)] internal static extern Status signatur_decision_head_name(DecisionHandle d, UIntPtr head, out IntPtr name, out UIntPtr len);
         [DllImport(Lib)] internal static extern UIntPtr signatur_decision_label_count(DecisionHandle d, UIntPtr head);
         [DllImport(Lib)] internal static extern Status signatur_decision_label(DecisionHandle d, UIntPtr head, UIntPtr index, out IntPtr label, out UIntPtr len, out float probability);
+        [DllImport(Lib)] internal static extern Status signatur_decision_decided_by(DecisionHandle d, UIntPtr head, out DecidedBy by);
         [DllImport(Lib)] internal static extern Status signatur_decision_abstain(DecisionHandle d, UIntPtr head, out byte abstain, out float threshold);
         [DllImport(Lib)] internal static extern UIntPtr signatur_decision_explanation_count(DecisionHandle d, UIntPtr head);
         [DllImport(Lib)] internal static extern Status signatur_decision_explanation(DecisionHandle d, UIntPtr head, UIntPtr index, out IntPtr text, out UIntPtr len, out uint field, out float weight);
@@ -240,12 +366,24 @@ namespace Signatur
             }
         }
 
-        public unsafe Decision Classify(Message message, int topK, int explain, IDictionary<string, float> thresholds = null)
+        public Decision Classify(Message message, int topK, int explain, IDictionary<string, float> thresholds = null)
+            => Classify(message, null, topK, explain, thresholds);
+
+        /// <summary>Classifies with the host's case directory asked first (after the
+        /// message's own data) for the cases the message cites and the thread it continues.</summary>
+        public Decision Classify(Message message, CaseDirectory directory)
+            => Classify(message, directory, 3, 5, null);
+
+        private unsafe Decision Classify(Message message, CaseDirectory directory, int topK, int explain, IDictionary<string, float> thresholds)
         {
             IntPtr o;
             Native.Check(Native.signatur_classify_options_new(out o));
             using (var options = new OptionsHandle(o))
             {
+                if (directory != null)
+                {
+                    Native.Check(Native.signatur_classify_options_set_case_directory(options, directory.Handle));
+                }
                 Native.Check(Native.signatur_classify_options_set_top_k(options, checked((uint)topK)));
                 Native.Check(Native.signatur_classify_options_set_explain(options, checked((uint)explain)));
                 foreach (var t in thresholds ?? new Dictionary<string, float>())
@@ -258,6 +396,9 @@ namespace Signatur
                 }
                 IntPtr d;
                 Native.Check(Native.signatur_model_classify_with(Handle, message.Handle, options, out d));
+                // The options hold the native directory, whose callback is the directory's
+                // delegate: it must outlive the call.
+                GC.KeepAlive(directory);
                 using (var handle = new DecisionHandle(d))
                 {
                     return new Decision(handle);
@@ -361,6 +502,9 @@ namespace Signatur
         public string Name { get; internal set; }
         public bool Abstains { get; internal set; }
         public float Threshold { get; internal set; }
+        /// <summary>What decided the head: the model, a rule, the message's own data, a cited
+        /// case number, the host's case directory, or the mail thread.</summary>
+        public DecidedBy DecidedBy { get; internal set; }
         public IReadOnlyList<Label> Labels { get; internal set; }
         public IReadOnlyList<Evidence> Explanation { get; internal set; }
     }
@@ -392,6 +536,8 @@ namespace Signatur
                 IntPtr name; UIntPtr len; byte abstain; float threshold;
                 Native.Check(Native.signatur_decision_head_name(d, head, out name, out len));
                 Native.Check(Native.signatur_decision_abstain(d, head, out abstain, out threshold));
+                DecidedBy by;
+                Native.Check(Native.signatur_decision_decided_by(d, head, out by));
                 var labels = new List<Label>();
                 ulong m = Native.signatur_decision_label_count(d, head).ToUInt64();
                 for (ulong i = 0; i < m; i++)
@@ -410,7 +556,7 @@ namespace Signatur
                 }
                 heads.Add(new Head
                 {
-                    Name = Native.Text(name, len), Abstains = abstain != 0, Threshold = threshold,
+                    Name = Native.Text(name, len), Abstains = abstain != 0, Threshold = threshold, DecidedBy = by,
                     Labels = labels, Explanation = evidence,
                 });
             }

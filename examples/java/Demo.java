@@ -1,6 +1,6 @@
 // Uses the Java binding the way a records system would, and checks what it gets: load a
-// model, classify messages made three ways, read decisions, and handle errors as exceptions
-// carrying the library's message. Exit status 0 when every check held.
+// model, classify messages made three ways, read decisions, ask a case directory, and handle
+// errors as exceptions carrying the library's message. Exit status 0 when every check held.
 //
 //   javac -cp /usr/share/java/jna.jar -d out Signatur.java Demo.java
 //   java -cp out:/usr/share/java/jna.jar -Djna.library.path=/path/to/lib Demo MODEL.onnx
@@ -25,6 +25,74 @@ public final class Demo {
         for (String r : d.references) {
             System.out.println("  refers to " + r);
         }
+    }
+
+    private static Signatur.Head head(Signatur.Decision d, String name) {
+        for (Signatur.Head h : d.heads) {
+            if (h.name.equals(name)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    // The host's case directory: a known case decides unit, kle and facet; a directory that
+    // fails, throws or answers what the library refuses leaves the model's decision.
+    private static void directory(Signatur.Model model) {
+        String cites = "Vores j.nr. 2024-012345. Vi sender hermed tegningerne til carporten.";
+        byte[] reply = ("From: Borger <borger@example.dk>\r\nTo: byggeri@egeskov.dk\r\nSubject: SV: Din ansøgning\r\n"
+                + "Message-ID: <reply-1@example.dk>\r\nIn-Reply-To: <letter-1@egeskov.dk>\r\n\r\n"
+                + "Tak, jeg sender tegningerne i morgen.\r\n").getBytes(StandardCharsets.UTF_8);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        Signatur.CaseLookupFunction esdh = (query, key) -> {
+            calls.incrementAndGet();
+            boolean known = (query == Signatur.CASE_QUERY_REFERENCE && key.equals("2024-012345"))
+                    || (query == Signatur.CASE_QUERY_MESSAGE_ID && key.equals("letter-1@egeskov.dk"));
+            return known
+                    ? Signatur.CaseLookup.found("02.34.02-P19-12-24", "Byggeri og Miljø", "02.34.02", "P19", "Carport")
+                    : Signatur.CaseLookup.unknown();
+        };
+        try (Signatur.CaseDirectory dir = new Signatur.CaseDirectory(esdh)) {
+            try (Signatur.Message m = Signatur.Message.fromText(cites)) {
+                Signatur.Decision d = model.classify(m, dir);
+                print("message 4 (a case the directory knows):", d);
+                Signatur.Head unit = head(d, "unit"), kle = head(d, "kle"), facet = head(d, "facet");
+                expect(unit != null && unit.top().equals("Byggeri og Miljø")
+                        && unit.decidedBy == Signatur.DECIDED_BY_DIRECTORY, "the directory decides the unit");
+                expect(kle != null && kle.top().equals("02.34.02") && kle.decidedBy == Signatur.DECIDED_BY_DIRECTORY,
+                        "the directory decides kle");
+                expect(facet != null && facet.top().equals("P19"), "the directory decides facet");
+                expect(head(d, "label").decidedBy == Signatur.DECIDED_BY_MODEL, "the model decides label");
+                expect(d.json.contains("\"source\":\"directory\""), "the case came from the directory");
+            }
+            try (Signatur.Message m = Signatur.Message.fromBytes(reply)) {
+                Signatur.Head unit = head(model.classify(m, dir), "unit");
+                expect(unit != null && unit.decidedBy == Signatur.DECIDED_BY_THREAD, "a reply inherits its thread's case");
+            }
+            expect(calls.get() >= 2, "the directory was asked");
+        }
+        String big = "x".repeat(100000);
+        Object[][] failing = {
+            {(Signatur.CaseLookupFunction) (q, k) -> Signatur.CaseLookup.failed("ESDH offline"), "ESDH offline"},
+            {(Signatur.CaseLookupFunction) (q, k) -> Signatur.CaseLookup.timeout(null), "lookup_timeout"},
+            {(Signatur.CaseLookupFunction) (q, k) -> {
+                throw new IllegalStateException("cpr 070761-4285");
+            }, "threw IllegalStateException"},
+            {(Signatur.CaseLookupFunction) (q, k) -> Signatur.CaseLookup.found(k, big, "02.34.02", null, null), "not usable"},
+            {(Signatur.CaseLookupFunction) (q, k) -> Signatur.CaseLookup.found(k, "Byg", "garbage", "P19", null), "invalid_answer"},
+            {(Signatur.CaseLookupFunction) (q, k) -> null, "answered null"},
+        };
+        for (Object[] f : failing) {
+            try (Signatur.CaseDirectory dir = new Signatur.CaseDirectory((Signatur.CaseLookupFunction) f[0]);
+                    Signatur.Message m = Signatur.Message.fromText(cites)) {
+                Signatur.Decision d = model.classify(m, dir);
+                expect(head(d, "unit") == null && head(d, "label").decidedBy == Signatur.DECIDED_BY_MODEL,
+                        "a failing directory leaves the model's decision (" + f[1] + ")");
+                expect(d.json.contains((String) f[1]), "the decision says why: " + f[1] + " in " + d.json);
+                expect(!d.json.contains("4285"), "an exception's message is not shown");
+            }
+        }
+        System.out.println("the case directory: checked");
     }
 
     public static void main(String[] args) {
@@ -76,6 +144,7 @@ public final class Demo {
                     expect(!d.json.contains("4285"), "the JSON masks the CPR number");
                 }
             }
+            directory(model);
         }
         if (failures > 0) {
             System.err.println("java demo: " + failures + " check(s) failed");

@@ -7,6 +7,7 @@
 //
 //   javac -cp /usr/share/java/jna.jar Signatur.java
 //   java -cp .:/usr/share/java/jna.jar -Djna.library.path=/path/to/lib ...
+import com.sun.jna.Callback;
 import com.sun.jna.IntegerType;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
@@ -69,6 +70,16 @@ public final class Signatur {
         int signatur_classify_options_set_top_k(Pointer options, int topK);
         int signatur_classify_options_set_explain(Pointer options, int words);
         void signatur_classify_options_free(Pointer options);
+        int signatur_classify_options_set_case_directory(Pointer options, Pointer directory);
+
+        /** signatur_case_lookup_callback. */
+        interface LookupCallback extends Callback {
+            int invoke(Pointer userdata, int query, Pointer key, SizeT keyLen, Pointer answer);
+        }
+
+        int signatur_case_directory_new(LookupCallback callback, Pointer userdata, int timeoutMs, PointerByReference out);
+        void signatur_case_directory_free(Pointer directory);
+        int signatur_case_answer_set(Pointer answer, int field, byte[] utf8, SizeT len);
 
         int signatur_message_from_bytes(byte[] raw, SizeT len, PointerByReference out);
         int signatur_message_from_text(byte[] utf8, SizeT len, PointerByReference out);
@@ -87,6 +98,7 @@ public final class Signatur {
         int signatur_decision_head_name(Pointer d, SizeT head, PointerByReference name, SizeTByReference len);
         SizeT signatur_decision_label_count(Pointer d, SizeT head);
         int signatur_decision_label(Pointer d, SizeT head, SizeT index, PointerByReference label, SizeTByReference len, FloatByReference p);
+        int signatur_decision_decided_by(Pointer d, SizeT head, IntByReference by);
         int signatur_decision_abstain(Pointer d, SizeT head, ByteByReference abstain, FloatByReference threshold);
         SizeT signatur_decision_explanation_count(Pointer d, SizeT head);
         int signatur_decision_explanation(Pointer d, SizeT head, SizeT index, PointerByReference text, SizeTByReference len, IntByReference field, FloatByReference weight);
@@ -206,17 +218,152 @@ public final class Signatur {
         }
 
         public Decision classify(Message message, int topK, int explain) {
+            return classify(message, null, topK, explain);
+        }
+
+        /**
+         * Classifies with the host's case directory asked first (after the message's own
+         * data) for the cases the message cites and the thread it continues.
+         */
+        public Decision classify(Message message, CaseDirectory directory) {
+            return classify(message, directory, 3, 5);
+        }
+
+        private Decision classify(Message message, CaseDirectory directory, int topK, int explain) {
             PointerByReference o = new PointerByReference();
             check(C.LIB.signatur_classify_options_new(o));
             Pointer options = o.getValue();
             try {
                 check(C.LIB.signatur_classify_options_set_top_k(options, topK));
                 check(C.LIB.signatur_classify_options_set_explain(options, explain));
+                if (directory != null) {
+                    check(C.LIB.signatur_classify_options_set_case_directory(options, directory.ptr));
+                }
                 PointerByReference out = new PointerByReference();
                 check(C.LIB.signatur_model_classify_with(ptr, message.ptr, options, out));
                 return Decision.copyAndFree(out.getValue());
             } finally {
                 C.LIB.signatur_classify_options_free(options);
+                // The options held the native directory, whose callback lives in `directory`.
+                java.lang.ref.Reference.reachabilityFence(directory);
+            }
+        }
+    }
+
+    /** What decided a head (signatur_decided_by). */
+    public static final int DECIDED_BY_MODEL = 0, DECIDED_BY_RULE = 1, DECIDED_BY_MESSAGE = 2,
+            DECIDED_BY_CASE_NUMBER = 3, DECIDED_BY_DIRECTORY = 4, DECIDED_BY_THREAD = 5,
+            DECIDED_BY_OTHER = 255;
+
+    /** What a case lookup asks about (signatur_case_query). */
+    public static final int CASE_QUERY_REFERENCE = 0, CASE_QUERY_MESSAGE_ID = 1;
+
+    /** What the host's case directory answers to one lookup. */
+    public static final class CaseLookup {
+        final int result;
+        final String reference, unit, kle, facet, title, reason;
+
+        private CaseLookup(int result, String reference, String unit, String kle, String facet, String title,
+                String reason) {
+            this.result = result;
+            this.reference = reference;
+            this.unit = unit;
+            this.kle = kle;
+            this.facet = facet;
+            this.title = title;
+            this.reason = reason;
+        }
+
+        /** A known case: any of unit, KLE emne and facet may be null, not all. */
+        public static CaseLookup found(String reference, String unit, String kle, String facet, String title) {
+            return new CaseLookup(1, reference, unit, kle, facet, title, null);
+        }
+
+        /** The directory does not know it. */
+        public static CaseLookup unknown() {
+            return new CaseLookup(2, null, null, null, null, null, null);
+        }
+
+        /** The directory could not look it up (the reason is shown in the decision: no personal data). */
+        public static CaseLookup failed(String reason) {
+            return new CaseLookup(3, null, null, null, null, null, reason);
+        }
+
+        /** The directory did not answer in time. */
+        public static CaseLookup timeout(String reason) {
+            return new CaseLookup(4, null, null, null, null, null, reason);
+        }
+    }
+
+    /** Looks up a case reference (CASE_QUERY_REFERENCE) or a Message-ID (CASE_QUERY_MESSAGE_ID). */
+    @FunctionalInterface
+    public interface CaseLookupFunction {
+        CaseLookup lookup(int query, String key);
+    }
+
+    /**
+     * The host's case directory. A known case decides the unit, kle and facet heads; an
+     * unknown one, a failure, an exception or an unusable answer leaves them to the model,
+     * with the reason in the decision. The function is called on the classifying thread, from
+     * several threads at once when they share the directory: it must be thread-safe.
+     */
+    public static final class CaseDirectory extends Handle {
+        // The native directory calls this callback: it lives as long as this object.
+        private final C.LookupCallback callback;
+
+        /** {@code timeoutMs} bounds all lookups for one message together (0: 1000 ms). */
+        public CaseDirectory(CaseLookupFunction lookup, int timeoutMs) {
+            this(trampoline(lookup), timeoutMs);
+        }
+
+        public CaseDirectory(CaseLookupFunction lookup) {
+            this(lookup, 0);
+        }
+
+        private CaseDirectory(C.LookupCallback callback, int timeoutMs) {
+            super(create(callback, timeoutMs), C.LIB::signatur_case_directory_free);
+            this.callback = callback;
+        }
+
+        private static Pointer create(C.LookupCallback callback, int timeoutMs) {
+            PointerByReference out = new PointerByReference();
+            check(C.LIB.signatur_case_directory_new(callback, null, timeoutMs, out));
+            return out.getValue();
+        }
+
+        private static C.LookupCallback trampoline(CaseLookupFunction lookup) {
+            if (lookup == null) {
+                throw new NullPointerException("lookup");
+            }
+            return (userdata, query, key, keyLen, answer) -> {
+                try {
+                    String k = new String(key.getByteArray(0, (int) keyLen.longValue()), StandardCharsets.UTF_8);
+                    CaseLookup a = lookup.lookup(query, k);
+                    if (a == null) {
+                        a = CaseLookup.failed("the directory answered null");
+                    }
+                    // A field the library refuses (too long, ...) is remembered by the answer
+                    // and makes a found case count as failed: the statuses need no check here.
+                    set(answer, 0, a.reference);
+                    set(answer, 1, a.unit);
+                    set(answer, 2, a.kle);
+                    set(answer, 3, a.facet);
+                    set(answer, 4, a.title);
+                    set(answer, 5, a.reason);
+                    return a.result;
+                } catch (Throwable e) {
+                    // Nothing may unwind into the library. The message may hold personal
+                    // data: only the type is reported.
+                    set(answer, 5, "the directory threw " + e.getClass().getSimpleName());
+                    return 3;
+                }
+            };
+        }
+
+        private static void set(Pointer answer, int field, String value) {
+            if (value != null) {
+                byte[] b = utf8(value);
+                C.LIB.signatur_case_answer_set(answer, field, b, size(b));
             }
         }
     }
@@ -290,13 +437,16 @@ public final class Signatur {
     public static final class Head {
         public final String name;
         public final boolean abstains;
+        /** What decided the head: a DECIDED_BY_* value. */
+        public final int decidedBy;
         /** Labels, most probable first, with their probabilities. */
         public final Map<String, Float> labels;
         public final List<String> explanation;
 
-        Head(String name, boolean abstains, Map<String, Float> labels, List<String> explanation) {
+        Head(String name, boolean abstains, int decidedBy, Map<String, Float> labels, List<String> explanation) {
             this.name = name;
             this.abstains = abstains;
+            this.decidedBy = decidedBy;
             this.labels = Collections.unmodifiableMap(labels);
             this.explanation = Collections.unmodifiableList(explanation);
         }
@@ -334,6 +484,8 @@ public final class Signatur {
                     ByteByReference abstain = new ByteByReference();
                     FloatByReference f = new FloatByReference();
                     check(C.LIB.signatur_decision_abstain(d, head, abstain, f));
+                    IntByReference by = new IntByReference();
+                    check(C.LIB.signatur_decision_decided_by(d, head, by));
                     Map<String, Float> labels = new LinkedHashMap<>();
                     long m = C.LIB.signatur_decision_label_count(d, head).longValue();
                     for (long i = 0; i < m; i++) {
@@ -347,7 +499,7 @@ public final class Signatur {
                         check(C.LIB.signatur_decision_explanation(d, head, new SizeT(i), s, len, field, f));
                         words.add(text(s, len));
                     }
-                    heads.add(new Head(name, abstain.getValue() != 0, labels, words));
+                    heads.add(new Head(name, abstain.getValue() != 0, by.getValue(), labels, words));
                 }
                 List<String> refs = new ArrayList<>();
                 long r = C.LIB.signatur_decision_reference_count(d).longValue();
