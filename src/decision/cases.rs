@@ -787,7 +787,7 @@ fn decide_number(
     }
     if let Some(labels) = labels("kle") {
         if !checked {
-            if !labels.iter().any(|l| *l == emne) {
+            if !labels.contains(&emne) {
                 note(res, CaseNoteKind::UnknownEmne, format!("case number {reference} was not used: emne {emne} is not one the model knows"));
                 return None;
             }
@@ -807,7 +807,7 @@ fn decide_number(
             return None;
         }
     } else if let Some(labels) = labels("facet") {
-        if !labels.iter().any(|l| *l == facet) {
+        if !labels.contains(&facet) {
             note(res, CaseNoteKind::UnknownFacet, format!("case number {reference} was not used: facet {facet} is not one the model knows"));
             return None;
         }
