@@ -9,14 +9,17 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use signatur::decision::refs::{find_in_message, RefKind};
 use signatur::decision::sensitive;
+use signatur::decision::{DecidedBy, Router};
 use signatur::eval::{evaluate, prepare};
 use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
 use signatur::ingest::memo::looks_like_memo;
 use signatur::kle::{Facet, KleCode, Level, Taxonomy};
+use signatur::model::ClassifyOptions;
 use signatur::train::TrainOptions;
 use signatur::train::{train_prepared, Prepared};
 use signatur::{BodySource, Channel, Classifier, Message};
@@ -234,8 +237,8 @@ fn subset(prepared: &Prepared, pick: impl Fn(usize) -> bool) -> Prepared {
     }
 }
 
-#[test]
-fn a_model_trained_on_four_fifths_routes_the_held_out_fifth() {
+/// The corpus, its features and every message prepared (none may fail).
+fn prepared_corpus() -> (Dataset, FeatureConfig, Prepared) {
     let dataset = Dataset::load(corpus_dir().join("manifest.csv")).unwrap();
     let features = FeatureConfig::default();
     let featurizer = Featurizer::new(&features).unwrap();
@@ -245,6 +248,12 @@ fn a_model_trained_on_four_fifths_routes_the_held_out_fifth() {
         "{:?}",
         prepared.failures.iter().map(|f| &f.0).collect::<Vec<_>>()
     );
+    (dataset, features, prepared)
+}
+
+#[test]
+fn a_model_trained_on_four_fifths_routes_the_held_out_fifth() {
+    let (dataset, features, prepared) = prepared_corpus();
     // The same deterministic split as the quickstart: every fifth message is held out.
     let train = subset(&prepared, |i| i % 5 != 4);
     let test = subset(&prepared, |i| i % 5 == 4);
@@ -271,4 +280,63 @@ fn a_model_trained_on_four_fifths_routes_the_held_out_fifth() {
     assert!(unit.macro_f1 >= 0.65, "unit macro F1 {:.3}", unit.macro_f1);
     // 48 emner with about 9 messages each: far harder, still far above chance (0.02).
     assert!(kle.accuracy >= 0.4, "kle accuracy {:.3}", kle.accuracy);
+}
+
+/// Issue #20: every message whose subject holds an SBSYS case number of an emne the model
+/// knows has `kle` and `facet` decided by that number, and every such decision matches the
+/// manifest. The numbers are found here with a regular expression of their own, not the
+/// library's detector.
+#[test]
+fn sbsys_numbers_in_the_subject_decide_kle_and_facet_as_the_manifest_says() {
+    let (dataset, features, prepared) = prepared_corpus();
+    let (model, _) = train_prepared(
+        &prepared,
+        &dataset.heads,
+        &features,
+        &TrainOptions::default(),
+    )
+    .unwrap();
+    let clf = Arc::new(Classifier::from_model(&model).unwrap());
+    let known: BTreeSet<String> = clf
+        .heads()
+        .iter()
+        .find(|h| h.name == "kle")
+        .unwrap()
+        .labels
+        .iter()
+        .cloned()
+        .collect();
+    let router = Router::new(clf);
+    let sbsys =
+        regex::Regex::new(r"\b(\d\d\.\d\d\.\d\d)[- ]([A-Z]\d\d)-\d{1,6}-(?:\d\d|\d{4})\b").unwrap();
+    let (mut cited, mut wrong) = (0, Vec::new());
+    for row in manifest() {
+        let msg = parse(&corpus_dir().join(&row.path));
+        let numbers: BTreeSet<(String, String)> = sbsys
+            .captures_iter(&msg.subject)
+            .map(|c| (c[1].to_string(), c[2].to_string()))
+            .filter(|(emne, _)| known.contains(emne))
+            .collect();
+        if numbers.is_empty() {
+            continue;
+        }
+        assert_eq!(numbers.len(), 1, "{}: several case numbers", row.path);
+        cited += 1;
+        let d = router
+            .decide(&msg, &ClassifyOptions::default(), false)
+            .unwrap();
+        for (head, want) in [("kle", &row.kle), ("facet", &row.facet)] {
+            let h = d.head(head).unwrap();
+            let top = &h.top().unwrap().label;
+            if !matches!(h.decided_by, DecidedBy::CaseNumber { .. }) || top != want {
+                wrong.push(format!(
+                    "{}: {head} {top} by {:?}, manifest {want}",
+                    row.path, h.decided_by
+                ));
+            }
+        }
+    }
+    eprintln!("{cited} messages cite an SBSYS number of a known emne in their subject");
+    assert!(cited >= 30, "only {cited} messages cite one");
+    assert!(wrong.is_empty(), "{wrong:#?}");
 }
