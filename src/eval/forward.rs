@@ -12,33 +12,12 @@
 use std::cmp::Ordering;
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::eval::dataset::{read_message, Dataset, TextMode};
-use crate::eval::metrics::{evaluate, EvalReport};
+use crate::eval::metrics::{evaluate, EvalReport, Split};
 use crate::features::FeatureConfig;
 use crate::model::Classifier;
 use crate::train::{train_prepared, Prepared, TrainOptions};
 use crate::{Error, ErrorKind, Result};
-
-/// How a forward split was made: reported with the figures, so that a reader knows what
-/// was trained on and what was tested.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Split {
-    /// `test_set` (a second data set) or `latest` (the newest share of one data set).
-    pub kind: String,
-    /// For `latest`: the share held out.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fraction: Option<f64>,
-    /// For `latest`: how the messages were put in time order: `date` (the Date header of
-    /// every message) or `file_name` (number-aware, within each label folder).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub order: Option<String>,
-    /// Messages trained on.
-    pub train_messages: u64,
-    /// Messages tested on.
-    pub test_messages: u64,
-}
 
 /// Trains on `train` (with `train_set`'s heads and labels) and tests on `test`, a later
 /// data set. True labels of the test set are matched to the model's by name; a label the

@@ -72,6 +72,25 @@ pub struct HeadReport {
     pub confused: Vec<Confusion>,
 }
 
+/// How a forward split was made: reported with the figures, so that a reader knows what
+/// was trained on and what was tested.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Split {
+    /// `test_set` (a second data set) or `latest` (the newest share of one data set).
+    pub kind: String,
+    /// For `latest`: the share held out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<f64>,
+    /// For `latest`: how the messages were put in time order: `date` (the Date header of
+    /// every message) or `file_name` (number-aware, within each label folder).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<String>,
+    /// Messages trained on.
+    pub train_messages: u64,
+    /// Messages tested on.
+    pub test_messages: u64,
+}
+
 /// An evaluation.
 #[derive(Debug, Clone, Serialize)]
 pub struct EvalReport {
@@ -87,7 +106,7 @@ pub struct EvalReport {
     pub heads: Vec<HeadReport>,
     /// For a forward evaluation: what was trained on and what was tested.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub split: Option<crate::eval::forward::Split>,
+    pub split: Option<Split>,
 }
 
 /// One prediction for metrics: true label, probabilities over the head's labels, and the

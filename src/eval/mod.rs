@@ -14,6 +14,6 @@ mod metrics;
 pub use dataset::{prepare, read_message, Dataset, Item, Progress, TextMode};
 pub use folds::{assign_folds, cross_validate};
 pub use forward::{
-    evaluate_holdout, latest_holdout, natural_cmp, parse_holdout, train_and_test, Holdout, Split,
+    evaluate_holdout, latest_holdout, natural_cmp, parse_holdout, train_and_test, Holdout,
 };
-pub use metrics::{evaluate, Confusion, EvalReport, HeadReport, LabelReport};
+pub use metrics::{evaluate, Confusion, EvalReport, HeadReport, LabelReport, Split};
