@@ -64,6 +64,13 @@ pub struct TrainOptions {
     /// After calibrating on the held-out part, train again on everything (calibration and
     /// thresholds are kept). Costs a second training run, gains the held-out data.
     pub refit_on_all: bool,
+    /// L2 penalty (weight decay per example step, times the learning rate) on the weights
+    /// of a linear model; 0 turns it off. The bias is not penalised.
+    pub l2: f32,
+    /// Features (hash buckets) in fewer training messages than this get no weight (their
+    /// IDF is 0, also at inference): one message's rare words and ids do not decide; 1
+    /// keeps every feature.
+    pub min_df: u32,
 }
 
 impl Default for TrainOptions {
@@ -79,6 +86,8 @@ impl Default for TrainOptions {
             target_precision: 0.95,
             calibration_fraction: 0.1,
             refit_on_all: false,
+            l2: 0.0,
+            min_df: 1,
         }
     }
 }
@@ -204,7 +213,13 @@ pub fn train(
     let n = examples.len() as f32;
     let idf: Vec<f32> = df
         .iter()
-        .map(|&d| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0)
+        .map(|&d| {
+            if d > 0 && d < opts.min_df {
+                0.0
+            } else {
+                ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0
+            }
+        })
         .collect();
     drop(df);
 
@@ -322,6 +337,12 @@ pub fn train(
             (Loss::SquaredHinge, true) => 0.1,
             (Loss::SquaredHinge, false) => 0.5,
         });
+    if !(opts.l2 >= 0.0 && opts.l2.is_finite()) {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("l2 {} must be a finite number >= 0", opts.l2),
+        ));
+    }
     if !(learning_rate > 0.0 && learning_rate.is_finite()) {
         return Err(Error::new(
             ErrorKind::InvalidInput,
@@ -505,16 +526,26 @@ impl Sgd<'_> {
         let mut gh = vec![0.0f32; self.hidden.unwrap_or(0)];
         let total_steps = (self.opts.epochs as usize * order.len()).max(1) as f32;
         let mut step = 0usize;
+        let mut decay = Decay {
+            l2: if self.hidden.is_none() {
+                self.opts.l2
+            } else {
+                0.0
+            },
+            scale: 1.0,
+        };
         for _ in 0..self.opts.epochs {
             rng.shuffle(&mut order);
             for &i in &order {
                 let ex = &data[i];
                 let lr = self.learning_rate * (1.0 - step as f32 / total_steps).max(1e-4);
                 step += 1;
+                decay.step(lr, &mut layers);
                 // Forward.
                 match &layers {
                     Layers::Linear { .. } => {
-                        forward(&layers, &bias, classes, ex.ids, &ex.x, &mut logits)
+                        forward(&layers, &bias, classes, ex.ids, &ex.x, &mut logits);
+                        decay.apply_to_logits(&bias, &mut logits);
                     }
                     Layers::LowRank { hidden, embed, out } => {
                         embed_sum(embed, *hidden, ex.ids, &ex.x, &mut hv);
@@ -554,7 +585,10 @@ impl Sgd<'_> {
                 }
                 match &mut layers {
                     Layers::Linear { w } => {
+                        // Stored weights are the true ones divided by the decay's scale.
+                        let inv = 1.0 / decay.scale;
                         for (i, (&id, &xv)) in ex.ids.iter().zip(&ex.x).enumerate() {
+                            let xv = xv * inv;
                             prefetch_flat_row(w, classes, ex.ids.get(i + AHEAD));
                             let row = &mut w[id as usize * classes..(id as usize + 1) * classes];
                             if moved.len() * 2 < classes {
@@ -590,6 +624,46 @@ impl Sgd<'_> {
                 }
             }
         }
+        decay.fold(&mut layers);
         (layers, bias)
+    }
+}
+
+/// L2 weight decay of a linear model in O(1) per step: the true weights are `scale` times
+/// the stored ones, decay shrinks `scale`, and updates are divided by it. The scale is
+/// folded into the weights when it gets small and at the end.
+struct Decay {
+    l2: f32,
+    scale: f32,
+}
+
+impl Decay {
+    /// One step's shrinking at learning rate `lr`.
+    fn step(&mut self, lr: f32, layers: &mut Layers) {
+        if self.l2 > 0.0 {
+            self.scale *= (1.0 - lr * self.l2).max(0.5);
+            if self.scale < 1e-3 {
+                self.fold(layers);
+            }
+        }
+    }
+
+    /// `logits` (bias + stored weights · x) as bias + true weights · x.
+    fn apply_to_logits(&self, bias: &[f32], logits: &mut [f32]) {
+        if self.scale != 1.0 {
+            for (o, b) in logits.iter_mut().zip(bias) {
+                *o = b + (*o - b) * self.scale;
+            }
+        }
+    }
+
+    /// Multiplies the stored weights by the scale and resets it to 1.
+    fn fold(&mut self, layers: &mut Layers) {
+        if self.scale != 1.0 {
+            if let Layers::Linear { w } = layers {
+                w.iter_mut().for_each(|v| *v *= self.scale);
+            }
+            self.scale = 1.0;
+        }
     }
 }
