@@ -74,13 +74,17 @@ pub struct Training {
     /// squared-hinge for a linear model, softmax for a low-rank one).
     #[arg(long, value_parser = parse_loss)]
     pub loss: Option<Loss>,
-    /// Class weighting: each message counts `(n / (k · n_label))^P` (default 0.5; 0 turns
+    /// Class weighting: each message counts `(n / (k · n_label))^P` (default 1; 0 turns
     /// it off, 1 balances the labels fully).
     #[arg(long, value_parser = parse_non_negative)]
     pub class_weight_power: Option<f32>,
     /// L2 weight decay of a linear model, per step times the learning rate (default 0).
     #[arg(long, value_parser = parse_non_negative)]
     pub l2: Option<f32>,
+    /// Blankout in training: each step drops this share of an example's features
+    /// (default 0.5; 0 turns it off).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub dropout: Option<f32>,
     /// Features in fewer training messages than this get no weight (default 1: all count).
     #[arg(long)]
     pub min_df: Option<u32>,
@@ -104,6 +108,9 @@ impl Training {
         };
         if let Some(e) = self.epochs {
             o.epochs = e;
+        }
+        if let Some(p) = self.dropout {
+            o.dropout = p;
         }
         if let Some(m) = self.min_df {
             o.min_df = m;
