@@ -41,6 +41,21 @@ impl Field {
         Field::Headers,
     ];
 
+    /// The field's name as it is written in JSON and on the command line (`subject`,
+    /// `attachment_name`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Subject => "subject",
+            Field::Body => "body",
+            Field::Quoted => "quoted",
+            Field::Sender => "sender",
+            Field::Recipient => "recipient",
+            Field::AttachmentName => "attachment_name",
+            Field::AttachmentText => "attachment_text",
+            Field::Headers => "headers",
+        }
+    }
+
     /// The namespace mixed into the hash, so that `byggesag` in the subject and in the body
     /// are different features.
     pub fn namespace(self) -> u64 {
@@ -106,6 +121,20 @@ impl FieldWeights {
             Field::AttachmentName => self.attachment_name,
             Field::AttachmentText => self.attachment_text,
             Field::Headers => self.headers,
+        }
+    }
+
+    /// The weight of `field`, to change it.
+    pub fn get_mut(&mut self, field: Field) -> &mut f32 {
+        match field {
+            Field::Subject => &mut self.subject,
+            Field::Body => &mut self.body,
+            Field::Quoted => &mut self.quoted,
+            Field::Sender => &mut self.sender,
+            Field::Recipient => &mut self.recipient,
+            Field::AttachmentName => &mut self.attachment_name,
+            Field::AttachmentText => &mut self.attachment_text,
+            Field::Headers => &mut self.headers,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde_json::json;
 use signatur::eval::prepare;
 use signatur::eval::{Dataset, TextMode};
-use signatur::features::{FeatureConfig, Featurizer};
+use signatur::features::{FeatureConfig, Featurizer, Field};
 use signatur::kle::Taxonomy;
 use signatur::model::{Loss, Model};
 use signatur::train::TrainOptions;
@@ -74,6 +74,24 @@ pub struct Training {
     /// squared-hinge for a linear model, softmax for a low-rank one).
     #[arg(long, value_parser = parse_loss)]
     pub loss: Option<Loss>,
+    /// Class weighting: each message counts `(n / (k · n_label))^P` (default 1; 0 turns
+    /// it off, 1 balances the labels fully).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub class_weight_power: Option<f32>,
+    /// L2 weight decay of a linear model, per step times the learning rate (default 0).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub l2: Option<f32>,
+    /// Blankout in training: each step drops this share of an example's features
+    /// (default 0.5; 0 turns it off).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub dropout: Option<f32>,
+    /// Features in fewer training messages than this get no weight (default 1: all count).
+    #[arg(long)]
+    pub min_df: Option<u32>,
+    /// A field's weight, `FIELD=W` (repeatable): `subject`, `body`, `quoted`, `sender`,
+    /// `recipient`, `attachment_name`, `attachment_text`, `headers`; 0 turns it off.
+    #[arg(long = "field-weight", value_parser = parse_field_weight)]
+    pub field_weights: Vec<(Field, f32)>,
 }
 
 impl Training {
@@ -91,6 +109,18 @@ impl Training {
         if let Some(e) = self.epochs {
             o.epochs = e;
         }
+        if let Some(p) = self.dropout {
+            o.dropout = p;
+        }
+        if let Some(m) = self.min_df {
+            o.min_df = m;
+        }
+        if let Some(l2) = self.l2 {
+            o.l2 = l2;
+        }
+        if let Some(p) = self.class_weight_power {
+            o.class_weight_power = p;
+        }
         o
     }
 
@@ -106,6 +136,9 @@ impl Training {
         if let Some(c) = self.char_ngrams {
             f.char_ngrams = c;
         }
+        for &(field, w) in &self.field_weights {
+            *f.fields.get_mut(field) = w;
+        }
         f
     }
 }
@@ -113,6 +146,27 @@ impl Training {
 /// Parses a loss name.
 pub fn parse_loss(s: &str) -> Result<Loss, String> {
     s.parse::<Loss>().map_err(|e| e.message().to_string())
+}
+
+/// Parses a finite number of at least 0.
+pub fn parse_non_negative(s: &str) -> Result<f32, String> {
+    let v: f32 = s.parse().map_err(|_| format!("{s:?} is not a number"))?;
+    if !(v.is_finite() && v >= 0.0) {
+        return Err(format!("{v} must be a finite number >= 0"));
+    }
+    Ok(v)
+}
+
+/// Parses `FIELD=W`, e.g. `recipient=0.5`.
+pub fn parse_field_weight(s: &str) -> Result<(Field, f32), String> {
+    let (name, w) = s
+        .split_once('=')
+        .ok_or("expected FIELD=WEIGHT, e.g. recipient=0.5")?;
+    let field = Field::ALL
+        .into_iter()
+        .find(|f| f.name() == name)
+        .ok_or_else(|| format!("unknown field {name:?}"))?;
+    Ok((field, parse_non_negative(w)?))
 }
 
 /// Parses `LO-HI`.
