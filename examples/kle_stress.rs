@@ -120,7 +120,7 @@ fn run() -> Result<(), Box<dyn Error>> {
         .position(|a| a == "--out")
         .and_then(|i| args.get(i + 1))
     {
-        std::fs::write(out, &bytes)?;
+        model.save(out)?;
     }
     let t = Instant::now();
     let clf = Classifier::from_bytes(&bytes)?;

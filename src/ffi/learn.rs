@@ -33,6 +33,12 @@ pub struct signatur_label {
 /// On failure (`SIGNATUR_STATUS_INVALID_INPUT` for an unknown head, an empty label, a head
 /// given twice, or a non-KLE label for a head of KLE codes) nothing is learned.
 ///
+/// Corrections live in this process's memory until `signatur_model_export` and the host
+/// writing the bytes out: those learned since the last export die with the process (an exit
+/// or a crash). Keep the confirmed corrections; the way back is to replay them, with
+/// `signatur_model_learn` on the last exported model, or as a full retraining with
+/// `signatur retrain --model LAST.onnx --data … --corrections MANIFEST --out NEW.onnx`.
+///
 /// Thread safety: other threads may classify with the same model during the call; they see
 /// the model before or after this correction, never a mix. Concurrent corrections are
 /// applied one after the other.
@@ -145,6 +151,12 @@ unsafe fn confirmed<'a>(
 ///
 /// On `SIGNATUR_STATUS_OK`, `*out_model` holds the bytes, to be freed with
 /// `signatur_bytes_free`; on failure nothing is written.
+///
+/// Export after corrections the host cannot afford to lose: until then they exist only in
+/// this process (see `signatur_model_learn`). Write the bytes atomically, as libsignatur
+/// writes its own model files: to a temporary file in the target's directory, fsync it,
+/// rename it over the target and fsync the directory, so that a crash or a full disk never
+/// leaves half a model where the old one was.
 ///
 /// # Safety
 ///

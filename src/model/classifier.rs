@@ -57,10 +57,11 @@ impl Model {
         onnx::encode(&self.params, &self.summary)
     }
 
-    /// Writes the model file.
+    /// Writes the model file atomically: a temporary file beside it, flushed to disk and
+    /// renamed over `path`. A crash or a full disk leaves the old file as it was, never half
+    /// a model; on failure the error says so.
     pub fn save(&self, path: impl AsRef<Path>) -> Result<()> {
-        let path = path.as_ref();
-        std::fs::write(path, self.to_onnx()?).map_err(|e| Error::from(e).context(path.display()))
+        crate::model::file::write_atomic(path.as_ref(), &self.to_onnx()?)
     }
 }
 

@@ -8,6 +8,7 @@
 //! and runs it through tract.
 
 mod classifier;
+mod file;
 mod kle_levels;
 pub(crate) mod lanes;
 pub mod learn;
