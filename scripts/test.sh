@@ -50,3 +50,18 @@ cargo clippy --release --all-targets -- -D warnings
 log "cargo test --release"
 cargo test --release --all-targets
 cargo test --release --doc
+
+# --- fuzzing (issue #19) --------------------------------------------------------------
+# Every fuzz target for a bounded time (scripts/fuzz.sh: cargo-fuzz, AddressSanitizer,
+# -rss_limit_mb=512 -timeout=5). A crash, timeout or out-of-memory fails the run and prints
+# the command that reproduces it. Most of the step is the cold instrumented build of the
+# targets (tract-onnx again); SIGNATUR_FUZZ_CI_SECONDS sets the time per target, two
+# targets run at once, and SIGNATUR_SKIP_FUZZ=1 leaves the step out.
+fuzz_ci() {
+  local seconds="${SIGNATUR_FUZZ_CI_SECONDS:-30}"
+  log "fuzz: every target for $seconds s"
+  SIGNATUR_FUZZ_JOBS=2 bash scripts/fuzz.sh "$seconds"
+}
+if [ "${SIGNATUR_SKIP_FUZZ:-0}" != 1 ]; then
+  fuzz_ci
+fi
