@@ -47,6 +47,12 @@ impl Classifier {
     /// unconfirmed guesses reinforces its mistakes.
     ///
     /// A keyword (cold-start) model gives an error: it has no learned part to update.
+    ///
+    /// Corrections live in this process's memory until [`to_model`](Classifier::to_model)
+    /// and [`Model::save`](crate::Model::save): those learned since the last export die with
+    /// the process (an exit or a crash). Keep the confirmed corrections; the way back is to
+    /// replay them, with `learn` on the last exported model, or as a full retraining
+    /// (`signatur retrain --model LAST.onnx --data … --corrections MANIFEST --out NEW.onnx`).
     pub fn learn(&self, msg: &Message, labels: &[(&str, &str)]) -> Result<LearnReport> {
         let x = self.featurizer.featurize(msg);
         self.learn_features(x, labels)
