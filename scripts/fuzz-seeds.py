@@ -5,8 +5,9 @@ Usage: python3 scripts/fuzz-seeds.py OUT_DIR [SIGNATUR_BINARY]
 
 Seeds come from the shared real data ($SIGNATUR_DATA, default ../shared/data: mail, MeMo,
 OS2KLE) and the repository's own fixtures; nothing from the shared data is copied into the
-repository. The model target's seeds are small real models that the `signatur` binary
-trains on the demo corpus (skipped when no binary is given). Each target gets OUT_DIR/NAME/.
+repository, and under CI=true a missing data folder is an error. The model target's seeds
+are small real models that the `signatur` binary trains on the demo corpus (skipped when no
+binary is given). Each target gets OUT_DIR/NAME/.
 Files above 64 KiB are left out: libFuzzer's inputs stay small, and so fast.
 """
 
@@ -64,6 +65,9 @@ def mail():
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if not DATA.is_dir() and os.environ.get("CI") == "true":
+        sys.exit(f"fuzz-seeds: shared data {DATA} is missing under CI=true "
+                 "(set SIGNATUR_DATA to the data folder)")
     out = Path(sys.argv[1])
     binary = sys.argv[2] if len(sys.argv) > 2 else None
     mails = mail()

@@ -6,11 +6,13 @@
 #
 # Usage: bash scripts/fuzz.sh [SECONDS] [TARGET...]
 #   SIGNATUR_FUZZ_JOBS=2   targets run this many at a time (default 1)
+#   SIGNATUR_FUZZ_TARGET_DIR=DIR   build there instead of fuzz/target
 #
 # Every target runs with libFuzzer's -rss_limit_mb=512 -timeout=5 (issue #19): an input that
 # needs more memory or time is a bug in `Limits`. All targets are built once, together, with
 # AddressSanitizer (RUSTC_BOOTSTRAP=1 lets the stable toolchain use it; the C ABI target
-# needs it, and one build for all is cheaper than two) in fuzz/target. Seed corpora are
+# needs it, and one build for all is cheaper than two) in fuzz/target, or in
+# $SIGNATUR_FUZZ_TARGET_DIR when set (a folder outside the clone that runs reuse). Seed corpora are
 # built at run time by scripts/fuzz-seeds.py from ../shared/data and tests/fixtures;
 # what a run adds is kept in fuzz/corpus/ (not committed).
 set -euo pipefail
@@ -32,7 +34,11 @@ fi
 export RUSTC_BOOTSTRAP=1
 # ASan's quarantine would count against the 512 MB RSS limit; keep it small.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-quarantine_size_mb=32:detect_leaks=0:allocator_may_return_null=1}"
-BUILD=(cargo fuzz build -O --codegen-units 16)
+# Where the instrumented build goes: fuzz/target by default (cargo-fuzz's own), or a folder
+# outside the clone that later runs reuse (scripts/test.sh sets one; see fuzz/README.md).
+TARGET_DIR="${SIGNATUR_FUZZ_TARGET_DIR:-fuzz/target}"
+FLAGS=(-O --codegen-units 16 --target-dir "$TARGET_DIR")
+BUILD=(cargo fuzz build "${FLAGS[@]}")
 
 log "building the fuzz targets (${BUILD[*]})"
 start=$(date +%s)
@@ -59,7 +65,7 @@ run_target() {
   local t="$1"
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
   # -s address is cargo-fuzz's default; the build above made the same artifacts.
-  if cargo fuzz run -O --codegen-units 16 "$t" "fuzz/corpus/$t" "$SEEDS/$t" -- \
+  if cargo fuzz run "${FLAGS[@]}" "$t" "fuzz/corpus/$t" "$SEEDS/$t" -- \
       -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=512 -timeout=5 \
       -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" \
       >"$LOGS/$t.log" 2>&1; then
@@ -101,7 +107,7 @@ for t in "${TARGETS[@]}"; do
     input=$(grep -o 'Test unit written to [^ ]*' "$f" | tail -1 | awk '{print $NF}')
     kind=$(grep -oE 'ERROR: (libFuzzer|AddressSanitizer): [a-z-]*|panicked at [^ ]*' "$f" | head -1)
     echo "  $t failed: ${kind:-see $f}" >&2
-    echo "  reproduce: RUSTC_BOOTSTRAP=1 cargo fuzz run -O --codegen-units 16 $t ${input:-fuzz/artifacts/$t/<input>} -- -rss_limit_mb=512 -timeout=5" >&2
+    echo "  reproduce: RUSTC_BOOTSTRAP=1 cargo fuzz run ${FLAGS[*]} $t ${input:-fuzz/artifacts/$t/<input>} -- -rss_limit_mb=512 -timeout=5" >&2
   fi
 done
 exit "$failed"

@@ -43,6 +43,7 @@ export SIGNATUR_PYTHON="$VENV/bin/python"
 # --- Rust -----------------------------------------------------------------------------
 log "cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --release --all-targets -- -D warnings
 # Tests run in release: tract-onnx is built once (the README's quickstart and the benches
@@ -52,15 +53,20 @@ cargo test --release --all-targets
 cargo test --release --doc
 
 # --- fuzzing (issue #19) --------------------------------------------------------------
-# Every fuzz target for a bounded time (scripts/fuzz.sh: cargo-fuzz, AddressSanitizer,
-# -rss_limit_mb=512 -timeout=5). A crash, timeout or out-of-memory fails the run and prints
-# the command that reproduces it. Most of the step is the cold instrumented build of the
-# targets (tract-onnx again); SIGNATUR_FUZZ_CI_SECONDS sets the time per target, two
-# targets run at once, and SIGNATUR_SKIP_FUZZ=1 leaves the step out.
+# Every fuzz target for a bounded time (scripts/fuzz.sh: cargo-fuzz, installed when missing;
+# AddressSanitizer; -rss_limit_mb=512 -timeout=5). A crash, timeout or out-of-memory fails
+# the run and prints the command that reproduces it. Most of a cold step is the
+# instrumented build of the targets (tract-onnx again), so it goes to a folder outside the
+# clone that later runs reuse: SIGNATUR_FUZZ_TARGET_DIR, default
+# ~/.cache/signatur/fuzz-target (a missing or empty one is simply a cold build).
+# SIGNATUR_FUZZ_CI_SECONDS sets the time per target (two run at once); SIGNATUR_SKIP_FUZZ=1
+# leaves the step out.
 fuzz_ci() {
   local seconds="${SIGNATUR_FUZZ_CI_SECONDS:-30}"
   log "fuzz: every target for $seconds s"
-  SIGNATUR_FUZZ_JOBS=2 bash scripts/fuzz.sh "$seconds"
+  SIGNATUR_FUZZ_JOBS=2 \
+    SIGNATUR_FUZZ_TARGET_DIR="${SIGNATUR_FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/signatur/fuzz-target}" \
+    bash scripts/fuzz.sh "$seconds"
 }
 if [ "${SIGNATUR_SKIP_FUZZ:-0}" != 1 ]; then
   fuzz_ci
