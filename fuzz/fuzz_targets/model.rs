@@ -1,5 +1,5 @@
 //! Model files through `Classifier::from_bytes` (seeds: small real models trained by
-//! `scripts/fuzz-seeds.sh`); a file that loads must classify a message and export again.
+//! `scripts/fuzz-seeds.py`); a file that loads must classify a message and export again.
 #![no_main]
 
 use std::sync::OnceLock;
