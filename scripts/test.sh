@@ -59,8 +59,9 @@ cargo test --release --doc
 # instrumented build of the targets (tract-onnx again), so it goes to a folder outside the
 # clone that later runs reuse: SIGNATUR_FUZZ_TARGET_DIR, default
 # ~/.cache/signatur/fuzz-target (a missing or empty one is simply a cold build).
-# SIGNATUR_FUZZ_CI_SECONDS sets the time per target (two run at once); SIGNATUR_SKIP_FUZZ=1
-# leaves the step out.
+# SIGNATUR_FUZZ_CI_SECONDS sets the time per target (two run at once). The step is opt-in
+# (SIGNATUR_FUZZ=1) until an instrumented build has completed on this machine and its
+# time is measured: the cold build alone exceeds the 10-minute budget of issue #19.
 fuzz_ci() {
   local seconds="${SIGNATUR_FUZZ_CI_SECONDS:-30}"
   log "fuzz: every target for $seconds s"
@@ -68,6 +69,6 @@ fuzz_ci() {
     SIGNATUR_FUZZ_TARGET_DIR="${SIGNATUR_FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/signatur/fuzz-target}" \
     bash scripts/fuzz.sh "$seconds"
 }
-if [ "${SIGNATUR_SKIP_FUZZ:-0}" != 1 ]; then
+if [ "${SIGNATUR_FUZZ:-0}" = 1 ]; then
   fuzz_ci
 fi

@@ -141,7 +141,14 @@ impl NextUp for f32 {
 
 /// Sets a head's temperature `t` and the abstain threshold that reaches `target` precision
 /// on held-out `(logits, label)` rows, with what it reached there.
-pub(crate) fn calibrate_head(info: &mut HeadInfo, rows: &[(Vec<f32>, u32)], t: f32, target: f32) {
+/// `margin` is in standard errors of the held-out precision ([`threshold_with_margin`]).
+pub(crate) fn calibrate_head(
+    info: &mut HeadInfo,
+    rows: &[(Vec<f32>, u32)],
+    t: f32,
+    target: f32,
+    margin: f32,
+) {
     let scored: Vec<Scored> = rows
         .iter()
         .map(|(lg, y)| {
@@ -152,7 +159,7 @@ pub(crate) fn calibrate_head(info: &mut HeadInfo, rows: &[(Vec<f32>, u32)], t: f
             }
         })
         .collect();
-    let th = threshold_with_margin(&scored, target, THRESHOLD_MARGIN_Z);
+    let th = threshold_with_margin(&scored, target, margin);
     info.temperature = t;
     info.threshold = th.threshold;
     info.heldout_precision = th.precision;

@@ -113,7 +113,13 @@ pub fn train_with_prior(
         }
         let (_, alpha, t) = best.unwrap_or((0.0, 1.0, 1.0));
         let combined = combine(&rows, alpha);
-        calibrate_head(&mut params.heads[h], &combined, t, opts.target_precision);
+        calibrate_head(
+            &mut params.heads[h],
+            &combined,
+            t,
+            opts.target_precision,
+            opts.threshold_margin,
+        );
         prior.set_scale(alpha);
         report.heldout = report.heldout.max(rows.len());
     }

@@ -81,6 +81,10 @@ pub struct TrainOptions {
     /// accuracy on spamassassin → spamassassin-later from 0.903 to 0.939 (with balanced
     /// class weights) at 0.2 point less on 20 Newsgroups' 5 folds.
     pub dropout: f32,
+    /// How many standard errors the held-out precision above the abstain threshold must
+    /// clear `target_precision` by (the Wilson lower bound; 0: the bare held-out
+    /// precision). The default is [`THRESHOLD_MARGIN_Z`](crate::train::calibrate::THRESHOLD_MARGIN_Z).
+    pub threshold_margin: f32,
 }
 
 impl Default for TrainOptions {
@@ -99,6 +103,7 @@ impl Default for TrainOptions {
             l2: 0.0,
             min_df: 1,
             dropout: 0.5,
+            threshold_margin: crate::train::calibrate::THRESHOLD_MARGIN_Z,
         }
     }
 }
@@ -407,7 +412,13 @@ pub fn train(
                 continue;
             }
             let t = fit_temperature(rows);
-            calibrate_head(&mut head_infos[h], rows, t, opts.target_precision);
+            calibrate_head(
+                &mut head_infos[h],
+                rows,
+                t,
+                opts.target_precision,
+                opts.threshold_margin,
+            );
         }
         if opts.refit_on_all {
             let all: Vec<usize> = order;

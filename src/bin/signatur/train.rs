@@ -85,6 +85,10 @@ pub struct Training {
     /// (default 0.5; 0 turns it off).
     #[arg(long, value_parser = parse_non_negative)]
     pub dropout: Option<f32>,
+    /// How many standard errors the held-out precision above the abstain threshold must
+    /// clear `--target-precision` by (default 1; 0: the bare held-out precision).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub threshold_margin: Option<f32>,
     /// Features in fewer training messages than this get no weight (default 1: all count).
     #[arg(long)]
     pub min_df: Option<u32>,
@@ -111,6 +115,9 @@ impl Training {
         }
         if let Some(p) = self.dropout {
             o.dropout = p;
+        }
+        if let Some(z) = self.threshold_margin {
+            o.threshold_margin = z;
         }
         if let Some(m) = self.min_df {
             o.min_df = m;
