@@ -1,8 +1,11 @@
-//! The cold-start keyword model and the keyword prior, measured.
+//! The cold-start model (the KLE ranker; the keyword model before it) and the keyword
+//! prior, measured.
 //!
 //! ```sh
 //! # Cold start (no training data) on the demo corpus and the council decision text:
 //! cargo run --release --example cold_start -- cold
+//! # The same with the keyword model that was the cold-start model before the ranker:
+//! SIGNATUR_COLD=keyword cargo run --release --example cold_start -- cold
 //! # Learned alone against learned + prior, trained on 50, 100, 200 demo messages:
 //! cargo run --release --example cold_start -- prior
 //! # The top emner of a text:
@@ -11,7 +14,7 @@
 //!
 //! Reads OS2KLE from `$SIGNATUR_DATA/os2kle/OS2KLE.txt` (default `../shared/data`) and the
 //! demo corpus from `demo/corpus/manifest.csv`. `SIGNATUR_BITS` sets the hash bits of the
-//! cold-start model (default 18).
+//! cold-start model (default: the ranker's 20, the keyword model's 18).
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -24,6 +27,7 @@ use signatur::model::KeywordPrior;
 use signatur::train::Example;
 use signatur::train::TrainOptions;
 use signatur::train::{keyword_model, KeywordOptions};
+use signatur::train::{ranker_features, ranker_model, RankerOptions};
 use signatur::train::{train_prepared, Prepared};
 use signatur::{Classifier, ClassifyOptions, Message};
 
@@ -61,20 +65,31 @@ fn run() -> Res<()> {
 }
 
 fn cold_model(t: &Taxonomy) -> Res<(Classifier, usize)> {
+    let keyword = std::env::var("SIGNATUR_COLD").is_ok_and(|v| v == "keyword");
+    let base = if keyword {
+        FeatureConfig::for_keywords()
+    } else {
+        ranker_features()
+    };
     let bits: u8 = std::env::var("SIGNATUR_BITS")
         .ok()
         .and_then(|b| b.parse().ok())
-        .unwrap_or(18);
+        .unwrap_or(base.hash_bits);
     let features = FeatureConfig {
         hash_bits: bits,
-        ..FeatureConfig::for_keywords()
+        ..base
     };
     let started = Instant::now();
-    let model = keyword_model(t, &features, &KeywordOptions::default())?;
+    let model = if keyword {
+        keyword_model(t, &features, &KeywordOptions::default())?
+    } else {
+        ranker_model(t, &features, &RankerOptions::default())?
+    };
     let bytes = model.to_onnx()?;
     let stats = model.params().prior.as_ref().map(|p| p.stats().clone());
     eprintln!(
-        "keyword model: {} bytes, built in {:.2} s, {stats:?}",
+        "{} model: {} bytes, built in {:.2} s, {stats:?}",
+        model.summary().kind,
         bytes.len(),
         started.elapsed().as_secs_f64()
     );
@@ -106,7 +121,13 @@ fn cold() -> Res<()> {
         .collect();
     let started = Instant::now();
     let mut ranks = Vec::new();
-    let (mut decided, mut decided_ok, mut gruppe_ok) = (0, 0, 0);
+    let (mut decided, mut decided_ok, mut gruppe_ok, mut hoved_ok) = (0, 0, 0, 0);
+    let (mut confident, mut confident_ok) = (0, 0);
+    let quick = ClassifyOptions {
+        top_k: 1,
+        explain: 0,
+        ..ClassifyOptions::default()
+    };
     for (m, gold) in &msgs {
         let x = clf.featurizer().featurize(m);
         let p = clf.probabilities(std::slice::from_ref(&x))?;
@@ -121,22 +142,39 @@ fn cold() -> Res<()> {
         }
         let g = |c: &str| KleCode::parse(c).ok().and_then(|c| c.gruppe());
         gruppe_ok += (g(&head.labels[best]) == g(gold)) as usize;
+        hoved_ok += (head.labels[best].get(..2) == gold.get(..2)) as usize;
+        // A confident suggestion at some level: the emne, else the decision's fallback.
+        let d = clf.classify_with(m, &quick)?;
+        let h = &d.heads[0];
+        let suggested = match (&h.fallback, h.labels.first()) {
+            (_, Some(top)) if !h.abstain => Some(top.label.as_str()),
+            (Some(f), _) => Some(f.code.as_str()),
+            _ => None,
+        };
+        if let Some(code) = suggested {
+            confident += 1;
+            confident_ok += gold.starts_with(code) as usize;
+        }
     }
     let secs = started.elapsed().as_secs_f64();
     let n = msgs.len() as f64;
     let at = |k: usize| ranks.iter().filter(|&&r| r <= k).count() as f64 / n;
     println!(
-        "demo corpus, cold start ({} messages, {} emner): top-1 {:.3}, top-5 {:.3}, top-10 {:.3}, gruppe of top-1 right {:.3}; \
-         decided alone {:.3} of messages at threshold {} with precision {:.3}; {:.0} msgs/s (one at a time, featurising included)",
+        "demo corpus, cold start ({} messages, {} emner): top-1 {:.3}, top-5 {:.3}, top-10 {:.3}, gruppe of top-1 right {:.3}, hovedgruppe {:.3}; \
+         decided alone {:.3} of messages at threshold {} with precision {:.3}; \
+         confident at some level {:.3} with precision {:.3}; {:.0} msgs/s (one at a time, featurising included, twice)",
         msgs.len(),
         head.labels.len(),
         at(1),
         at(5),
         at(10),
         gruppe_ok as f64 / n,
+        hoved_ok as f64 / n,
         decided as f64 / n,
         head.threshold,
         decided_ok as f64 / decided.max(1) as f64,
+        confident as f64 / n,
+        confident_ok as f64 / confident.max(1) as f64,
         n / secs
     );
     let path = format!("{}/danish/council-decision-signaturprojekt.txt", data());

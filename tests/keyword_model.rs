@@ -5,7 +5,6 @@ mod common;
 
 use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
-use signatur::model::params::normalise;
 use signatur::train::{keyword_model, KeywordOptions};
 use signatur::{Classifier, ErrorKind, Message};
 
@@ -23,36 +22,8 @@ const TEXTS: [&str; 6] = [
     "",
 ];
 
-/// Softmax of `logits / t`, as the graph computes it.
-fn softmax(logits: &[f32], t: f32) -> Vec<f32> {
-    let m = logits.iter().cloned().fold(f32::NEG_INFINITY, f32::max) / t;
-    let e: Vec<f32> = logits.iter().map(|v| (v / t - m).exp()).collect();
-    let z: f32 = e.iter().sum();
-    e.iter().map(|v| v / z).collect()
-}
-
-/// The largest difference between tract's probabilities and the pure-Rust scorer's.
 fn max_difference(clf: &Classifier, texts: &[&str]) -> f32 {
-    let p = clf.params();
-    let prior = p.prior.as_ref().expect("a keyword model has a prior");
-    let xs: Vec<_> = texts
-        .iter()
-        .map(|t| clf.featurizer().featurize(&Message::from_text(t)))
-        .collect();
-    let tract = clf.probabilities(&xs).unwrap();
-    let n = p.heads[0].labels.len();
-    let mut worst = 0.0f32;
-    for (r, x) in xs.iter().enumerate() {
-        let mut xn = Vec::new();
-        normalise(&x.ids, &x.vals, &p.idf, &mut xn);
-        let mut logits = vec![0.0; n];
-        prior.add_logits(&x.ids, &xn, &mut logits);
-        let rust = softmax(&logits, p.heads[0].temperature);
-        for (a, b) in rust.iter().zip(&tract[0][r * n..(r + 1) * n]) {
-            worst = worst.max((a - b).abs());
-        }
-    }
-    worst
+    common::prior_only_difference(clf, texts)
 }
 
 #[test]
@@ -247,7 +218,7 @@ fn learned_plus_prior_adds_the_scaled_prior_to_the_kle_logits() {
     );
     for (r, x) in xs.iter().enumerate() {
         let mut xn = Vec::new();
-        normalise(&x.ids, &x.vals, &model.params().idf, &mut xn);
+        signatur::model::params::normalise(&x.ids, &x.vals, &model.params().idf, &mut xn);
         let mut kw = vec![0.0; 4];
         prior.add_logits(&x.ids, &xn, &mut kw);
         any |= kw.iter().any(|&v| v > 0.5);

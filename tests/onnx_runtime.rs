@@ -9,6 +9,7 @@ mod common;
 use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
 use signatur::train::{keyword_model, KeywordOptions};
+use signatur::train::{ranker_features, ranker_model, RankerOptions};
 use signatur::train::{train_prepared, train_prepared_with_taxonomy, Prepared};
 use signatur::train::{Example, HeadSpec, TrainOptions};
 use signatur::Message;
@@ -118,7 +119,7 @@ KLENummer='17.01.00':KLETitel='Skoler':Keywords[Weight]=skolebus[5];frokostordni
 KLENummer='32.18.00':KLETitel='Sociale ydelser':Keywords[Weight]=kontanthjælp[5];boligstøtte[5];ok01[1000];\n";
 
 #[test]
-fn onnxruntime_runs_keyword_and_learned_plus_prior_models() {
+fn onnxruntime_runs_keyword_ranker_and_learned_plus_prior_models() {
     let Some(py) = common::onnx_python() else {
         return;
     };
@@ -127,6 +128,13 @@ fn onnxruntime_runs_keyword_and_learned_plus_prior_models() {
     let cold = keyword_model(&taxonomy, &features, &KeywordOptions::default()).unwrap();
     let d = common::onnxruntime_difference(&py, &cold, &msgs, "keyword model");
     assert!(d < 1e-5, "keyword model: max difference {d}");
+    let ranker_features = FeatureConfig {
+        hash_bits: features.hash_bits,
+        ..ranker_features()
+    };
+    let ranker = ranker_model(&taxonomy, &ranker_features, &RankerOptions::default()).unwrap();
+    let d = common::onnxruntime_difference(&py, &ranker, &msgs, "ranker model");
+    assert!(d < 1e-5, "ranker model: max difference {d}");
     // The unit head becomes a `kle` head with the topics' emner as labels.
     heads[0].name = "kle".into();
     heads[0].labels = vec!["02.34.02".into(), "17.01.00".into(), "32.18.00".into()];

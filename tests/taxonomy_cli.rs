@@ -28,13 +28,13 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/corpus");
 
-    // No data at all: a keyword model with one head `kle` over every OS2KLE emne.
+    // No data at all: the ranker, one head `kle` over every OS2KLE emne.
     let cold = dir.path().join("kle.onnx");
     common::signatur_ok(&["train", "--taxonomy", &spec, "--out", s(&cold)]);
     let info: serde_json::Value =
         serde_json::from_slice(&common::signatur_ok(&["inspect", s(&cold)]).stdout).unwrap();
-    assert_eq!(info["summary"]["kind"], "keyword");
-    // A keyword model is a zero learned part over the prior: softmax, low rank.
+    assert_eq!(info["summary"]["kind"], "ranker");
+    // A ranker model is a zero learned part over the prior: softmax, low rank.
     assert_eq!(info["loss"], "softmax");
     assert_eq!(info["heads"][0]["head"], "kle");
     assert!(info["heads"][0]["labels"].as_array().unwrap().len() > 2000);
@@ -59,7 +59,7 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
         s(&letter),
     ]));
     let j = &lines[0]["journal"];
-    assert_eq!(j["model"]["kind"], "keyword");
+    assert_eq!(j["model"]["kind"], "ranker");
     let kle = &j["suggestions"][0];
     assert_eq!(kle["head"], "kle");
     let code = kle["value"].as_str().unwrap();

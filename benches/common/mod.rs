@@ -2,10 +2,15 @@
 
 use std::path::PathBuf;
 
-/// `20news/train` under `$SIGNATUR_DATA`, else under `../shared/data` beside the project.
-pub fn twenty_news() -> PathBuf {
+/// `$SIGNATUR_DATA`, else `../shared/data` beside the project.
+pub fn data() -> PathBuf {
     std::env::var_os("SIGNATUR_DATA")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-        .join("20news/train")
+}
+
+/// `20news/train` under [`data`].
+#[allow(dead_code)]
+pub fn twenty_news() -> PathBuf {
+    data().join("20news/train")
 }

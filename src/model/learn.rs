@@ -97,13 +97,13 @@ impl Classifier {
         labels: &[(&str, &str)],
         correction: bool,
     ) -> Result<LearnReport> {
-        if self.summary.kind == "keyword" {
+        if self.summary.is_cold_start() {
             // Its weights are the fixed keyword table; the learned part is empty (a zero
             // rank-1 layer that gradient steps cannot move), so a correction would be
             // accepted and change nothing.
             return Err(Error::new(
                 ErrorKind::InvalidInput,
-                "a keyword (cold-start) model does not learn online: train a model from the \
+                "a cold-start (keyword or ranker) model does not learn online: train a model from the \
                  confirmed messages with the taxonomy as prior (`signatur train --data … \
                  --taxonomy …`) and correct that one",
             ));

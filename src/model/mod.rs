@@ -27,5 +27,5 @@ pub use classifier::{Classifier, ClassifyOptions, Model, MIN_SUPPORT};
 pub(crate) use kle_levels::KLE_HEAD;
 pub use learn::{LearnOptions, LearnReport};
 pub use params::{HeadInfo, Layers, Loss, Params};
-pub use prior::{KeywordPrior, KeywordStats};
+pub use prior::{KeywordPrior, KeywordStats, RankerTables, Tier};
 pub use summary::Summary;

@@ -34,24 +34,76 @@ pub struct KeywordStats {
     pub entries: u64,
 }
 
-/// A keyword scorer over hashed features: per feature, up to `K` (emne, weight) pairs.
+/// A keyword scorer over hashed features: per feature, a row of weighted labels.
 ///
 /// It scores one head (the `kle` head) of a model: on its own it is the cold-start model
-/// ([`keyword_model`](crate::train::keyword_model)); in a learned model it is the prior whose logits, times
-/// [`scale`](KeywordPrior::scale), are added to that head's logits in the same graph.
+/// ([`keyword_model`](crate::train::keyword_model), [`ranker_model`](crate::train::ranker_model));
+/// in a learned model it is the prior whose logits, times [`scale`](KeywordPrior::scale),
+/// are added to that head's logits in the same graph.
+///
+/// Two forms:
+/// - the **keyword** form (format 2): one table of `K` (label, weight) entries per row, and
+///   a feature counts when present (its normalised value is above zero);
+/// - the **ranker** form (format 3, [`KeywordPrior::is_ranker`]): rows in tiers of
+///   different `K` (most rows need few entries), a feature counts with its normalised
+///   value, and the table's labels are the head's emner followed by *group* columns (the
+///   grupper and hovedgrupper), so that an emne's score is its own column plus those of its
+///   gruppe and hovedgruppe.
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeywordPrior {
     head: usize,
     labels: usize,
-    k: usize,
-    /// Per hash bucket, its row (0: the empty row).
+    /// Per hash bucket, `row × tiers + tier` (row 0 of every tier is empty).
     slot: Vec<u32>,
-    /// `[rows × k]` label index per entry.
-    class: Vec<u16>,
-    /// `[rows × k]` weight per entry (0 for unused entries).
-    weight: Vec<f32>,
+    tiers: Vec<Tier>,
+    /// Whether a feature counts with its normalised value (ranker) or when present.
+    value: bool,
+    /// Ranker form: per label, its three table columns (own, gruppe, hovedgruppe); the
+    /// column [`Self::columns`]` - 1` is always zero (labels added later point there).
+    cols: Vec<[u32; 3]>,
+    /// Ranker form: table columns, including the zero column.
+    columns: usize,
     scale: f32,
     stats: KeywordStats,
+}
+
+/// One tier of a prior's table: `[rows × k]` entries, row 0 empty.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tier {
+    /// Entries per row.
+    pub k: usize,
+    /// `[rows × k]` table column per entry.
+    pub class: Vec<u16>,
+    /// `[rows × k]` weight per entry (0 for unused entries).
+    pub weight: Vec<f32>,
+}
+
+impl Tier {
+    /// Rows, including the empty row 0.
+    pub fn rows(&self) -> usize {
+        self.class.len() / self.k.max(1)
+    }
+
+    fn row(&self, row: usize) -> (&[u16], &[f32]) {
+        let k = self.k;
+        (
+            self.class.get(row * k..(row + 1) * k).unwrap_or(&[]),
+            self.weight.get(row * k..(row + 1) * k).unwrap_or(&[]),
+        )
+    }
+}
+
+/// A ranker-form prior's layout, as the builder hands it over.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankerTables {
+    /// Per hash bucket, `row × tiers + tier`.
+    pub slot: Vec<u32>,
+    /// The tiers (row 0 of each empty).
+    pub tiers: Vec<Tier>,
+    /// Per label, its own, gruppe and hovedgruppe column.
+    pub cols: Vec<[u32; 3]>,
+    /// Table columns, the last one zero.
+    pub columns: usize,
 }
 
 /// The per-entry weight a keyword feature gets before pruning.
@@ -94,16 +146,108 @@ impl KeywordPrior {
                 weight.push(w);
             }
         }
+        let tier = Tier { k, class, weight };
+        KeywordPrior::keyword_form(head, labels, slot, tier, 1.0, stats)
+    }
+
+    /// A keyword-form prior of one table, unchecked.
+    fn keyword_form(
+        head: usize,
+        labels: usize,
+        slot: Vec<u32>,
+        tier: Tier,
+        scale: f32,
+        stats: KeywordStats,
+    ) -> KeywordPrior {
         KeywordPrior {
             head,
             labels,
-            k,
             slot,
-            class,
-            weight,
-            scale: 1.0,
+            tiers: vec![tier],
+            value: false,
+            cols: Vec::new(),
+            columns: 0,
+            scale,
             stats,
         }
+    }
+
+    /// A ranker-form prior (scale 1) from its tables, after checking them.
+    pub fn from_ranker(
+        head: usize,
+        labels: usize,
+        tables: RankerTables,
+        stats: KeywordStats,
+    ) -> Result<KeywordPrior> {
+        KeywordPrior::checked(KeywordPrior {
+            head,
+            labels,
+            slot: tables.slot,
+            tiers: tables.tiers,
+            value: true,
+            cols: tables.cols,
+            columns: tables.columns,
+            scale: 1.0,
+            stats,
+        })
+    }
+
+    /// Whether this is the ranker form (value input, tiers, group columns).
+    pub fn is_ranker(&self) -> bool {
+        self.value
+    }
+
+    /// The entries of bucket `id`'s row: (table columns, weights); empty when none.
+    fn entries(&self, id: u32) -> (&[u16], &[f32]) {
+        let s = self.slot.get(id as usize).copied().unwrap_or(0) as usize;
+        let t = self.tiers.len().max(1);
+        match self.tiers.get(s % t) {
+            Some(tier) if s / t > 0 => tier.row(s / t),
+            _ => (&[], &[]),
+        }
+    }
+
+    /// What a present feature of normalised value `x` multiplies its entries by.
+    fn input(&self, x: f32) -> f32 {
+        if self.value {
+            x
+        } else {
+            1.0
+        }
+    }
+
+    /// Adds `scale × input × weight` of each entry of each present feature to `out` at the
+    /// entry's column (columns outside `out` are skipped).
+    fn accumulate(&self, ids: &[u32], xnorm: &[f32], out: &mut [f32], scale: f32) {
+        for (&id, &x) in ids.iter().zip(xnorm) {
+            if x <= 0.0 {
+                continue;
+            }
+            let v = scale * self.input(x);
+            let (cs, ws) = self.entries(id);
+            for (&c, &w) in cs.iter().zip(ws) {
+                if let Some(o) = out.get_mut(c as usize) {
+                    *o += v * w;
+                }
+            }
+        }
+    }
+
+    /// The table's scores (one per column) of a message: ranker form only.
+    fn table_scores(&self, ids: &[u32], xnorm: &[f32]) -> Vec<f32> {
+        let mut s = vec![0.0f32; self.columns];
+        self.accumulate(ids, xnorm, &mut s, 1.0);
+        s
+    }
+
+    /// The raw scores of the emner (labels) from the table scores of [`Self::table_scores`]:
+    /// own column plus gruppe and hovedgruppe columns.
+    fn label_scores<'a>(&'a self, s: &'a [f32]) -> impl Iterator<Item = f32> + 'a {
+        let at = |c: u32| s.get(c as usize).copied().unwrap_or(0.0);
+        (0..self.labels).map(move |l| match self.cols.get(l) {
+            Some(&[a, b, c]) => at(a) + at(b) + at(c),
+            None => 0.0,
+        })
     }
 
     /// Adds the prior's logits, times [`scale`](KeywordPrior::scale), for one message to
@@ -111,55 +255,71 @@ impl KeywordPrior {
     /// slice of a model's class axis; extra entries are left alone, missing ones skipped).
     ///
     /// `ids` are the message's feature ids and `xnorm` their values as the graph computes
-    /// them: `tf × idf`, L2-normalised ([`crate::model::params::normalise`]). Only whether a
-    /// value is above zero counts. The same arithmetic as the ONNX graph; ids outside the
-    /// model's buckets are ignored.
+    /// them: `tf × idf`, L2-normalised ([`crate::model::params::normalise`]). In the keyword
+    /// form only whether a value is above zero counts; in the ranker form the value
+    /// multiplies the feature's entries. The same arithmetic as the ONNX graph; ids outside
+    /// the model's buckets are ignored.
     pub fn add_logits(&self, ids: &[u32], xnorm: &[f32], out: &mut [f32]) {
-        for (&id, &x) in ids.iter().zip(xnorm) {
-            if x <= 0.0 {
-                continue;
+        self.add_scaled(ids, xnorm, out, self.scale);
+    }
+
+    fn add_scaled(&self, ids: &[u32], xnorm: &[f32], out: &mut [f32], scale: f32) {
+        if self.value {
+            let s = self.table_scores(ids, xnorm);
+            for (o, v) in out.iter_mut().zip(self.label_scores(&s)) {
+                *o += scale * v;
             }
-            let row = self.slot.get(id as usize).copied().unwrap_or(0) as usize;
-            if row == 0 {
-                continue;
-            }
-            let k = self.k;
-            let (Some(cs), Some(ws)) = (
-                self.class.get(row * k..(row + 1) * k),
-                self.weight.get(row * k..(row + 1) * k),
-            ) else {
-                continue;
-            };
-            for (&c, &w) in cs.iter().zip(ws) {
-                if let Some(o) = out.get_mut(c as usize) {
-                    *o += self.scale * w;
-                }
-            }
+        } else {
+            self.accumulate(ids, xnorm, out, scale);
         }
+    }
+
+    /// The prior's scores of one message, unscaled, one per label: what
+    /// [`add_logits`](KeywordPrior::add_logits) adds at scale 1.
+    pub fn scores(&self, ids: &[u32], xnorm: &[f32]) -> Vec<f32> {
+        let mut out = vec![0.0; self.labels];
+        self.add_scaled(ids, xnorm, &mut out, 1.0);
+        out
     }
 
     /// For each feature, how much it raises the logit of label `best` over the mean logit
     /// of the head: what explanations rank by (0 for a feature that is absent).
     pub fn push(&self, ids: &[u32], xnorm: &[f32], best: usize) -> Vec<f32> {
         let n = self.labels.max(1) as f32;
+        // Ranker form: how many labels each column reaches (a gruppe column counts once per
+        // emne of the gruppe), and which columns reach `best`.
+        let mut reach = vec![0.0f32; self.columns];
+        for cols in &self.cols {
+            for &c in cols {
+                if let Some(r) = reach.get_mut(c as usize) {
+                    *r += 1.0;
+                }
+            }
+        }
+        let own = self.cols.get(best).copied();
         ids.iter()
             .zip(xnorm)
             .map(|(&id, &x)| {
                 if x <= 0.0 {
                     return 0.0;
                 }
-                let row = self.slot.get(id as usize).copied().unwrap_or(0) as usize;
-                let k = self.k;
-                let cs = self.class.get(row * k..(row + 1) * k).unwrap_or(&[]);
-                let ws = self.weight.get(row * k..(row + 1) * k).unwrap_or(&[]);
+                let (cs, ws) = self.entries(id);
                 let (mut to_best, mut total) = (0.0, 0.0);
                 for (&c, &w) in cs.iter().zip(ws) {
-                    total += w;
-                    if c as usize == best {
-                        to_best += w;
+                    match own {
+                        Some(cols) => {
+                            total += w * reach.get(c as usize).copied().unwrap_or(0.0);
+                            to_best += w * cols.iter().filter(|&&b| b == c as u32).count() as f32;
+                        }
+                        None => {
+                            total += w;
+                            if c as usize == best {
+                                to_best += w;
+                            }
+                        }
                     }
                 }
-                self.scale * (to_best - total / n)
+                self.scale * self.input(x) * (to_best - total / n)
             })
             .collect()
     }
@@ -169,6 +329,10 @@ impl KeywordPrior {
     pub fn add_label(&mut self) {
         if self.labels < MAX_LABELS {
             self.labels += 1;
+            if self.value {
+                let zero = self.columns.saturating_sub(1) as u32;
+                self.cols.push([zero; 3]);
+            }
         }
     }
 
@@ -182,9 +346,9 @@ impl KeywordPrior {
         self.labels
     }
 
-    /// `K`: entries per feature.
+    /// `K`: the most entries one feature has (the widest tier's).
     pub fn per_feature(&self) -> usize {
-        self.k
+        self.tiers.iter().map(|t| t.k).max().unwrap_or(0)
     }
 
     /// The factor the keyword scores are multiplied by before they are added to the head's
@@ -210,18 +374,23 @@ impl KeywordPrior {
         self.slot.len()
     }
 
-    /// Rows of entries, including the empty row 0.
+    /// Rows of entries over all tiers, including each tier's empty row 0.
     pub fn rows(&self) -> usize {
-        self.class.len() / self.k.max(1)
+        self.tiers.iter().map(Tier::rows).sum()
     }
 
-    /// The tables as stored in the model file: per bucket its row, and per row `K`
-    /// (label, weight) pairs.
-    pub(crate) fn tables(&self) -> (&[u32], &[u16], &[f32]) {
-        (&self.slot, &self.class, &self.weight)
+    /// The tables as stored in the model file: per bucket its slot (`row × tiers + tier`),
+    /// and the tiers.
+    pub(crate) fn tables(&self) -> (&[u32], &[Tier]) {
+        (&self.slot, &self.tiers)
     }
 
-    /// A prior from the tables of a model file, after checking them.
+    /// Ranker form: per label its three table columns, and the number of columns.
+    pub(crate) fn columns(&self) -> (&[[u32; 3]], usize) {
+        (&self.cols, self.columns)
+    }
+
+    /// A keyword-form prior from the tables of a model file, after checking them.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn from_tables(
         head: usize,
@@ -233,40 +402,90 @@ impl KeywordPrior {
         weight: Vec<f32>,
         stats: KeywordStats,
     ) -> Result<KeywordPrior> {
-        let bad = |m: String| Err(Error::new(ErrorKind::InvalidModel, m));
-        if !(1..=MAX_PER_FEATURE).contains(&k) || labels == 0 || labels > MAX_LABELS {
-            return bad(format!("{k} entries per feature for {labels} labels"));
-        }
-        if class.len() != weight.len() || class.is_empty() || !class.len().is_multiple_of(k) {
-            return bad(format!(
-                "{} labels and {} weights for {k} per row",
-                class.len(),
-                weight.len()
+        if !(1..=MAX_PER_FEATURE).contains(&k) {
+            return Err(Error::new(
+                ErrorKind::InvalidModel,
+                format!("{k} entries per feature"),
             ));
         }
-        let rows = class.len() / k;
-        if let Some(s) = slot.iter().find(|&&s| s as usize >= rows) {
-            return bad(format!("row {s} of {rows}"));
-        }
-        if let Some((c, w)) = class
-            .iter()
-            .zip(&weight)
-            .find(|(&c, &w)| !w.is_finite() || (w != 0.0 && c as usize >= labels))
-        {
-            return bad(format!("entry (label {c}, weight {w}) for {labels} labels"));
-        }
+        let tier = Tier { k, class, weight };
+        KeywordPrior::checked(KeywordPrior::keyword_form(
+            head, labels, slot, tier, scale, stats,
+        ))
+    }
+
+    /// A ranker-form prior from the tables of a model file, after checking them.
+    pub(crate) fn ranker_from_tables(
+        head: usize,
+        labels: usize,
+        scale: f32,
+        tables: RankerTables,
+        stats: KeywordStats,
+    ) -> Result<KeywordPrior> {
+        let mut p = KeywordPrior::from_ranker(head, labels, tables, stats)?;
         if !(scale.is_finite() && scale >= 0.0) {
-            return bad(format!("scale {scale}"));
+            return Err(Error::new(
+                ErrorKind::InvalidModel,
+                format!("scale {scale}"),
+            ));
         }
-        Ok(KeywordPrior {
-            head,
-            labels,
-            k,
-            slot,
-            class,
-            weight,
-            scale,
-            stats,
-        })
+        p.scale = scale;
+        Ok(p)
+    }
+
+    /// Checks the tables' shapes and indices.
+    fn checked(p: KeywordPrior) -> Result<KeywordPrior> {
+        let bad = |m: String| Err(Error::new(ErrorKind::InvalidModel, m));
+        let labels = p.labels;
+        if labels == 0 || labels > MAX_LABELS || p.tiers.is_empty() || p.tiers.len() > 16 {
+            return bad(format!("{} tiers for {labels} labels", p.tiers.len()));
+        }
+        // Labels of the keyword form; table columns of the ranker form.
+        let width = if p.value { p.columns } else { labels };
+        if p.value
+            && (p.cols.len() != labels
+                || width == 0
+                || width > MAX_LABELS
+                || p.cols.iter().flatten().any(|&c| c as usize >= width))
+        {
+            return bad(format!(
+                "{} column triples for {labels} labels and {width} columns",
+                p.cols.len()
+            ));
+        }
+        for (i, t) in p.tiers.iter().enumerate() {
+            let ok = t.k >= 1
+                && t.k <= 4 * MAX_PER_FEATURE
+                && t.class.len() == t.weight.len()
+                && !t.class.is_empty()
+                && t.class.len().is_multiple_of(t.k);
+            if !ok {
+                return bad(format!(
+                    "tier {i}: {} labels and {} weights for {} per row",
+                    t.class.len(),
+                    t.weight.len(),
+                    t.k
+                ));
+            }
+            if let Some((c, w)) = t
+                .class
+                .iter()
+                .zip(&t.weight)
+                .find(|(&c, &w)| !w.is_finite() || (w != 0.0 && c as usize >= width))
+            {
+                return bad(format!("entry (label {c}, weight {w}) for {width} labels"));
+            }
+        }
+        let n = p.tiers.len();
+        if let Some(s) = p.slot.iter().find(|&&s| {
+            let s = s as usize;
+            p.tiers.get(s % n).is_none_or(|t| s / n >= t.rows())
+        }) {
+            return bad(format!("slot {s} outside the tables"));
+        }
+        if !(p.scale.is_finite() && p.scale >= 0.0) {
+            return bad(format!("scale {}", p.scale));
+        }
+        Ok(p)
     }
 }

@@ -21,7 +21,8 @@ pub struct Summary {
     pub seed: u64,
     /// Epochs of SGD.
     pub epochs: u32,
-    /// What kind of model: `learned`, `keyword` (cold start from a taxonomy), `learned+prior`.
+    /// What kind of model: `learned`, `keyword` or `ranker` (cold start from a taxonomy),
+    /// `learned+prior`.
     pub kind: String,
     /// The `trained_at` of the model this one was derived from, if any.
     pub parent: Option<String>,
@@ -29,6 +30,15 @@ pub struct Summary {
     pub corrections_since_training: u64,
     /// Warnings from training.
     pub warnings: Vec<String>,
+}
+
+impl Summary {
+    /// Whether the model is a cold-start model scored by its taxonomy prior alone
+    /// (`keyword`, `ranker`): nothing was learned, so nothing can be learned online and no
+    /// label has training support.
+    pub fn is_cold_start(&self) -> bool {
+        matches!(self.kind.as_str(), "keyword" | "ranker")
+    }
 }
 
 /// The current time as RFC 3339 UTC (seconds), without a date crate: when a model was

@@ -411,7 +411,7 @@ fn keyword_message(text: &str, template: &Attachment) -> Message {
 
 /// An attachment to fill in, made by the MIME reader (so this module does not depend on
 /// every field an attachment has).
-fn attachment_template() -> Result<Attachment> {
+pub(crate) fn attachment_template() -> Result<Attachment> {
     let raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nx\r\n--b--\r\n";
     Message::from_bytes(raw)?
         .attachments
@@ -456,11 +456,7 @@ pub fn keyword_model(
     features: &FeatureConfig,
     opts: &KeywordOptions,
 ) -> Result<Model> {
-    let labels: Vec<String> = taxonomy
-        .emner()
-        .filter(|e| !(opts.skip_outdated && taxonomy.is_outdated(&e.code)))
-        .map(|e| e.code.to_string())
-        .collect();
+    let labels = emne_labels(taxonomy, opts.skip_outdated);
     if labels.is_empty() {
         return Err(Error::new(
             ErrorKind::InvalidInput,
@@ -474,23 +470,68 @@ pub fn keyword_model(
             "the taxonomy has no usable keywords or titles",
         ));
     }
+    let stats = prior.stats().clone();
+    let warnings = (stats.skipped_keywords > 0)
+        .then(|| {
+            format!(
+                "{} of {} keywords hold a long number, only numbers or only stop words and are not used",
+                stats.skipped_keywords, stats.keywords
+            )
+        })
+        .into_iter()
+        .collect();
+    let idf = vec![1.0; features.dim()];
+    let calibration = (KEYWORD_TEMPERATURE, KEYWORD_THRESHOLD);
+    Ok(prior_only_model(
+        features,
+        labels,
+        idf,
+        prior,
+        calibration,
+        "keyword",
+        warnings,
+    ))
+}
+
+/// The codes of the taxonomy's emner, outdated ones left out when `skip_outdated`: the
+/// labels of a cold-start model.
+pub(crate) fn emne_labels(taxonomy: &Taxonomy, skip_outdated: bool) -> Vec<String> {
+    taxonomy
+        .emner()
+        .filter(|e| !(skip_outdated && taxonomy.is_outdated(&e.code)))
+        .map(|e| e.code.to_string())
+        .collect()
+}
+
+/// A model whose one head `kle` over `labels` is scored by `prior` alone: the learned part
+/// is a zero low-rank layer of width 1 (so that the file has the same graph and the online
+/// learner can start from it). `calibration` is the head's (temperature, threshold); the
+/// threshold is also its target precision.
+pub(crate) fn prior_only_model(
+    features: &FeatureConfig,
+    labels: Vec<String>,
+    idf: Vec<f32>,
+    prior: KeywordPrior,
+    (temperature, threshold): (f32, f32),
+    kind: &str,
+    warnings: Vec<String>,
+) -> Model {
     let dim = features.dim();
     let c = labels.len();
     let head = HeadInfo {
         name: KLE_HEAD.to_string(),
         counts: vec![0; c],
         labels,
-        temperature: KEYWORD_TEMPERATURE,
-        threshold: KEYWORD_THRESHOLD,
-        target_precision: KEYWORD_THRESHOLD,
+        temperature,
+        threshold,
+        target_precision: threshold,
         heldout_precision: None,
         heldout_coverage: None,
     };
-    let stats = prior.stats().clone();
     let params = Params {
         features: features.clone(),
         heads: vec![head],
-        idf: vec![1.0; dim],
+        idf,
         loss: Loss::Softmax,
         layers: Layers::LowRank {
             hidden: 1,
@@ -503,19 +544,11 @@ pub fn keyword_model(
     let summary = Summary {
         trained_at: now_rfc3339(),
         library_version: env!("CARGO_PKG_VERSION").into(),
-        kind: "keyword".into(),
-        warnings: (stats.skipped_keywords > 0)
-            .then(|| {
-                format!(
-                    "{} of {} keywords hold a long number, only numbers or only stop words and are not used",
-                    stats.skipped_keywords, stats.keywords
-                )
-            })
-            .into_iter()
-            .collect(),
+        kind: kind.into(),
+        warnings,
         ..Summary::default()
     };
-    Ok(Model::new(params, summary))
+    Model::new(params, summary)
 }
 
 #[cfg(test)]

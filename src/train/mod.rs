@@ -9,11 +9,13 @@ pub mod calibrate;
 mod data;
 pub mod keyword;
 mod prior;
+pub mod ranker;
 mod retrain;
 mod sgd;
 
 pub use data::{train_prepared, train_prepared_with_taxonomy, Prepared};
 pub use keyword::{keyword_model, KeywordOptions};
 pub use prior::train_with_prior;
+pub use ranker::{build_ranker, ranker_features, ranker_model, RankerOptions};
 pub use retrain::retrain;
 pub use sgd::{train, Example, HeadSpec, TrainOptions, TrainReport};

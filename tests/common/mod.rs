@@ -72,7 +72,7 @@ pub fn onnxruntime_difference(
         .take(20)
         .map(|m| clf.featurizer().featurize(m))
         .collect();
-    let tract = clf.probabilities(&xs).unwrap();
+    let tract = clf.graph_probabilities(&xs).unwrap();
     let l = xs.iter().map(|x| x.len()).max().unwrap();
     let ids: Vec<Vec<i64>> = xs
         .iter()
@@ -108,7 +108,10 @@ pub fn onnxruntime_difference(
     assert!(st.success(), "onnx_check.py failed for {what}");
     let out: serde_json::Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
     assert!(out["opset"][0].as_i64().unwrap() >= 13);
-    assert_eq!(out["metadata"]["signatur.format_version"], "2");
+    // Format 3 only for a ranker-form prior; every other file stays readable by format 2.
+    let ranker = model.params().prior.as_ref().is_some_and(|p| p.is_ranker());
+    let format = if ranker { "3" } else { "2" };
+    assert_eq!(out["metadata"]["signatur.format_version"], format);
     let mut max_diff = 0.0f64;
     for (h, probs) in tract.iter().enumerate() {
         let k = heads[h].labels.len();
@@ -139,4 +142,43 @@ pub fn signatur_ok(args: &[&str]) -> std::process::Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Softmax of `logits / t`, as the graph computes it.
+pub fn softmax(logits: &[f32], t: f32) -> Vec<f32> {
+    let m = logits.iter().cloned().fold(f32::NEG_INFINITY, f32::max) / t;
+    let e: Vec<f32> = logits.iter().map(|v| (v / t - m).exp()).collect();
+    let z: f32 = e.iter().sum();
+    e.iter().map(|v| v / z).collect()
+}
+
+/// For a model scored by its taxonomy prior alone: the largest difference between the
+/// probabilities of its graph run by tract, those the classifier decides with, and
+/// `KeywordPrior::add_logits` at the head's temperature.
+pub fn prior_only_difference(clf: &signatur::Classifier, texts: &[&str]) -> f32 {
+    let p = clf.params();
+    let prior = p.prior.as_ref().expect("a cold-start model has a prior");
+    let xs: Vec<_> = texts
+        .iter()
+        .map(|t| clf.featurizer().featurize(&signatur::Message::from_text(t)))
+        .collect();
+    let tract = clf.graph_probabilities(&xs).unwrap();
+    // What the classifier decides with (a ranker: in process).
+    let used = clf.probabilities(&xs).unwrap();
+    let n = p.heads[0].labels.len();
+    let mut worst = 0.0f32;
+    for (a, b) in used[0].iter().zip(&tract[0]) {
+        worst = worst.max((a - b).abs());
+    }
+    for (r, x) in xs.iter().enumerate() {
+        let mut xn = Vec::new();
+        signatur::model::params::normalise(&x.ids, &x.vals, &p.idf, &mut xn);
+        let mut logits = vec![0.0; n];
+        prior.add_logits(&x.ids, &xn, &mut logits);
+        let rust = softmax(&logits, p.heads[0].temperature);
+        for (a, b) in rust.iter().zip(&tract[0][r * n..(r + 1) * n]) {
+            worst = worst.max((a - b).abs());
+        }
+    }
+    worst
 }

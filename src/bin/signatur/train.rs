@@ -10,8 +10,9 @@ use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer, Field};
 use signatur::kle::Taxonomy;
 use signatur::model::{Loss, Model};
+use signatur::train::KeywordOptions;
 use signatur::train::TrainOptions;
-use signatur::train::{keyword_model, KeywordOptions};
+use signatur::train::{ranker_features, ranker_model, RankerOptions};
 use signatur::train::{train_prepared, train_prepared_with_taxonomy};
 
 use crate::progress::bar;
@@ -20,11 +21,11 @@ use crate::progress::bar;
 #[derive(clap::Args)]
 pub struct Args {
     /// Training data: a directory with one folder per label, or a CSV / JSON Lines manifest.
-    /// Without it, `--taxonomy` builds a keyword (cold-start) model.
+    /// Without it, `--taxonomy` builds a cold-start model (the KLE ranker).
     #[arg(long, required_unless_present = "taxonomy")]
     pub data: Option<PathBuf>,
-    /// A KLE taxonomy, `os2kle:PATH` or `kle-xml:PATH`: alone, it builds a keyword model
-    /// with one head `kle` that needs no training data; with `--data`, its keywords become
+    /// A KLE taxonomy, `os2kle:PATH` or `kle-xml:PATH`: alone, it builds the KLE ranker
+    /// (docs/kle-ranker.md), one head `kle` that needs no training data; with `--data`, its keywords become
     /// the prior of the learned `kle` head.
     #[arg(long)]
     pub taxonomy: Option<String>,
@@ -204,15 +205,16 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     let feats = args.training.feature_config();
     let (model, messages, heldout, skipped, warnings) = match (&args.data, &taxonomy) {
         (None, Some(t)) => {
-            // A keyword model matches more with 4-grams too, unless asked otherwise.
+            // The cold-start ranker (docs/kle-ranker.md): its own feature settings unless
+            // the flags ask for others.
+            let r = ranker_features();
             let feats = FeatureConfig {
-                char_ngrams: args
-                    .training
-                    .char_ngrams
-                    .unwrap_or(FeatureConfig::for_keywords().char_ngrams),
-                ..feats
+                stemmer: args.training.stemmer.clone(),
+                hash_bits: args.training.hash_bits.unwrap_or(r.hash_bits),
+                char_ngrams: args.training.char_ngrams.unwrap_or(r.char_ngrams),
+                ..r
             };
-            let model = keyword_model(t, &feats, &KeywordOptions::default())?;
+            let model = ranker_model(t, &feats, &RankerOptions::default())?;
             let w = model.summary().warnings.clone();
             (model, 0, 0, 0, w)
         }

@@ -24,7 +24,7 @@
 //!
 //! | key | value |
 //! |---|---|
-//! | `signatur.format_version` | `2` (float16 weight table; `1`, float32, is still read); a larger number is refused |
+//! | `signatur.format_version` | `3` for a file with a ranker-form prior (opset 16), else `2` (float16 weight table; `1`, float32, is still read); a larger number is refused |
 //! | `signatur.library_version` | the crate version that wrote the file |
 //! | `signatur.features` | JSON [`FeatureConfig`](crate::features::FeatureConfig): hash seed and bits, n-gram ranges, stemmer, stop words, field weights |
 //! | `signatur.heads` | JSON list of [`HeadInfo`](crate::model::HeadInfo): name, labels, per-label counts, temperature, threshold, target precision |
@@ -32,7 +32,7 @@
 //! | `signatur.loss` | `softmax` or `squared_hinge`: what online learning steps on (absent: `softmax`) |
 //! | `signatur.idf` | `initializer:idf`: the IDF vector is the graph's `idf` initializer (2^bits floats are too many for a text property; the graph uses it, so every runtime applies it) |
 //! | `signatur.summary` | JSON [`Summary`]: messages, when, seed, lineage |
-//! | `signatur.prior` | only with a keyword prior: JSON `{head, labels, per_feature, rows, scale, groups: [A, B], stats}`; the tables are the initializers `kw_slot` (int32 `[dim]`), `kw_weight` (float `[rows, K]`), `kw_hi` and `kw_lo` (uint8 `[rows, K]`, the label index is `hi × B + lo`) |
+//! | `signatur.prior` | only with a keyword prior: JSON `{head, labels, per_feature, rows, scale, groups: [A, B], stats}`; the tables are the initializers `kw_slot` (int32 `[dim]`), `kw_weight` (float `[rows, K]`), `kw_hi` and `kw_lo` (uint8 `[rows, K]`, the label index is `hi × B + lo`). A ranker-form prior adds `ranker: {tiers, rows, columns}` (see `RankerMeta`) |
 //!
 //! The file holds no text of the training messages: features are hashed ids, and labels
 //! are the municipality's own unit names and KLE codes.
@@ -59,7 +59,11 @@ pub(crate) use read::{decode, widen_gathered_tables};
 pub use write::encode;
 
 /// The newest model format this library reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
+
+/// The ONNX opset of a file with a ranker-form prior (`ScatterElements` with `reduction`);
+/// other files are written at opset 13.
+const RANKER_OPSET: i64 = 16;
 
 const KEY_FORMAT: &str = "signatur.format_version";
 const KEY_LIBRARY: &str = "signatur.library_version";
@@ -81,6 +85,20 @@ struct PriorMeta {
     scale: f32,
     groups: [usize; 2],
     stats: KeywordStats,
+    /// The ranker form's layout (absent: the keyword form).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ranker: Option<RankerMeta>,
+}
+
+/// A ranker-form prior's layout: per tier its width and rows, and the table's columns (the
+/// tables are the initializers `kw_slot` (int32 `[dim]`), `kw_weight_<t>` (float
+/// `[rows, K]`), `kw_class_<t>` (uint16 `[rows, K]`) and `kw_eidx`, `kw_gidx`, `kw_hidx`
+/// (int32 `[labels]`)).
+#[derive(Serialize, Deserialize)]
+struct RankerMeta {
+    tiers: Vec<usize>,
+    rows: Vec<usize>,
+    columns: usize,
 }
 
 /// `[A, B]` with `A × B ≥ labels` and `B = ⌈√labels⌉`: the label index is split into

@@ -145,3 +145,17 @@ pub(super) fn tensor_i64(name: &str, dims: &[i64], data: &[i64]) -> pb::TensorPr
         ..Default::default()
     }
 }
+
+pub(super) fn tensor_u16(name: &str, dims: &[i64], data: &[u16]) -> pb::TensorProto {
+    let raw = data.iter().flat_map(|v| v.to_le_bytes()).collect();
+    raw_tensor(name, dims, pb::tensor_proto::DataType::Uint16, raw)
+}
+
+pub(super) fn attr_str(name: &str, v: &str) -> pb::AttributeProto {
+    pb::AttributeProto {
+        name: name.into(),
+        s: v.as_bytes().to_vec(),
+        r#type: pb::attribute_proto::AttributeType::String as i32,
+        ..Default::default()
+    }
+}

@@ -7,12 +7,12 @@ use prost::Message as _;
 use tract_onnx::pb;
 
 use super::proto::tensor_f32;
-use super::{groups, invalid, Decoded, PriorMeta};
+use super::{groups, invalid, Decoded, PriorMeta, RankerMeta};
 use super::{FORMAT_VERSION, KEY_LIBRARY};
 use super::{KEY_FEATURES, KEY_FORM, KEY_FORMAT, KEY_HEADS, KEY_LOSS, KEY_PRIOR, KEY_SUMMARY};
 use crate::features::FeatureConfig;
 use crate::model::params::{HeadInfo, Layers, Loss, Params};
-use crate::model::prior::KeywordPrior;
+use crate::model::prior::{KeywordPrior, RankerTables, Tier};
 use crate::model::summary::Summary;
 use crate::{Error, ErrorKind, Result};
 
@@ -146,6 +146,17 @@ fn read_prior<'a>(
     let head = heads
         .get(pm.head)
         .ok_or_else(|| invalid(format!("for head {} of {}", pm.head, heads.len())))?;
+    if let Some(r) = &pm.ranker {
+        if head.labels.len() != pm.labels {
+            return Err(invalid(format!(
+                "for {} labels; head {:?} has {}",
+                pm.labels,
+                head.name,
+                head.labels.len()
+            )));
+        }
+        return read_ranker(&pm, r, dim, find);
+    }
     if head.labels.len() != pm.labels || groups(pm.labels) != pm.groups {
         return Err(invalid(format!(
             "for {} labels (groups {:?}); head {:?} has {}",
@@ -192,7 +203,73 @@ fn read_prior<'a>(
     )
 }
 
-/// An int32 or uint8 initializer of `shape`, as `i64`s.
+/// A ranker-form prior's tables (format 3).
+fn read_ranker<'a>(
+    pm: &PriorMeta,
+    r: &RankerMeta,
+    dim: usize,
+    find: &dyn Fn(&str) -> Result<&'a pb::TensorProto>,
+) -> Result<KeywordPrior> {
+    use pb::tensor_proto::DataType;
+    if r.tiers.len() != r.rows.len() || r.tiers.is_empty() || r.tiers.len() > 16 {
+        return Err(invalid(format!(
+            "{} tiers of {} row counts",
+            r.tiers.len(),
+            r.rows.len()
+        )));
+    }
+    if r.columns == 0 || r.columns > u16::MAX as usize + 1 {
+        return Err(invalid(format!("{} columns", r.columns)));
+    }
+    let ints = |name: &str, shape: &[usize], dt| -> Result<Vec<u32>> {
+        let v = read_ints(find(name)?, shape, dt)?;
+        if v.iter().any(|&x| x < 0 || x > u32::MAX as i64) {
+            return Err(invalid(format!("initializer {name} has a negative index")));
+        }
+        Ok(v.into_iter().map(|x| x as u32).collect())
+    };
+    // The graph's table width: what its scatter and gathers run over.
+    read_f32(find("kw_zrow")?, &[1, r.columns])?;
+    let slot = ints("kw_slot", &[dim], DataType::Int32)?;
+    let mut tiers = Vec::with_capacity(r.tiers.len());
+    for (t, (&k, &rows)) in r.tiers.iter().zip(&r.rows).enumerate() {
+        if k == 0 || k > 4 * crate::model::prior::MAX_PER_FEATURE || rows == 0 || rows > dim + 1 {
+            return Err(invalid(format!("tier {t}: {rows} rows of {k} entries")));
+        }
+        let class = ints(&format!("kw_class_{t}"), &[rows, k], DataType::Uint16)?;
+        tiers.push(Tier {
+            k,
+            class: class
+                .into_iter()
+                .map(|c| c.min(u16::MAX as u32) as u16)
+                .collect(),
+            weight: read_f32(find(&format!("kw_weight_{t}"))?, &[rows, k])?,
+        });
+    }
+    let mut cols = vec![[0u32; 3]; pm.labels];
+    for (j, name) in ["kw_eidx", "kw_gidx", "kw_hidx"].into_iter().enumerate() {
+        for (c, v) in cols
+            .iter_mut()
+            .zip(ints(name, &[pm.labels], DataType::Int32)?)
+        {
+            c[j] = v;
+        }
+    }
+    KeywordPrior::ranker_from_tables(
+        pm.head,
+        pm.labels,
+        pm.scale,
+        RankerTables {
+            slot,
+            tiers,
+            cols,
+            columns: r.columns,
+        },
+        pm.stats.clone(),
+    )
+}
+
+/// An int32, uint16 or uint8 initializer of `shape`, as `i64`s.
 fn read_ints(
     t: &pb::TensorProto,
     shape: &[usize],
@@ -206,13 +283,17 @@ fn read_ints(
             dt.as_str_name()
         )));
     }
-    let width = if dt == pb::tensor_proto::DataType::Uint8 {
-        1
-    } else {
-        4
+    let width = match dt {
+        pb::tensor_proto::DataType::Uint8 => 1,
+        pb::tensor_proto::DataType::Uint16 => 2,
+        _ => 4,
     };
     match raw_values(t, n, width)? {
         Some(raw) if width == 1 => Ok(raw.iter().map(|c| c[0] as i64).collect()),
+        Some(raw) if width == 2 => Ok(raw
+            .iter()
+            .map(|c| u16::from_le_bytes([c[0], c[1]]) as i64)
+            .collect()),
         Some(raw) => Ok(raw
             .iter()
             .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as i64)

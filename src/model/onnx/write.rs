@@ -7,14 +7,14 @@ use prost::Message as _;
 use tract_onnx::pb;
 
 use super::proto::{
-    attr_int, cast_to_f32, erased, node, tensor_f16, tensor_f32, tensor_i32, tensor_i64, tensor_u8,
-    value_info, Dim,
+    attr_int, attr_str, cast_to_f32, erased, node, tensor_f16, tensor_f32, tensor_i32, tensor_i64,
+    tensor_u16, tensor_u8, value_info, Dim,
 };
-use super::{groups, invalid, PriorMeta};
-use super::{FORMAT_VERSION, KEY_PRIOR, KEY_SUMMARY};
+use super::{groups, invalid, PriorMeta, RankerMeta};
+use super::{FORMAT_VERSION, KEY_PRIOR, KEY_SUMMARY, RANKER_OPSET};
 use super::{KEY_FEATURES, KEY_FORM, KEY_FORMAT, KEY_HEADS, KEY_IDF, KEY_LIBRARY, KEY_LOSS};
 use crate::model::params::{Layers, Params, NORM_EPS};
-use crate::model::prior::KeywordPrior;
+use crate::model::prior::{KeywordPrior, Tier};
 use crate::model::summary::Summary;
 use crate::Result;
 
@@ -90,7 +90,11 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
                 "the keyword prior does not fit the model's heads or buckets",
             ));
         }
-        prior_meta = Some(prior_graph(prior, &mut init, &mut nodes)?);
+        prior_meta = Some(if prior.is_ranker() {
+            ranker_graph(prior, &mut init, &mut nodes)?
+        } else {
+            prior_graph(prior, &mut init, &mut nodes)?
+        });
     }
     let mut outputs = Vec::new();
     let mut at = 0i64;
@@ -140,8 +144,16 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         ),
     ];
     let json = |v: &dyn erased::Json| v.json();
+    // The ranker form needs ScatterElements with `reduction` (opset 16) and format 3; other
+    // files stay format 2 at opset 13, readable by older versions.
+    let ranker = params.prior.as_ref().is_some_and(KeywordPrior::is_ranker);
+    let (format, opset) = if ranker {
+        (FORMAT_VERSION, RANKER_OPSET)
+    } else {
+        (2, 13)
+    };
     let mut meta = vec![
-        (KEY_FORMAT, FORMAT_VERSION.to_string()),
+        (KEY_FORMAT, format.to_string()),
         (KEY_LIBRARY, env!("CARGO_PKG_VERSION").to_string()),
         (KEY_FEATURES, json(&params.features)?),
         (KEY_HEADS, json(&params.heads)?),
@@ -157,12 +169,12 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         ir_version: 8,
         opset_import: vec![pb::OperatorSetIdProto {
             domain: String::new(),
-            version: 13,
+            version: opset,
         }],
         producer_name: "libsignatur".into(),
         producer_version: env!("CARGO_PKG_VERSION").into(),
         domain: "dk.signatur".into(),
-        model_version: FORMAT_VERSION as i64,
+        model_version: format as i64,
         doc_string: "libsignatur mail classifier: hashed features -> per-head probabilities".into(),
         graph: Some(pb::GraphProto {
             node: nodes,
@@ -189,7 +201,10 @@ pub(super) fn prior_graph(
     init: &mut Vec<pb::TensorProto>,
     nodes: &mut Vec<pb::NodeProto>,
 ) -> Result<PriorMeta> {
-    let (slot, class, weight) = prior.tables();
+    let (slot, tiers) = prior.tables();
+    let [Tier { class, weight, .. }] = tiers else {
+        return Err(invalid("a keyword-form prior has one table"));
+    };
     let (k, c) = (prior.per_feature(), prior.labels());
     let rows = prior.rows();
     let [a, b] = groups(c);
@@ -257,5 +272,102 @@ pub(super) fn prior_graph(
         scale: prior.scale(),
         groups: [a, b],
         stats: prior.stats().clone(),
+        ranker: None,
+    })
+}
+
+/// Adds a ranker-form prior's initializers and nodes; its scaled scores are `kw_scaled`
+/// `[N, C]`.
+///
+/// `slot = Gather(kw_slot, ids)` encodes `row × T + tier`. For each tier `t`, the rows of
+/// the features in it (row 0, empty, for the others) gather `[N, L, K_t]` weights and table
+/// columns; the weights times `xn` are added into the `[N, columns]` table scores by one
+/// `ScatterElements(reduction = add)`. The weights are stored as float16 (the builder
+/// rounds them so, so a prior in memory and its file agree) and widened once at load. An emne's score is then its own column plus its
+/// gruppe's and hovedgruppe's (three `Gather`s along the columns).
+fn ranker_graph(
+    prior: &KeywordPrior,
+    init: &mut Vec<pb::TensorProto>,
+    nodes: &mut Vec<pb::NodeProto>,
+) -> Result<PriorMeta> {
+    let (slot, tiers) = prior.tables();
+    let (cols, columns) = prior.columns();
+    let c = prior.labels();
+    let n_tiers = tiers.len();
+    init.push(tensor_i32("kw_slot", &[slot.len() as i64], slot));
+    let scalar_i32 = |name: &str, v: u32| tensor_i32(name, &[], &[v]);
+    init.push(scalar_i32("kw_ntiers", n_tiers as u32));
+    init.push(scalar_i32("kw_izero", 0));
+    init.push(tensor_f32(
+        "kw_zrow",
+        &[1, columns as i64],
+        &vec![0.0; columns],
+    ));
+    init.push(tensor_f32("kw_scale", &[], &[prior.scale()]));
+    init.push(tensor_i64("kw_axis2", &[1], &[2]));
+    init.push(tensor_i64("kw_shape_flat", &[2], &[0, -1]));
+    for (j, name) in ["kw_eidx", "kw_gidx", "kw_hidx"].into_iter().enumerate() {
+        let idx: Vec<u32> = cols.iter().map(|t| t[j]).collect();
+        init.push(tensor_i32(name, &[c as i64], &idx));
+    }
+    let gather = |axis| vec![attr_int("axis", axis)];
+    let mut add = |op: &str, inputs: &[&str], output: &str, attrs| {
+        nodes.push(node(op, inputs, &[output], attrs));
+    };
+    add("Gather", &["kw_slot", "ids"], "kw_s", gather(0));
+    add("Div", &["kw_s", "kw_ntiers"], "kw_q", vec![]);
+    add("Mod", &["kw_s", "kw_ntiers"], "kw_r", vec![]);
+    add("Unsqueeze", &["xn", "kw_axis2"], "kw_x3", vec![]);
+    add(
+        "ReduceSum",
+        &["xn", "axis1"],
+        "kw_n1",
+        vec![attr_int("keepdims", 1)],
+    );
+    add("Mul", &["kw_n1", "kw_zrow"], "kw_acc_0", vec![]);
+    let mut rows = Vec::with_capacity(n_tiers);
+    for (t, tier) in tiers.iter().enumerate() {
+        let r = tier.rows();
+        rows.push(r);
+        let (k, ri) = (tier.k as i64, r as i64);
+        let n = |s: &str| format!("kw_{s}_{t}");
+        init.push(scalar_i32(&n("tier"), t as u32));
+        init.push(tensor_f16(&n("weight"), &[ri, k], &tier.weight));
+        init.push(tensor_u16(&n("class"), &[ri, k], &tier.class));
+        add("Equal", &["kw_r", &n("tier")], &n("sel"), vec![]);
+        add("Where", &[&n("sel"), "kw_q", "kw_izero"], &n("row"), vec![]);
+        add("Gather", &[&n("weight"), &n("row")], &n("w16"), gather(0));
+        let to_f32 = vec![attr_int("to", pb::tensor_proto::DataType::Float as i64)];
+        add("Cast", &[&n("w16")], &n("w"), to_f32);
+        add("Mul", &[&n("w"), "kw_x3"], &n("v3"), vec![]);
+        add("Reshape", &[&n("v3"), "kw_shape_flat"], &n("v"), vec![]);
+        add("Gather", &[&n("class"), &n("row")], &n("c16"), gather(0));
+        let to_i64 = vec![attr_int("to", pb::tensor_proto::DataType::Int64 as i64)];
+        add("Cast", &[&n("c16")], &n("c3"), to_i64);
+        add("Reshape", &[&n("c3"), "kw_shape_flat"], &n("c"), vec![]);
+        let (acc, next) = (format!("kw_acc_{t}"), format!("kw_acc_{}", t + 1));
+        let attrs = vec![attr_int("axis", 1), attr_str("reduction", "add")];
+        add("ScatterElements", &[&acc, &n("c"), &n("v")], &next, attrs);
+    }
+    let table = format!("kw_acc_{n_tiers}");
+    add("Gather", &[&table, "kw_eidx"], "kw_e", gather(1));
+    add("Gather", &[&table, "kw_gidx"], "kw_g", gather(1));
+    add("Gather", &[&table, "kw_hidx"], "kw_h", gather(1));
+    add("Add", &["kw_e", "kw_g"], "kw_eg", vec![]);
+    add("Add", &["kw_eg", "kw_h"], "kw_scores", vec![]);
+    add("Mul", &["kw_scores", "kw_scale"], "kw_scaled", vec![]);
+    Ok(PriorMeta {
+        head: prior.head(),
+        labels: c,
+        per_feature: prior.per_feature(),
+        rows: prior.rows(),
+        scale: prior.scale(),
+        groups: [0, 0],
+        stats: prior.stats().clone(),
+        ranker: Some(RankerMeta {
+            tiers: tiers.iter().map(|t| t.k).collect(),
+            rows,
+            columns,
+        }),
     })
 }
