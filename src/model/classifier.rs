@@ -118,10 +118,6 @@ pub struct Classifier {
     pub(super) writer: Mutex<Writer>,
     /// The `kle` head's index and its labels' grupper, for fallbacks.
     kle_groups: Option<(usize, KleGroups)>,
-    /// A cold-start ranker's scorer in process: the graph's arithmetic (the tests hold it to
-    /// tract's within 1e-5), about a hundred times faster than tract runs the ranker's
-    /// scatter graph. `None` for every other model.
-    native: Option<Arc<Live>>,
 }
 
 /// The view of a model that a decision is built from: the file's or the live one.
@@ -161,9 +157,6 @@ impl Classifier {
             .iter()
             .position(|h| h.name == KLE_HEAD)
             .map(|h| (h, KleGroups::new(&decoded.params.heads[h].labels)));
-        let ranker = decoded.params.prior.as_ref().is_some_and(|p| p.is_ranker());
-        let native = (ranker && decoded.summary.kind == "ranker")
-            .then(|| Arc::new(Live::from_params(&decoded.params)));
         Ok(Classifier {
             params: decoded.params,
             summary: decoded.summary,
@@ -173,7 +166,6 @@ impl Classifier {
             live: ArcSwapOption::const_empty(),
             writer: Mutex::new(Writer::new()),
             kle_groups,
-            native,
         })
     }
 
@@ -279,14 +271,14 @@ impl Classifier {
     }
 
     /// The in-process scorer, when there is one: the learned weights once corrections
-    /// arrived, else a cold-start ranker's.
+    /// arrived. A model as loaded from its file always runs through tract.
     fn in_process(&self) -> Option<Arc<Live>> {
-        self.live.load_full().or_else(|| self.native.clone())
+        self.live.load_full()
     }
 
     /// Per head, the `n × labels` probabilities for feature vectors `xs`: from the ONNX
     /// graph run by tract, or in process (with the same arithmetic) from the learned weights
-    /// once corrections arrived and for a cold-start ranker.
+    /// once corrections arrived.
     pub fn probabilities(&self, xs: &[SparseVec]) -> Result<Vec<Vec<f32>>> {
         let Some(live) = self.in_process() else {
             return self.tract_probabilities(xs);
