@@ -62,10 +62,12 @@ pub struct Threshold {
 
 /// How many standard errors the held-out precision must clear the target by: the
 /// threshold is set where the Wilson lower bound of the precision above it reaches the
-/// target, so that it holds on mail the held-out sample did not show. With the bare
-/// held-out precision (0 here) the threshold reached 0.926 instead of 0.95 on 20
-/// Newsgroups' latest posts.
-pub const THRESHOLD_MARGIN_Z: f32 = 1.0;
+/// target, so that it holds on mail the held-out sample did not show. Precision at the
+/// threshold on 20 Newsgroups' latest posts (`signatur eval --holdout latest:0.2
+/// --threshold-margin Z`): 0.926 at 0, 0.934 at 0.5, 0.942 at 1. A wider margin costs
+/// coverage where the held-out part is small: the demo corpus's `facet` head (5 folds)
+/// covers 0.98 at 0 and 0.5 but 0.54 at 1.
+pub const THRESHOLD_MARGIN_Z: f32 = 0.5;
 
 /// The Wilson score lower bound of a precision `p` measured on `n` decisions, `z` standard
 /// errors down.
