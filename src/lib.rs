@@ -12,8 +12,8 @@
 //! 3. `features`: hashed feature vectors per field;
 //! 4. [`model`]: what a model is and how it runs: parameters, the ONNX file, inference
 //!    through tract, the [`Classifier`] and online learning from corrections; beside it,
-//!    [`train`] makes models (SGD, calibration, the KLE keyword model) and [`eval`] judges
-//!    them (data sets, metrics, folds). The dependencies run one way: `eval` → `train` →
+//!    [`train`] makes models (SGD, calibration, the KLE ranker and keyword model) and
+//!    [`eval`] judges them (data sets, metrics, folds, forward splits). The dependencies run one way: `eval` → `train` →
 //!    `model`;
 //! 5. `decision`: labels, confidence, abstaining, references and personal data;
 //! 6. `ffi`: the C ABI.
