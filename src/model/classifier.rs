@@ -6,7 +6,7 @@
 use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use arc_swap::ArcSwapOption;
 
@@ -227,7 +227,7 @@ impl Classifier {
     pub fn classify_with(&self, msg: &Message, opts: &ClassifyOptions) -> Result<Decision> {
         let (x, trace) = self.featurize(msg, opts);
         let traced = Traced { msg, trace: &trace };
-        if let Some(live) = self.in_process() {
+        if let Some(live) = self.live.load_full() {
             return Ok(self.decide_live(&live, &traced, &x, opts));
         }
         let probs = self.tract_probabilities(std::slice::from_ref(&x))?;
@@ -256,7 +256,7 @@ impl Classifier {
             .iter()
             .zip(&traces)
             .map(|(msg, trace)| Traced { msg, trace });
-        if let Some(live) = self.in_process() {
+        if let Some(live) = self.live.load_full() {
             return Ok(traced
                 .zip(&xs)
                 .map(|(t, x)| self.decide_live(&live, &t, x, opts))
@@ -270,17 +270,11 @@ impl Classifier {
             .collect())
     }
 
-    /// The in-process scorer, when there is one: the learned weights once corrections
-    /// arrived. A model as loaded from its file always runs through tract.
-    fn in_process(&self) -> Option<Arc<Live>> {
-        self.live.load_full()
-    }
-
     /// Per head, the `n × labels` probabilities for feature vectors `xs`: from the ONNX
     /// graph run by tract, or in process (with the same arithmetic) from the learned weights
     /// once corrections arrived.
     pub fn probabilities(&self, xs: &[SparseVec]) -> Result<Vec<Vec<f32>>> {
-        let Some(live) = self.in_process() else {
+        let Some(live) = self.live.load_full() else {
             return self.tract_probabilities(xs);
         };
         let mut out: Vec<Vec<f32>> = vec![Vec::new(); live.heads.len()];
