@@ -81,6 +81,16 @@ pub struct TrainOptions {
     /// accuracy on spamassassin → spamassassin-later from 0.903 to 0.939 (with balanced
     /// class weights) at 0.2 point less on 20 Newsgroups' 5 folds.
     pub dropout: f32,
+    /// Naive-Bayes step scaling of a linear model (as NBSVM, Wang & Manning 2012): each
+    /// feature's SGD steps for a label are scaled by `|r|^power`, where `r` is the feature's
+    /// log-count ratio between messages with the label and the rest (Laplace-smoothed
+    /// presence counts, normalised to a mean of 1 over the features seen). Features that
+    /// tell the labels apart by how often they occur learn faster than the single feature
+    /// that happened to separate the training period, so more of the evidence carries
+    /// weight. The scale folds into the weights: the model file and graph are unchanged.
+    /// 0 turns it off; the default 0.25 was chosen on the mean of three seeds over every
+    /// split (see [`train`]); low-rank models ignore it.
+    pub nb_power: f32,
     /// How many standard errors the held-out precision above the abstain threshold must
     /// clear `target_precision` by (the Wilson lower bound; 0: the bare held-out
     /// precision). The default is [`THRESHOLD_MARGIN_Z`](crate::train::calibrate::THRESHOLD_MARGIN_Z).
@@ -103,6 +113,7 @@ impl Default for TrainOptions {
             l2: 0.0,
             min_df: 1,
             dropout: 0.5,
+            nb_power: 0.25,
             threshold_margin: crate::train::calibrate::THRESHOLD_MARGIN_Z,
         }
     }
@@ -359,6 +370,12 @@ pub fn train(
             format!("dropout {} must be in [0, 0.95)", opts.dropout),
         ));
     }
+    if !(opts.nb_power >= 0.0 && opts.nb_power <= 4.0) {
+        return Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!("nb_power {} must be in [0, 4]", opts.nb_power),
+        ));
+    }
     if !(opts.l2 >= 0.0 && opts.l2.is_finite()) {
         return Err(Error::new(
             ErrorKind::InvalidInput,
@@ -563,6 +580,12 @@ impl Sgd<'_> {
             scale: 1.0,
         };
         let mut blank = Blankout::new(self.opts.dropout, self.opts.seed);
+        let step_scale = match self.hidden {
+            None if self.opts.nb_power > 0.0 => {
+                nb_step_scale(data, idx, self.sizes, self.dim, self.opts.nb_power)
+            }
+            _ => Vec::new(),
+        };
         for _ in 0..self.opts.epochs {
             rng.shuffle(&mut order);
             for &i in &order {
@@ -620,8 +643,15 @@ impl Sgd<'_> {
                         for (i, (&id, &xv)) in ids.iter().zip(xs).enumerate() {
                             let xv = xv * inv;
                             prefetch_flat_row(w, classes, ids.get(i + AHEAD));
-                            let row = &mut w[id as usize * classes..(id as usize + 1) * classes];
-                            if moved.len() * 2 < classes {
+                            let at = id as usize * classes..(id as usize + 1) * classes;
+                            let row = &mut w[at.clone()];
+                            if !step_scale.is_empty() {
+                                prefetch_flat_row(&step_scale, classes, ids.get(i + AHEAD));
+                                let scale = &step_scale[at];
+                                for &(c, g) in &moved {
+                                    row[c] -= xv * g * scale[c];
+                                }
+                            } else if moved.len() * 2 < classes {
                                 for &(c, g) in &moved {
                                     row[c] -= xv * g;
                                 }
@@ -657,6 +687,80 @@ impl Sgd<'_> {
         decay.fold(&mut layers);
         (layers, bias)
     }
+}
+
+/// The naive-Bayes step scale per feature and label (`[dim × classes]`, the layout of the
+/// weights): `|ln(p / q)|^power`, with `p` the share of the label's feature occurrences
+/// that are this feature and `q` the same over the head's other labels (presence counts
+/// over the examples `idx`, Laplace-smoothed), scaled per label to a mean of 1 over the
+/// features that occur, so that `power` changes which features learn faster, not the
+/// overall learning rate. Built in place in one table of the weights' size.
+fn nb_step_scale(
+    data: &[Norm<'_>],
+    idx: &[usize],
+    sizes: &[usize],
+    dim: usize,
+    power: f32,
+) -> Vec<f32> {
+    const ALPHA: f64 = 1.0;
+    let classes: usize = sizes.iter().sum();
+    let offsets = offsets(sizes);
+    let mut table = vec![0.0f32; dim * classes];
+    for &i in idx {
+        let ex = &data[i];
+        for (h, l) in ex.labels.iter().enumerate() {
+            let Some(y) = *l else { continue };
+            let c = offsets[h] + y as usize;
+            for &id in ex.ids {
+                table[id as usize * classes + c] += 1.0;
+            }
+        }
+    }
+    // Row by row (a feature's labels are contiguous), so each pass streams the table once.
+    for (&o, &n) in offsets.iter().zip(sizes) {
+        let head = |f: usize| f * classes + o..f * classes + o + n;
+        let mut in_label = vec![0.0f64; n];
+        for f in 0..dim {
+            for (t, &v) in in_label.iter_mut().zip(&table[head(f)]) {
+                *t += v as f64;
+            }
+        }
+        let total: f64 = in_label.iter().sum();
+        let smooth = ALPHA * dim as f64;
+        let mut sum = vec![0.0f64; n];
+        let mut seen = 0usize;
+        for f in 0..dim {
+            let row = &mut table[head(f)];
+            let all: f64 = row.iter().map(|&v| v as f64).sum();
+            for ((v, &mine), s) in row.iter_mut().zip(&in_label).zip(sum.iter_mut()) {
+                let here = *v as f64;
+                let p = (ALPHA + here) / (mine + smooth);
+                let q = (ALPHA + all - here) / (total - mine + smooth);
+                let scale = (p / q).ln().abs().powf(power as f64);
+                *v = scale as f32;
+                if all > 0.0 {
+                    *s += scale;
+                }
+            }
+            seen += usize::from(all > 0.0);
+        }
+        let inv: Vec<f32> = sum
+            .iter()
+            .map(|&s| {
+                if s > 0.0 {
+                    (seen as f64 / s) as f32
+                } else {
+                    1.0
+                }
+            })
+            .collect();
+        for f in 0..dim {
+            for (v, &k) in table[head(f)].iter_mut().zip(&inv) {
+                *v *= k;
+            }
+        }
+    }
+    table
 }
 
 /// L2 weight decay of a linear model in O(1) per step: the true weights are `scale` times
@@ -734,5 +838,40 @@ impl Blankout {
             }
         }
         (&self.ids, &self.x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nb_step_scale_favours_features_that_tell_labels_apart() {
+        // One head, two labels: feature 0 only with label 0, feature 1 with both alike,
+        // feature 2 only with label 1, feature 3 never.
+        let (a, b) = ([0u32, 1], [1u32, 2]);
+        let (la, lb) = ([Some(0u32)], [Some(1u32)]);
+        let data: Vec<Norm<'_>> = (0..20)
+            .map(|i| {
+                let (ids, labels) = if i % 2 == 0 { (&a, &la) } else { (&b, &lb) };
+                Norm {
+                    ids,
+                    x: vec![0.7; 2],
+                    labels,
+                }
+            })
+            .collect();
+        let idx: Vec<usize> = (0..data.len()).collect();
+        let s = nb_step_scale(&data, &idx, &[2], 4, 1.0);
+        let at = |f: usize, c: usize| s[f * 2 + c];
+        assert!(at(1, 0).abs() < 1e-6 && at(1, 1).abs() < 1e-6, "{s:?}");
+        assert!(at(0, 0) > 1.0 && at(2, 1) > 1.0, "{s:?}");
+        for c in 0..2 {
+            let mean = (at(0, c) + at(1, c) + at(2, c)) / 3.0;
+            assert!((mean - 1.0).abs() < 1e-5, "label {c}: mean {mean}");
+        }
+        // Power 0 scales every feature alike: plain SGD.
+        let flat = nb_step_scale(&data, &idx, &[2], 4, 0.0);
+        assert!(flat.iter().all(|&v| (v - 1.0).abs() < 1e-6), "{flat:?}");
     }
 }

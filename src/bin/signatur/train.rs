@@ -86,6 +86,10 @@ pub struct Training {
     /// (default 0.5; 0 turns it off).
     #[arg(long, value_parser = parse_non_negative)]
     pub dropout: Option<f32>,
+    /// Naive-Bayes step scaling (NBSVM): a feature's steps for a label are scaled by its
+    /// log-count ratio to this power (default 0.25; 0 turns it off).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub nb_power: Option<f32>,
     /// How many standard errors the held-out precision above the abstain threshold must
     /// clear `--target-precision` by (default 0.5; 0: the bare held-out precision).
     #[arg(long, value_parser = parse_non_negative)]
@@ -116,6 +120,9 @@ impl Training {
         }
         if let Some(p) = self.dropout {
             o.dropout = p;
+        }
+        if let Some(p) = self.nb_power {
+            o.nb_power = p;
         }
         if let Some(z) = self.threshold_margin {
             o.threshold_margin = z;

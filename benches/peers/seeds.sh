@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# libsignatur on every split with several training seeds: mean, min and max accuracy, the
+# lowest precision at the abstain threshold, and mean coverage at 95 % precision.
+#
+# One seed is one draw: on spamassassin -> spamassassin-later the accuracy of the same
+# configuration spans 0.922-0.939 over five seeds, and on the demo corpus's kle head
+# 0.82-0.86, more than the 0.3 point a change may lose. Compare changes on the mean.
+#
+# Usage: bash benches/peers/seeds.sh [-- TRAINING FLAGS...]   (SEEDS="42 1 2" by default)
+# Needs the manifests of `bash benches/peers/run.sh` (it writes them; --signatur-only is
+# enough) in $PEERS_OUT (default target/peers).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DATA_ROOT="${SIGNATUR_DATA:-../shared/data}"
+OUT="${PEERS_OUT:-target/peers}"
+SEEDS="${SEEDS:-42 1 2}"
+[ "${1:-}" = -- ] && shift
+[ -f "$OUT/sa-later/train.csv" ] || { echo "no manifests in $OUT: run bash benches/peers/run.sh --signatur-only sa-later first" >&2; exit 2; }
+cargo build --release --bin signatur
+SIG=./target/release/signatur
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+for seed in $SEEDS; do
+  "$SIG" eval --json --seed "$seed" --data "$OUT/sa-later/train.csv" --test "$OUT/sa-later/test.csv" "$@" > "$tmp/sa-later-$seed.json"
+  "$SIG" eval --json --seed "$seed" --data "$DATA_ROOT/20news/train" --holdout latest:0.2 "$@" > "$tmp/news-latest-$seed.json"
+  "$SIG" eval --json --seed "$seed" --data "$DATA_ROOT/20news/train" --folds 5 "$@" > "$tmp/news-5fold-$seed.json"
+  "$SIG" eval --json --seed "$seed" --data demo/corpus/manifest.csv --folds 5 "$@" > "$tmp/demo-5fold-$seed.json"
+done
+python3 - "$tmp" $SEEDS <<'PY'
+import json, statistics, sys
+tmp, seeds = sys.argv[1], sys.argv[2:]
+print("seeds: " + " ".join(seeds))
+print("%-12s %-6s %8s %8s %8s %9s %9s" % ("split", "head", "mean", "min", "max", "min p@thr", "cov@prec"))
+for split in ["sa-later", "news-latest", "news-5fold", "demo-5fold"]:
+    runs = [json.load(open(f"{tmp}/{split}-{s}.json"))["heads"] for s in seeds]
+    for i, head in enumerate(runs[0]):
+        hs = [r[i] for r in runs]
+        acc = [h["accuracy"] for h in hs]
+        p = [h["precision_at_threshold"] for h in hs if h["precision_at_threshold"] is not None]
+        print("%-12s %-6s %8.4f %8.4f %8.4f %9s %9.3f" % (split, head["head"], statistics.mean(acc), min(acc), max(acc),
+              "%.3f" % min(p) if p else "-", statistics.mean(h["coverage_at_precision"] for h in hs)))
+PY
