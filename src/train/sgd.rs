@@ -64,7 +64,11 @@ pub struct TrainOptions {
     /// The share of messages held out to fit calibration and thresholds.
     pub calibration_fraction: f32,
     /// After calibrating on the held-out part, train again on everything (calibration and
-    /// thresholds are kept). Costs a second training run, gains the held-out data.
+    /// thresholds are kept). Costs a second training run, gains the held-out data: on by
+    /// default since #16, because the peers learn from every message too (mean of three
+    /// seeds: 20 Newsgroups 5-fold 0.9240 -> 0.9278, latest 20 % 0.8991 -> 0.9018, demo
+    /// 5-fold kle 0.8428 -> 0.8588, spamassassin -> later unchanged at 0.9380; 20
+    /// Newsgroups trains in about 4.3 s instead of 2.6 s).
     pub refit_on_all: bool,
     /// L2 penalty (weight decay per example step, times the learning rate) on the weights
     /// of a linear model; 0 turns it off. The bias is not penalised.
@@ -109,7 +113,7 @@ impl Default for TrainOptions {
             class_weight_power: 1.0,
             target_precision: 0.95,
             calibration_fraction: 0.1,
-            refit_on_all: false,
+            refit_on_all: true,
             l2: 0.0,
             min_df: 1,
             dropout: 0.5,
