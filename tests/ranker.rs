@@ -1,7 +1,7 @@
 //! The KLE ranker (the cold-start model of `signatur train --taxonomy`) as a model file:
 //! tract runs the same arithmetic as `KeywordPrior::add_logits`, titles and compounds
-//! match, explanations are the matched words, old keyword files still load, and a damaged
-//! file is refused clearly.
+//! match, explanations are the matched words, old keyword and format-3 ranker files still
+//! load, and a damaged file is refused clearly.
 
 mod common;
 
@@ -9,7 +9,7 @@ use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
 use signatur::train::RankerOptions;
 use signatur::train::{keyword_model, ranker_features, ranker_model, KeywordOptions};
-use signatur::{Classifier, ErrorKind, Message};
+use signatur::{Classifier, ErrorKind, Message, Model};
 
 const TXT: &str = "KLENummer='02.00.00':KLETitel='Byggeri i almindelighed':Keywords[Weight]=byggeri[5];\n\
 KLENummer='02.34.00':KLETitel='Byggesager i almindelighed':Keywords[Weight]=byggesag[5];\n\
@@ -98,7 +98,7 @@ fn compounds_match_their_parts_and_common_words_count_little() {
 }
 
 #[test]
-fn old_keyword_files_still_load_and_ranker_files_are_format_3() {
+fn old_keyword_files_still_load_and_ranker_files_round_trip() {
     let t = Taxonomy::from_os2kle_txt(TXT).unwrap();
     let old = keyword_model(&t, &FeatureConfig::default(), &KeywordOptions::default()).unwrap();
     let clf = Classifier::from_bytes(&old.to_onnx().unwrap()).unwrap();
@@ -111,6 +111,42 @@ fn old_keyword_files_still_load_and_ranker_files_are_format_3() {
     let back = Classifier::from_bytes(&bytes).unwrap();
     assert_eq!(back.params().prior, new.params().prior);
     assert_eq!(back.params().idf, new.params().idf);
+}
+
+/// A ranker file in format 3 (`tests/fixtures/kle/ranker-format3.onnx`, see the README
+/// there) still loads and runs in tract, and the same tables written now (format 4, with
+/// `NonZero` compaction) give the same probabilities.
+#[test]
+fn format_3_ranker_files_still_load_and_agree_with_format_4() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/kle/ranker-format3.onnx"
+    );
+    let old_bytes = std::fs::read(path).unwrap();
+    let hay = |b: &[u8], s: &str| b.windows(s.len()).any(|w| w == s.as_bytes());
+    assert!(
+        !hay(&old_bytes, "NonZero"),
+        "the fixture is not the format-3 graph"
+    );
+    let old = Classifier::from_bytes(&old_bytes).unwrap();
+    assert!(max_difference(&old, &TEXTS) < 1e-5);
+    let again = Model::new(old.params().clone(), old.summary().clone())
+        .to_onnx()
+        .unwrap();
+    assert!(
+        hay(&again, "NonZero"),
+        "a new file is not the format-4 graph"
+    );
+    let new = Classifier::from_bytes(&again).unwrap();
+    assert!(max_difference(&new, &TEXTS) < 1e-5);
+    for text in TEXTS {
+        let msg = Message::from_text(text);
+        let (a, b) = (old.classify(&msg).unwrap(), new.classify(&msg).unwrap());
+        for (x, y) in a.heads[0].labels.iter().zip(&b.heads[0].labels) {
+            assert_eq!(x.label, y.label, "{text:?}");
+            assert!((x.probability - y.probability).abs() < 1e-5, "{text:?}");
+        }
+    }
 }
 
 #[test]

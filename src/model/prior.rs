@@ -44,7 +44,7 @@ pub struct KeywordStats {
 /// Two forms:
 /// - the **keyword** form (format 2): one table of `K` (label, weight) entries per row, and
 ///   a feature counts when present (its normalised value is above zero);
-/// - the **ranker** form (format 3, [`KeywordPrior::is_ranker`]): rows in tiers of
+/// - the **ranker** form (format 4, [`KeywordPrior::is_ranker`]): rows in tiers of
 ///   different `K` (most rows need few entries), a feature counts with its normalised
 ///   value, and the table's labels are the head's emner followed by *group* columns (the
 ///   grupper and hovedgrupper), so that an emne's score is its own column plus those of its

@@ -24,7 +24,7 @@
 //!
 //! | key | value |
 //! |---|---|
-//! | `signatur.format_version` | `3` for a file with a ranker-form prior (opset 16), else `2` (float16 weight table; `1`, float32, is still read); a larger number is refused |
+//! | `signatur.format_version` | `4` for a file with a ranker-form prior (opset 16; `3`, the ranker graph before `NonZero` compaction, is still read), else `2` (float16 weight table; `1`, float32, is still read); a larger number is refused |
 //! | `signatur.library_version` | the crate version that wrote the file |
 //! | `signatur.features` | JSON [`FeatureConfig`](crate::features::FeatureConfig): hash seed and bits, n-gram ranges, stemmer, stop words, field weights |
 //! | `signatur.heads` | JSON list of [`HeadInfo`](crate::model::HeadInfo): name, labels, per-label counts, temperature, threshold, target precision |
@@ -59,7 +59,7 @@ pub(crate) use read::{decode, widen_gathered_tables};
 pub use write::encode;
 
 /// The newest model format this library reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The ONNX opset of a file with a ranker-form prior (`ScatterElements` with `reduction`);
 /// other files are written at opset 13.

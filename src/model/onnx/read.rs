@@ -203,7 +203,7 @@ fn read_prior<'a>(
     )
 }
 
-/// A ranker-form prior's tables (format 3).
+/// A ranker-form prior's tables (format 3 and 4: the same tables, format 4 with `NonZero` compaction in the graph).
 fn read_ranker<'a>(
     pm: &PriorMeta,
     r: &RankerMeta,

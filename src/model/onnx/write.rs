@@ -144,7 +144,7 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
         ),
     ];
     let json = |v: &dyn erased::Json| v.json();
-    // The ranker form needs ScatterElements with `reduction` (opset 16) and format 3; other
+    // The ranker form needs ScatterElements with `reduction` (opset 16) and format 4; other
     // files stay format 2 at opset 13, readable by older versions.
     let ranker = params.prior.as_ref().is_some_and(KeywordPrior::is_ranker);
     let (format, opset) = if ranker {
@@ -279,12 +279,18 @@ pub(super) fn prior_graph(
 /// Adds a ranker-form prior's initializers and nodes; its scaled scores are `kw_scaled`
 /// `[N, C]`.
 ///
-/// `slot = Gather(kw_slot, ids)` encodes `row × T + tier`. For each tier `t`, the rows of
-/// the features in it (row 0, empty, for the others) gather `[N, L, K_t]` weights and table
-/// columns; the weights times `xn` are added into the `[N, columns]` table scores by one
-/// `ScatterElements(reduction = add)`. The weights are stored as float16 (the builder
-/// rounds them so, so a prior in memory and its file agree) and widened once at load. An emne's score is then its own column plus its
-/// gruppe's and hovedgruppe's (three `Gather`s along the columns).
+/// `slot = Gather(kw_slot, ids)` encodes `row × T + tier`. A feature's postings (table
+/// column and weight) sit in one row of its tier, padded to the tier's `K`. For each tier
+/// `t`, `NonZero` picks the message positions whose feature is in that tier, and only their
+/// rows are gathered: the work per message is its features' postings (each padded to at
+/// most twice its length), not every feature times every tier's `K` (format 3 gathered a
+/// padded row from each tier for each feature, 446 entries per feature on OS2KLE, which
+/// made tract's element-by-element `ScatterElements` the whole cost). The weights times
+/// `xn` are added into a flat `[N × columns]` table by `ScatterElements(reduction = add)`
+/// at `n × columns + column`, where `n` is the message (a `CumSum` of ones down the batch).
+/// The weights are stored as float16 (the builder rounds them so, so a prior in memory and
+/// its file agree) and widened once at load. An emne's score is then its own column plus
+/// its gruppe's and hovedgruppe's (three `Gather`s along the columns).
 fn ranker_graph(
     prior: &KeywordPrior,
     init: &mut Vec<pb::TensorProto>,
@@ -297,34 +303,57 @@ fn ranker_graph(
     init.push(tensor_i32("kw_slot", &[slot.len() as i64], slot));
     let scalar_i32 = |name: &str, v: u32| tensor_i32(name, &[], &[v]);
     init.push(scalar_i32("kw_ntiers", n_tiers as u32));
-    init.push(scalar_i32("kw_izero", 0));
     init.push(tensor_f32(
         "kw_zrow",
         &[1, columns as i64],
         &vec![0.0; columns],
     ));
     init.push(tensor_f32("kw_scale", &[], &[prior.scale()]));
-    init.push(tensor_i64("kw_axis2", &[1], &[2]));
-    init.push(tensor_i64("kw_shape_flat", &[2], &[0, -1]));
+    init.push(tensor_f32("kw_fzero", &[], &[0.0]));
+    init.push(tensor_f32("kw_fone", &[], &[1.0]));
+    init.push(tensor_i64("kw_ione", &[], &[1]));
+    init.push(tensor_i64("kw_axis0", &[], &[0]));
+    init.push(tensor_i64("kw_axis1", &[1], &[1]));
+    init.push(tensor_i64("kw_columns", &[], &[columns as i64]));
+    init.push(tensor_i64("kw_shape_1d", &[1], &[-1]));
+    init.push(tensor_i64("kw_shape_table", &[2], &[-1, columns as i64]));
     for (j, name) in ["kw_eidx", "kw_gidx", "kw_hidx"].into_iter().enumerate() {
         let idx: Vec<u32> = cols.iter().map(|t| t[j]).collect();
         init.push(tensor_i32(name, &[c as i64], &idx));
     }
     let gather = |axis| vec![attr_int("axis", axis)];
+    let to = |t: pb::tensor_proto::DataType| vec![attr_int("to", t as i64)];
     let mut add = |op: &str, inputs: &[&str], output: &str, attrs| {
         nodes.push(node(op, inputs, &[output], attrs));
     };
     add("Gather", &["kw_slot", "ids"], "kw_s", gather(0));
     add("Div", &["kw_s", "kw_ntiers"], "kw_q", vec![]);
     add("Mod", &["kw_s", "kw_ntiers"], "kw_r", vec![]);
-    add("Unsqueeze", &["xn", "kw_axis2"], "kw_x3", vec![]);
+    add("Reshape", &["kw_q", "kw_shape_1d"], "kw_qf", vec![]);
+    add("Reshape", &["kw_r", "kw_shape_1d"], "kw_rf", vec![]);
+    add("Reshape", &["xn", "kw_shape_1d"], "kw_xf", vec![]);
+    // Each position's message n, times the columns: where its table starts.
+    add("Mul", &["xn", "kw_fzero"], "kw_z", vec![]);
+    add("Add", &["kw_z", "kw_fone"], "kw_ones", vec![]);
+    add("CumSum", &["kw_ones", "kw_axis0"], "kw_cs", vec![]);
+    add(
+        "Cast",
+        &["kw_cs"],
+        "kw_csi",
+        to(pb::tensor_proto::DataType::Int64),
+    );
+    add("Sub", &["kw_csi", "kw_ione"], "kw_n", vec![]);
+    add("Mul", &["kw_n", "kw_columns"], "kw_nb", vec![]);
+    add("Reshape", &["kw_nb", "kw_shape_1d"], "kw_base", vec![]);
+    // A zero table per message, flat.
     add(
         "ReduceSum",
         &["xn", "axis1"],
         "kw_n1",
         vec![attr_int("keepdims", 1)],
     );
-    add("Mul", &["kw_n1", "kw_zrow"], "kw_acc_0", vec![]);
+    add("Mul", &["kw_n1", "kw_zrow"], "kw_zt", vec![]);
+    add("Reshape", &["kw_zt", "kw_shape_1d"], "kw_acc_0", vec![]);
     let mut rows = Vec::with_capacity(n_tiers);
     for (t, tier) in tiers.iter().enumerate() {
         let r = tier.rows();
@@ -334,25 +363,50 @@ fn ranker_graph(
         init.push(scalar_i32(&n("tier"), t as u32));
         init.push(tensor_f16(&n("weight"), &[ri, k], &tier.weight));
         init.push(tensor_u16(&n("class"), &[ri, k], &tier.class));
-        add("Equal", &["kw_r", &n("tier")], &n("sel"), vec![]);
-        add("Where", &[&n("sel"), "kw_q", "kw_izero"], &n("row"), vec![]);
+        add("Equal", &["kw_rf", &n("tier")], &n("sel"), vec![]);
+        add("NonZero", &[&n("sel")], &n("nz"), vec![]);
+        add("Reshape", &[&n("nz"), "kw_shape_1d"], &n("pos"), vec![]);
+        add("Gather", &["kw_qf", &n("pos")], &n("row"), gather(0));
+        add("Gather", &["kw_xf", &n("pos")], &n("xs"), gather(0));
+        add("Gather", &["kw_base", &n("pos")], &n("at"), gather(0));
         add("Gather", &[&n("weight"), &n("row")], &n("w16"), gather(0));
-        let to_f32 = vec![attr_int("to", pb::tensor_proto::DataType::Float as i64)];
-        add("Cast", &[&n("w16")], &n("w"), to_f32);
-        add("Mul", &[&n("w"), "kw_x3"], &n("v3"), vec![]);
-        add("Reshape", &[&n("v3"), "kw_shape_flat"], &n("v"), vec![]);
+        add(
+            "Cast",
+            &[&n("w16")],
+            &n("w"),
+            to(pb::tensor_proto::DataType::Float),
+        );
+        add("Unsqueeze", &[&n("xs"), "kw_axis1"], &n("x2"), vec![]);
+        add("Mul", &[&n("w"), &n("x2")], &n("v2"), vec![]);
+        add("Reshape", &[&n("v2"), "kw_shape_1d"], &n("v"), vec![]);
         add("Gather", &[&n("class"), &n("row")], &n("c16"), gather(0));
-        let to_i64 = vec![attr_int("to", pb::tensor_proto::DataType::Int64 as i64)];
-        add("Cast", &[&n("c16")], &n("c3"), to_i64);
-        add("Reshape", &[&n("c3"), "kw_shape_flat"], &n("c"), vec![]);
+        add(
+            "Cast",
+            &[&n("c16")],
+            &n("c2"),
+            to(pb::tensor_proto::DataType::Int64),
+        );
+        add("Unsqueeze", &[&n("at"), "kw_axis1"], &n("at2"), vec![]);
+        add("Add", &[&n("c2"), &n("at2")], &n("cell2"), vec![]);
+        add("Reshape", &[&n("cell2"), "kw_shape_1d"], &n("cell"), vec![]);
         let (acc, next) = (format!("kw_acc_{t}"), format!("kw_acc_{}", t + 1));
-        let attrs = vec![attr_int("axis", 1), attr_str("reduction", "add")];
-        add("ScatterElements", &[&acc, &n("c"), &n("v")], &next, attrs);
+        let attrs = vec![attr_int("axis", 0), attr_str("reduction", "add")];
+        add(
+            "ScatterElements",
+            &[&acc, &n("cell"), &n("v")],
+            &next,
+            attrs,
+        );
     }
-    let table = format!("kw_acc_{n_tiers}");
-    add("Gather", &[&table, "kw_eidx"], "kw_e", gather(1));
-    add("Gather", &[&table, "kw_gidx"], "kw_g", gather(1));
-    add("Gather", &[&table, "kw_hidx"], "kw_h", gather(1));
+    add(
+        "Reshape",
+        &[&format!("kw_acc_{n_tiers}"), "kw_shape_table"],
+        "kw_table",
+        vec![],
+    );
+    add("Gather", &["kw_table", "kw_eidx"], "kw_e", gather(1));
+    add("Gather", &["kw_table", "kw_gidx"], "kw_g", gather(1));
+    add("Gather", &["kw_table", "kw_hidx"], "kw_h", gather(1));
     add("Add", &["kw_e", "kw_g"], "kw_eg", vec![]);
     add("Add", &["kw_eg", "kw_h"], "kw_scores", vec![]);
     add("Mul", &["kw_scores", "kw_scale"], "kw_scaled", vec![]);
