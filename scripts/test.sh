@@ -57,11 +57,12 @@ cargo test --release --doc
 # AddressSanitizer; -rss_limit_mb=512 -timeout=5; a fixed libFuzzer -seed, so a run is
 # reproducible). A crash, timeout or out-of-memory fails the run and prints the command
 # that reproduces it. Most of a cold step is the instrumented build of the targets
-# (tract-onnx again, about 11 minutes here), so it goes to a folder outside the clone that
-# later runs reuse: SIGNATUR_FUZZ_TARGET_DIR, default ~/.cache/signatur/fuzz-target. With
-# that folder warm the whole step takes about 4 minutes on this 2-core machine
-# (SIGNATUR_FUZZ_CI_SECONDS per target, default 30, two at a time); the first run on a new
-# machine adds the cold build. SIGNATUR_FUZZ=0 skips the step (fuzz/README.md).
+# (tract-onnx again: 520 s on a new 2-core machine of the project's kind), so it goes to
+# a folder outside the clone that later runs reuse: SIGNATUR_FUZZ_TARGET_DIR, default
+# ~/.cache/signatur/fuzz-target. With that folder warm the whole step takes about 3 minutes
+# on this 2-core machine (SIGNATUR_FUZZ_CI_SECONDS per target, default 30, two at a time);
+# the first run on a new machine adds the cold build (the whole step took 705 s there).
+# SIGNATUR_FUZZ=0 skips the step (fuzz/README.md).
 fuzz_ci() {
   local seconds="${SIGNATUR_FUZZ_CI_SECONDS:-30}" start
   start=$(date +%s)
