@@ -216,6 +216,13 @@ fn check_str(what: &str, ptr: *const u8, len: usize) {
 }
 
 /// A small real model trained once through the C ABI on the demo corpus, as file bytes.
+///
+/// Small on purpose (2^10 hash buckets): an input loads it at most once (the learner),
+/// and a load under ASan and coverage instrumentation costs about 30 times what it costs
+/// in a release build (tract optimising the graph, and widening the float16 tables).
+/// With 2^12 buckets and a reload of the export in the same input, one input took 0.8 s
+/// alone and over libFuzzer's 5 s timeout with nine targets sharing two cores (the
+/// 1-hour run of 2026-12-05).
 fn model_bytes() -> &'static [u8] {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
     BYTES.get_or_init(|| {
@@ -231,7 +238,7 @@ fn model_bytes() -> &'static [u8] {
             ));
             assert!(ok(
                 "set_hash_bits",
-                signatur_train_options_set_hash_bits(opts, 12)
+                signatur_train_options_set_hash_bits(opts, 10)
             ));
             assert!(ok("set_epochs", signatur_train_options_set_epochs(opts, 3)));
             let st = signatur_train_from_path(manifest.as_ptr(), manifest.len(), opts, &mut bytes);
@@ -333,6 +340,8 @@ struct State {
     /// A fresh copy of the model for corrections (so learning never accumulates across
     /// inputs).
     learner: Handle,
+    /// Whether this input has exported the learner already.
+    exported: bool,
 }
 
 impl Drop for State {
@@ -635,17 +644,20 @@ fn step(inp: &mut Input, st: &mut State) {
                     signatur_model_remember(st.learner, st.message, lp, n)
                 };
                 ok("learn/remember", s);
-                if inp.u8() % 16 == 0 {
+                // At most one export per input, and no reload of it here: the learner is
+                // this input's one model load (see `model_bytes`). That an export after
+                // corrections loads again is tested in tests/c/train.c and tests/learn.rs.
+                if !st.exported && inp.u8() % 16 == 0 {
+                    st.exported = true;
                     let mut bytes: Handle = std::ptr::null_mut();
                     if ok("export", signatur_model_export(st.learner, &mut bytes)) {
                         let (mut d, mut l) = (std::ptr::null::<u8>(), 0usize);
                         assert!(ok("bytes_data", signatur_bytes_data(bytes, &mut d, &mut l)));
-                        let mut again: Handle = std::ptr::null_mut();
-                        assert!(
-                            ok("reload", signatur_model_from_bytes(d, l, &mut again)),
-                            "an exported model does not load"
-                        );
-                        signatur_model_free(again);
+                        assert!(!d.is_null() && l > 0, "export: no bytes");
+                        // Every byte readable (ASan checks), and a protobuf field first.
+                        let file = std::slice::from_raw_parts(d, l);
+                        assert_eq!(file[0], 0x08, "export: not an ONNX ModelProto");
+                        std::hint::black_box(file.iter().fold(0u8, |a, &b| a ^ b));
                         signatur_bytes_free(bytes);
                     }
                 }
@@ -727,6 +739,7 @@ fuzz_target!(init: {
         builder: std::ptr::null_mut(),
         options: std::ptr::null_mut(),
         learner: std::ptr::null_mut(),
+        exported: false,
     };
     for _ in 0..64 {
         if inp.data.is_empty() {

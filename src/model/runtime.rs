@@ -46,6 +46,7 @@
 //! and write, kernel read) where the in-process scorer ([`crate::model::lanes`]) reads
 //! them once with prefetch.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use tract_onnx::pb;
@@ -75,10 +76,88 @@ fn model_error(e: impl std::fmt::Display) -> Error {
     )
 }
 
+/// What tract 0.23 takes for granted in a graph, checked so a damaged file is refused with
+/// a message that says what is wrong:
+///
+/// - every graph output is the name of a graph input, an initializer or a node's output
+///   (tract indexes a map with it: `tract-onnx/src/model.rs:187`, a panic, found by the
+///   `model` fuzz target);
+/// - every node input is such a name too (tract would make an unknown one a new graph
+///   input, and the error would then be about the inputs);
+/// - no node holds a subgraph (`If`, `Loop`, `Scan`): libsignatur never writes one, and
+///   tract resolves names across subgraphs with the same unchecked indexing.
+fn check_graph(proto: &pb::ModelProto) -> Result<()> {
+    let invalid = |msg: String| Error::new(ErrorKind::InvalidModel, msg);
+    let Some(graph) = proto.graph.as_ref() else {
+        return Err(invalid("the model file has no graph".into()));
+    };
+    let mut defined: std::collections::HashSet<&str> = graph
+        .input
+        .iter()
+        .map(|i| i.name.as_str())
+        .chain(graph.initializer.iter().map(|t| t.name.as_str()))
+        .collect();
+    for node in &graph.node {
+        if let Some(a) = node
+            .attribute
+            .iter()
+            .find(|a| a.g.is_some() || !a.graphs.is_empty())
+        {
+            return Err(invalid(format!(
+                "node {:?} ({}) holds a subgraph in attribute {:?}",
+                node.name, node.op_type, a.name
+            )));
+        }
+        defined.extend(node.output.iter().map(String::as_str));
+    }
+    for node in &graph.node {
+        if let Some(input) = node
+            .input
+            .iter()
+            .find(|i| !i.is_empty() && !defined.contains(i.as_str()))
+        {
+            return Err(invalid(format!(
+                "node {:?} reads {input:?}, which nothing in the graph defines",
+                node.name
+            )));
+        }
+    }
+    if let Some(out) = graph
+        .output
+        .iter()
+        .find(|o| !defined.contains(o.name.as_str()))
+    {
+        return Err(invalid(format!(
+            "graph output {:?} is not defined by any input, initializer or node",
+            out.name
+        )));
+    }
+    Ok(())
+}
+
 impl Runtime {
     /// Builds the plan once; checks that inputs and outputs are what the featuriser and the
     /// decision expect, so a mismatch fails at load time and not per message.
+    ///
+    /// The graph is checked for what tract assumes without checking ([`check_graph`]), and
+    /// tract itself runs behind a panic boundary: a file tract cannot digest is an
+    /// [`ErrorKind::InvalidModel`], never a panic in the host.
     pub(crate) fn new(proto: &pb::ModelProto, head_sizes: Vec<usize>) -> Result<Runtime> {
+        check_graph(proto)?;
+        match catch_unwind(AssertUnwindSafe(|| Runtime::build(proto, head_sizes))) {
+            Ok(result) => result,
+            Err(payload) => {
+                // Dropping a panic payload can itself panic; keep that inside too.
+                let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+                Err(Error::new(
+                    ErrorKind::InvalidModel,
+                    "tract could not build a plan from the graph (it panicked)",
+                ))
+            }
+        }
+    }
+
+    fn build(proto: &pb::ModelProto, head_sizes: Vec<usize>) -> Result<Runtime> {
         let model = tract_onnx::onnx()
             .model_for_proto_model(proto)
             .map_err(model_error)?;
