@@ -6,12 +6,25 @@
 use prost::Message as _;
 use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
-use signatur::train::{keyword_model, KeywordOptions};
-use signatur::{Classifier, ErrorKind};
+use signatur::train::RankerOptions;
+use signatur::train::{keyword_model, ranker_features, ranker_model, KeywordOptions};
+use signatur::{Classifier, ErrorKind, Message};
 use tract_onnx::pb;
 
 const TXT: &str = "KLENummer='02.34.02':KLETitel='Byggetilladelser':Keywords[Weight]=byggetilladelse[5];carport[5];\n\
 KLENummer='17.01.00':KLETitel='Skoler':Keywords[Weight]=skolebus[5];frokostordning[5];\n";
+
+/// The KLE ranker's taxonomy: enough emner and keywords for several tiers.
+const RANKER_TXT: &str = "KLENummer='02.00.00':KLETitel='Byggeri i almindelighed':Keywords[Weight]=byggeri[5];\n\
+KLENummer='02.34.00':KLETitel='Byggesager i almindelighed':Keywords[Weight]=byggesag[5];\n\
+KLENummer='02.34.02':KLETitel='Byggetilladelser':Keywords[Weight]=byggetilladelse[5];carport[5];tilbygning[5];\n\
+KLENummer='32.18.00':KLETitel='Sociale ydelser':Keywords[Weight]=ydelse[5];særlig støtte[10];\n\
+KLENummer='27.36.02':KLETitel='Børnetandpleje':Keywords[Weight]=tandregulering[5];\n\
+KLENummer='17.01.00':KLETitel='Skoler':Keywords[Weight]=skolebus[5];frokostordning[5];\n\
+KLENummer='05.07.02':KLETitel='Vintertjeneste':Keywords[Weight]=snerydning[5];glatførebekæmpelse[5];saltning[5];\n";
+
+/// The message the `model` fuzz target classifies with every model that loads.
+const FUZZ_MESSAGE: &str = "Ansøgning om byggetilladelse til carport, sagsnr. 02.34.02-P19-1-24";
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/tests/fixtures/fuzz/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -77,4 +90,57 @@ fn model_with_a_subgraph_is_refused() {
         ..Default::default()
     });
     refused(&proto.encode_to_vec(), "holds a subgraph");
+}
+
+/// `model` target, second 1-hour run of 2026-12-05 (`crash-a7e73d00…`): a ranker model
+/// file in which the node that gathers tier 5's label columns reads tier 4's table
+/// (`kw_class_4` for `kw_class_5`): well-formed ONNX, so it loaded, and tract 0.23.9
+/// panicked while it ran, in `ScatterElements` ("ndarray: index out of bounds").
+/// tract now runs the graph written for the parameters read from the file, so an edited
+/// graph decides as the parameters say; this one classifies.
+#[test]
+fn ranker_whose_node_reads_another_tiers_table_decides_by_its_parameters() {
+    let clf = Classifier::from_bytes(&fixture("ranker-node-reads-another-tier.onnx"))
+        .expect("the parameters in the file are intact");
+    let dec = clf.classify(&Message::from_text(FUZZ_MESSAGE)).unwrap();
+    assert!(!dec.heads[0].labels.is_empty());
+
+    // The same edit by hand: the decisions are those of the undamaged file.
+    let t = Taxonomy::from_os2kle_txt(RANKER_TXT).unwrap();
+    let features = FeatureConfig {
+        hash_bits: 12,
+        ..ranker_features()
+    };
+    let bytes = ranker_model(&t, &features, &RankerOptions::default())
+        .unwrap()
+        .to_onnx()
+        .unwrap();
+    let mut proto = pb::ModelProto::decode(bytes.as_slice()).unwrap();
+    let graph = proto.graph.as_mut().unwrap();
+    let tiers = graph
+        .node
+        .iter()
+        .filter(|n| n.op_type == "ScatterElements")
+        .count();
+    assert!(tiers >= 2, "{tiers} tiers: nothing to mix up");
+    let last = format!("kw_class_{}", tiers - 1);
+    let gather = graph
+        .node
+        .iter_mut()
+        .find(|n| n.op_type == "Gather" && n.input[0] == last)
+        .unwrap();
+    gather.input[0] = "kw_class_0".into();
+    let edited = Classifier::from_bytes(&proto.encode_to_vec()).unwrap();
+    let intact = Classifier::from_bytes(&bytes).unwrap();
+    for text in [
+        FUZZ_MESSAGE,
+        "Snerydning og saltning på Egevej",
+        "Tak for sidst.",
+    ] {
+        let (a, b) = (
+            intact.classify(&Message::from_text(text)).unwrap(),
+            edited.classify(&Message::from_text(text)).unwrap(),
+        );
+        assert_eq!(a.heads[0].labels, b.heads[0].labels, "{text}");
+    }
 }

@@ -17,7 +17,7 @@ use crate::model::kle_levels::{KleGroups, KLE_HEAD};
 use crate::model::live::{normalised, Live};
 use crate::model::onnx;
 use crate::model::params::{normalise, HeadInfo, Params};
-use crate::model::runtime::Runtime;
+use crate::model::runtime::{self, Runtime};
 use crate::model::summary::Summary;
 use crate::model::writer::Writer;
 use crate::{Error, ErrorKind, Result};
@@ -102,7 +102,7 @@ impl Default for ClassifyOptions {
 ///
 /// [`learn`](Classifier::learn) updates the model in place while other threads keep
 /// classifying (see [`crate::model::learn`] for how readers stay consistent without
-/// waiting). Until the first correction the file's graph runs through tract; after it the
+/// waiting). Until the first correction the model's graph runs through tract; after it the
 /// updated weights are scored in process with the same arithmetic, and
 /// [`to_model`](Classifier::to_model) exports them as a new model file.
 #[derive(Debug)]
@@ -139,16 +139,30 @@ impl Classifier {
     }
 
     /// Loads a model from the bytes of a model file.
+    ///
+    /// tract runs the graph this version writes for the parameters read from the file (and
+    /// checked by the reader), not the graph stored in the file. For a file this version
+    /// wrote the two are the same graph (`onnx` tests); a file from an older version runs
+    /// as this version writes it (format 1's float32 weight table rounded to float16, as
+    /// the in-process scorer has it too), and a file whose graph was damaged or edited
+    /// cannot reach tract with, say, a node that reads another tier's table (the `model`
+    /// fuzz target found such a file making tract index out of bounds while it ran). A
+    /// graph that is not well-formed (see `runtime::check_graph`) is refused.
     pub fn from_bytes(bytes: &[u8]) -> Result<Classifier> {
         let mut decoded = onnx::decode(bytes)?;
-        onnx::widen_gathered_tables(&mut decoded.proto)?;
+        // A graph that no ONNX runtime could run (an output or input nothing defines) is a
+        // damaged file, refused as such even though tract will not run it.
+        runtime::check_graph(&decoded.proto)?;
+        decoded.params.round_weights();
+        let mut proto = onnx::model_proto(&decoded.params, &decoded.summary)?;
+        onnx::widen_gathered_tables(&mut proto)?;
         let head_sizes = decoded
             .params
             .heads
             .iter()
             .map(|h| h.labels.len())
             .collect();
-        let runtime = Runtime::new(&decoded.proto, head_sizes)?;
+        let runtime = Runtime::new(&proto, head_sizes)?;
         let featurizer = Featurizer::new(&decoded.params.features)?;
         let offsets = decoded.params.offsets();
         let kle_groups = decoded

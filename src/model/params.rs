@@ -1,7 +1,8 @@
 //! The learned parameters of a model, as plain vectors.
 //!
 //! This is what training produces, what the ONNX exporter writes, and what the explainer
-//! reads back. The tract runtime never sees this type: it runs the graph in the file.
+//! reads back. The tract runtime never sees this type: it runs the graph the exporter
+//! writes for it (see `Classifier::from_bytes`).
 //!
 //! Part of `model`: must not import `crate::train` or `crate::eval`.
 

@@ -1,5 +1,6 @@
-//! The one module that speaks tract: builds an optimised plan from the model file and runs
-//! it. Everything outside sees plain slices and `Vec`s.
+//! The one module that speaks tract: builds an optimised plan from a model's graph (the one
+//! the exporter writes for the parameters read from the file) and runs it. Everything
+//! outside sees plain slices and `Vec`s.
 //!
 //! Part of `model`: must not import `crate::train` or `crate::eval`.
 //!
@@ -86,7 +87,7 @@ fn model_error(e: impl std::fmt::Display) -> Error {
 ///   input, and the error would then be about the inputs);
 /// - no node holds a subgraph (`If`, `Loop`, `Scan`): libsignatur never writes one, and
 ///   tract resolves names across subgraphs with the same unchecked indexing.
-fn check_graph(proto: &pb::ModelProto) -> Result<()> {
+pub(crate) fn check_graph(proto: &pb::ModelProto) -> Result<()> {
     let invalid = |msg: String| Error::new(ErrorKind::InvalidModel, msg);
     let Some(graph) = proto.graph.as_ref() else {
         return Err(invalid("the model file has no graph".into()));
@@ -200,7 +201,20 @@ impl Runtime {
         let infer = |e: TractError| Error::new(ErrorKind::Inference, format!("{e:#}"));
         let ids = Tensor::from_shape(&[n, l], &ids).map_err(infer)?;
         let tf = Tensor::from_shape(&[n, l], &tf).map_err(infer)?;
-        let outputs = self.plan.run(tvec!(ids.into(), tf.into())).map_err(infer)?;
+        // Behind a panic boundary like the build: the graph is the one libsignatur writes,
+        // so a panic here is a bug, and it must not take the host down.
+        let outputs = match catch_unwind(AssertUnwindSafe(|| {
+            self.plan.run(tvec!(ids.into(), tf.into()))
+        })) {
+            Ok(run) => run.map_err(infer)?,
+            Err(payload) => {
+                let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+                return Err(Error::new(
+                    ErrorKind::Inference,
+                    "tract failed while running the model (it panicked)",
+                ));
+            }
+        };
         let mut result = Vec::with_capacity(outputs.len());
         for (out, &size) in outputs.iter().zip(&self.head_sizes) {
             let view = out.to_plain_array_view::<f32>().map_err(infer)?;

@@ -57,6 +57,7 @@ mod write;
 
 pub(crate) use read::{decode, widen_gathered_tables};
 pub use write::encode;
+pub(crate) use write::model_proto;
 
 /// The newest model format this library reads and the one it writes.
 pub const FORMAT_VERSION: u32 = 4;
@@ -247,6 +248,29 @@ mod tests {
         let mut again = wide.clone();
         widen_gathered_tables(&mut again).unwrap();
         assert_eq!(again, wide);
+    }
+
+    /// `Classifier::from_bytes` gives tract the graph written for the decoded parameters;
+    /// for a file this version wrote, that is the file's own graph, node for node and
+    /// initializer for initializer (a keyword or ranker prior: tests/onnx_runtime.rs,
+    /// where onnxruntime runs the file and tract the rewritten graph).
+    #[test]
+    fn the_graph_written_from_decoded_parameters_is_the_files_graph() {
+        let linear = params();
+        let mut low_rank = params();
+        low_rank.layers = Layers::LowRank {
+            hidden: 3,
+            embed: (0..768).map(|i| (i as f32 * 0.11).cos()).collect(),
+            out: vec![0.5, -0.25, 1.0, 0.75, -1.0, 0.125],
+        };
+        for p in [linear, low_rank] {
+            let bytes = encode(&p, &Summary::default()).unwrap();
+            let mut d = decode(&bytes).unwrap();
+            d.params.round_weights();
+            let again = model_proto(&d.params, &d.summary).unwrap();
+            assert_eq!(again.graph, d.proto.graph);
+            assert_eq!(again.encode_to_vec(), bytes);
+        }
     }
 
     #[test]

@@ -20,6 +20,12 @@ use crate::Result;
 
 /// Writes `params` and `summary` as ONNX protobuf bytes.
 pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
+    Ok(model_proto(params, summary)?.encode_to_vec())
+}
+
+/// The ONNX model [`encode`] writes, before serialisation. Loading builds tract's plan from
+/// this, made from the parameters just read, and not from the graph in the file.
+pub(crate) fn model_proto(params: &Params, summary: &Summary) -> Result<pb::ModelProto> {
     let dim = params.dim() as i64;
     let classes = params.classes() as i64;
     let mut init = vec![
@@ -193,7 +199,7 @@ pub fn encode(params: &Params, summary: &Summary) -> Result<Vec<u8>> {
             .collect(),
         ..Default::default()
     };
-    Ok(model.encode_to_vec())
+    Ok(model)
 }
 /// Adds the prior's initializers and nodes; its scaled scores are `kw_scaled` `[N, C]`.
 pub(super) fn prior_graph(
