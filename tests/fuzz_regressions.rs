@@ -144,3 +144,58 @@ fn ranker_whose_node_reads_another_tiers_table_decides_by_its_parameters() {
         assert_eq!(a.heads[0].labels, b.heads[0].labels, "{text}");
     }
 }
+
+/// `model` target, third 1-hour run of 2026-12-05 (`crash-1bd8981a…`): a ranker file whose
+/// tier 5 holds entries with weight 0 (padding) and a label column past the table (59 of
+/// 37). The reader checked the column only for entries with a weight, since the
+/// in-process scorer skips the others; the graph adds every entry into its cell, so tract
+/// indexed out of bounds in `ScatterElements` while it ran. Every entry's column is
+/// checked now, and such a file is refused.
+#[test]
+fn ranker_with_a_padding_entry_past_the_table_is_refused() {
+    refused(
+        &fixture("ranker-padding-label-past-table.onnx"),
+        "weight 0) for 37 labels",
+    );
+
+    // The same fault by hand: one padding entry of a ranker pointed past the table.
+    let t = Taxonomy::from_os2kle_txt(RANKER_TXT).unwrap();
+    let features = FeatureConfig {
+        hash_bits: 12,
+        ..ranker_features()
+    };
+    let bytes = ranker_model(&t, &features, &RankerOptions::default())
+        .unwrap()
+        .to_onnx()
+        .unwrap();
+    let mut proto = pb::ModelProto::decode(bytes.as_slice()).unwrap();
+    let graph = proto.graph.as_mut().unwrap();
+    let mut done = false;
+    for tier in 0.. {
+        let Some(w) = graph
+            .initializer
+            .iter()
+            .position(|i| i.name == format!("kw_weight_{tier}"))
+        else {
+            break;
+        };
+        // float16 +0 is two zero bytes.
+        let Some(e) = graph.initializer[w]
+            .raw_data
+            .chunks(2)
+            .position(|b| b == [0, 0])
+        else {
+            continue;
+        };
+        let c = graph
+            .initializer
+            .iter_mut()
+            .find(|i| i.name == format!("kw_class_{tier}"))
+            .unwrap();
+        c.raw_data[2 * e..2 * e + 2].copy_from_slice(&u16::MAX.to_le_bytes());
+        done = true;
+        break;
+    }
+    assert!(done, "the ranker has no padding entry to damage");
+    refused(&proto.encode_to_vec(), "(label 65535, weight 0)");
+}
