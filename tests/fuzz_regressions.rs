@@ -40,6 +40,19 @@ fn valid_proto() -> pb::ModelProto {
     pb::ModelProto::decode(bytes.as_slice()).unwrap()
 }
 
+/// A small valid KLE ranker file (format 4).
+fn ranker_bytes() -> Vec<u8> {
+    let t = Taxonomy::from_os2kle_txt(RANKER_TXT).unwrap();
+    let features = FeatureConfig {
+        hash_bits: 12,
+        ..ranker_features()
+    };
+    ranker_model(&t, &features, &RankerOptions::default())
+        .unwrap()
+        .to_onnx()
+        .unwrap()
+}
+
 fn refused(bytes: &[u8], expect: &str) {
     let err = Classifier::from_bytes(bytes).expect_err("a damaged graph must be refused");
     assert_eq!(err.kind(), ErrorKind::InvalidModel, "{err}");
@@ -106,15 +119,7 @@ fn ranker_whose_node_reads_another_tiers_table_decides_by_its_parameters() {
     assert!(!dec.heads[0].labels.is_empty());
 
     // The same edit by hand: the decisions are those of the undamaged file.
-    let t = Taxonomy::from_os2kle_txt(RANKER_TXT).unwrap();
-    let features = FeatureConfig {
-        hash_bits: 12,
-        ..ranker_features()
-    };
-    let bytes = ranker_model(&t, &features, &RankerOptions::default())
-        .unwrap()
-        .to_onnx()
-        .unwrap();
+    let bytes = ranker_bytes();
     let mut proto = pb::ModelProto::decode(bytes.as_slice()).unwrap();
     let graph = proto.graph.as_mut().unwrap();
     let tiers = graph
@@ -159,15 +164,7 @@ fn ranker_with_a_padding_entry_past_the_table_is_refused() {
     );
 
     // The same fault by hand: one padding entry of a ranker pointed past the table.
-    let t = Taxonomy::from_os2kle_txt(RANKER_TXT).unwrap();
-    let features = FeatureConfig {
-        hash_bits: 12,
-        ..ranker_features()
-    };
-    let bytes = ranker_model(&t, &features, &RankerOptions::default())
-        .unwrap()
-        .to_onnx()
-        .unwrap();
+    let bytes = ranker_bytes();
     let mut proto = pb::ModelProto::decode(bytes.as_slice()).unwrap();
     let graph = proto.graph.as_mut().unwrap();
     let mut done = false;
