@@ -136,26 +136,32 @@ pub(crate) fn check_graph(proto: &pb::ModelProto) -> Result<()> {
     Ok(())
 }
 
+/// Runs `f`, or gives `None` if it panicked. tract's state is not touched again after a
+/// panic: a failed build is dropped, and a run's state is made fresh per run.
+fn without_panic<T>(f: impl FnOnce() -> T) -> Option<T> {
+    catch_unwind(AssertUnwindSafe(f))
+        .map_err(|payload| {
+            // Dropping a panic payload can itself panic; keep that inside too.
+            let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
+        })
+        .ok()
+}
+
 impl Runtime {
     /// Builds the plan once; checks that inputs and outputs are what the featuriser and the
     /// decision expect, so a mismatch fails at load time and not per message.
     ///
-    /// The graph is checked for what tract assumes without checking ([`check_graph`]), and
-    /// tract itself runs behind a panic boundary: a file tract cannot digest is an
-    /// [`ErrorKind::InvalidModel`], never a panic in the host.
+    /// tract runs behind a panic boundary: a graph tract cannot digest is an
+    /// [`ErrorKind::InvalidModel`], never a panic in the host. (The file's own graph is
+    /// checked by [`check_graph`] in `Classifier::from_bytes`; the graph given here is the
+    /// one the exporter writes.)
     pub(crate) fn new(proto: &pb::ModelProto, head_sizes: Vec<usize>) -> Result<Runtime> {
-        check_graph(proto)?;
-        match catch_unwind(AssertUnwindSafe(|| Runtime::build(proto, head_sizes))) {
-            Ok(result) => result,
-            Err(payload) => {
-                // Dropping a panic payload can itself panic; keep that inside too.
-                let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
-                Err(Error::new(
-                    ErrorKind::InvalidModel,
-                    "tract could not build a plan from the graph (it panicked)",
-                ))
-            }
-        }
+        without_panic(|| Runtime::build(proto, head_sizes)).unwrap_or_else(|| {
+            Err(Error::new(
+                ErrorKind::InvalidModel,
+                "tract could not build a plan from the graph (it panicked)",
+            ))
+        })
     }
 
     fn build(proto: &pb::ModelProto, head_sizes: Vec<usize>) -> Result<Runtime> {
@@ -203,18 +209,14 @@ impl Runtime {
         let tf = Tensor::from_shape(&[n, l], &tf).map_err(infer)?;
         // Behind a panic boundary like the build: the graph is the one libsignatur writes,
         // so a panic here is a bug, and it must not take the host down.
-        let outputs = match catch_unwind(AssertUnwindSafe(|| {
-            self.plan.run(tvec!(ids.into(), tf.into()))
-        })) {
-            Ok(run) => run.map_err(infer)?,
-            Err(payload) => {
-                let _ = catch_unwind(AssertUnwindSafe(move || drop(payload)));
-                return Err(Error::new(
+        let outputs = without_panic(|| self.plan.run(tvec!(ids.into(), tf.into())))
+            .ok_or_else(|| {
+                Error::new(
                     ErrorKind::Inference,
                     "tract failed while running the model (it panicked)",
-                ));
-            }
-        };
+                )
+            })?
+            .map_err(infer)?;
         let mut result = Vec::with_capacity(outputs.len());
         for (out, &size) in outputs.iter().zip(&self.head_sizes) {
             let view = out.to_plain_array_view::<f32>().map_err(infer)?;
