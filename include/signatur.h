@@ -111,6 +111,29 @@ typedef uint32_t signatur_decided_by;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// A level of the KLE plan, for the ranked lists and the fallback of a `kle` head.
+enum signatur_kle_level
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // No level: the head has no fallback.
+    SIGNATUR_KLE_LEVEL_NONE = 0,
+    // `NN.NN.NN`: the emne a document is journaled under.
+    SIGNATUR_KLE_LEVEL_EMNE = 1,
+    // `NN.NN`: a gruppe of emner.
+    SIGNATUR_KLE_LEVEL_GRUPPE = 2,
+    // `NN`: a hovedgruppe.
+    SIGNATUR_KLE_LEVEL_HOVEDGRUPPE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum signatur_kle_level signatur_kle_level;
+#else
+typedef uint32_t signatur_kle_level;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
 // Which part of a message a word of the explanation stood in.
 enum signatur_evidence_field
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -1014,6 +1037,52 @@ signatur_status signatur_decision_abstain(const signatur_decision *decision,
 signatur_status signatur_decision_decided_by(const signatur_decision *decision,
                                              size_t head,
                                              signatur_decided_by *out_decided_by);
+
+// The number of codes ranked at `level` (a `SIGNATUR_KLE_LEVEL_*` value other than
+// `_NONE`) for head `head`: for a `kle` head the model decided, the options' top k at most;
+// 0 for other heads, a head a rule, the message or a case decided, NULL, a head out of
+// range, or another value of `level`.
+//
+// # Safety
+//
+// `decision` must be NULL or a live decision.
+size_t signatur_decision_level_label_count(const signatur_decision *decision,
+                                           size_t head,
+                                           uint32_t level);
+
+// Code `index` ranked at `level` for head `head`, most probable first: the emne, gruppe
+// (`NN.NN`) or hovedgruppe (`NN`) code (NUL-terminated UTF-8 owned by the decision, valid
+// until the decision is freed) and its probability, the sum over the head's emner under
+// it, so that a level's probabilities over all its codes add up to 1. Fails with
+// `SIGNATUR_STATUS_INVALID_INPUT` when `level` is not emne, gruppe or hovedgruppe, and
+// `SIGNATUR_STATUS_OUT_OF_RANGE` past `signatur_decision_level_label_count`.
+//
+// # Safety
+//
+// `decision` must be a live decision; all outputs writable.
+signatur_status signatur_decision_level_label(const signatur_decision *decision,
+                                              size_t head,
+                                              uint32_t level,
+                                              size_t index,
+                                              const char **out_code,
+                                              size_t *out_len,
+                                              float *out_probability);
+
+// For a `kle` head that abstains on the emne: the gruppe or hovedgruppe whose emner
+// together reach the threshold. `*out_level` is `SIGNATUR_KLE_LEVEL_GRUPPE` or
+// `_HOVEDGRUPPE`, `*out_code` its code (NUL-terminated UTF-8 owned by the decision, valid
+// until the decision is freed) and `*out_probability` the summed probability. When the head
+// has none, the call succeeds with `SIGNATUR_KLE_LEVEL_NONE`, the empty text and 0.
+//
+// # Safety
+//
+// `decision` must be a live decision; all outputs writable.
+signatur_status signatur_decision_fallback(const signatur_decision *decision,
+                                           size_t head,
+                                           signatur_kle_level *out_level,
+                                           const char **out_code,
+                                           size_t *out_len,
+                                           float *out_probability);
 
 // The number of explanation words for head `head`; 0 for NULL, a head out of range, or
 // options that asked for none.

@@ -25,8 +25,10 @@ use std::time::SystemTime;
 use signatur::eval::prepare;
 use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer};
+use signatur::kle::Taxonomy;
 use signatur::train::train_prepared;
 use signatur::train::TrainOptions;
+use signatur::train::{ranker_features, ranker_model, RankerOptions};
 
 /// Hash bits of the test model: small, so that valgrind runs stay short.
 const TEST_HASH_BITS: u8 = 14;
@@ -287,6 +289,8 @@ struct Library {
     work: PathBuf,
     /// A model trained on `tests/fixtures/ffi/corpus` with hash bits 14.
     model: PathBuf,
+    /// A KLE ranker (head `kle`) built from `tests/fixtures/kle/emneplan.xml`.
+    kle_model: PathBuf,
 }
 
 fn corpus() -> PathBuf {
@@ -364,7 +368,14 @@ fn library() -> &'static Library {
         std::fs::create_dir_all(&work).expect("create target/<profile>/c_abi");
         let model = work.join("test-model.onnx");
         train_test_model(&model);
-        Library { dir, work, model }
+        let kle_model = work.join("test-kle-model.onnx");
+        build_kle_model(&kle_model);
+        Library {
+            dir,
+            work,
+            model,
+            kle_model,
+        }
     })
 }
 
@@ -388,6 +399,23 @@ fn train_test_model(out: &Path) {
     model.save(out).expect("save the test model");
 }
 
+/// Builds the KLE ranker of the fixture taxonomy, as `signatur train --taxonomy` does.
+fn build_kle_model(out: &Path) {
+    let taxonomy = Taxonomy::from_spec(&format!(
+        "kle-xml:{}",
+        common::fixture("kle/emneplan.xml").display()
+    ))
+    .expect("the fixture taxonomy loads");
+    let features = FeatureConfig {
+        hash_bits: TEST_HASH_BITS,
+        ..ranker_features()
+    };
+    ranker_model(&taxonomy, &features, &RankerOptions::default())
+        .expect("the ranker builds")
+        .save(out)
+        .expect("save the KLE test model");
+}
+
 // --- the C programs ---------------------------------------------------------------------------
 
 /// How a C program is built and linked.
@@ -402,12 +430,13 @@ enum Build {
 }
 
 /// The C programs and their arguments.
-const PROGRAMS: [(&str, &str); 5] = [
+const PROGRAMS: [(&str, &str); 6] = [
     ("walkthrough", "examples/c/walkthrough.c"),
     ("abuse", "tests/c/abuse.c"),
     ("threads", "tests/c/threads.c"),
     ("train", "tests/c/train.c"),
     ("directory", "tests/c/directory.c"),
+    ("levels", "tests/c/levels.c"),
 ];
 
 /// The arguments of program `name` in the run called `tag`.
@@ -420,6 +449,7 @@ fn program_args(lib: &Library, name: &str, tag: &str) -> Vec<std::ffi::OsString>
         "threads" => vec![lib.model.clone().into(), "10000".into()],
         "train" => vec![corpus().into(), lib.model.clone().into()],
         "directory" => vec![lib.model.clone().into()],
+        "levels" => vec![lib.kle_model.clone().into()],
         _ => unreachable!("unknown program {name}"),
     }
 }
@@ -538,6 +568,13 @@ fn c_programs_run_linked_shared_and_static() {
                 );
                 assert!(out.contains("confidential: CPR"), "{out}");
             }
+            if name == "levels" {
+                assert!(
+                    out.contains("emne 32.18.02, gruppe 32.18, hovedgruppe 32")
+                        && out.contains("falls back to gruppe 32.18"),
+                    "{out}"
+                );
+            }
             if build == Build::Static {
                 let needed = run(Command::new("readelf").arg("-d").arg(&exe));
                 assert!(
@@ -602,8 +639,14 @@ fn csharp_binding_runs_under_mono() {
     let out = run(Command::new("mono")
         .arg(&exe)
         .arg(&lib.model)
+        .arg(&lib.kle_model)
         .env("LD_LIBRARY_PATH", &lib.dir));
     assert!(out.contains("csharp demo: ok"), "{out}");
+    assert!(
+        out.contains("kle levels: emne 32.18.02, gruppe 32.18")
+            && out.contains("falls back to 32.18"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -635,8 +678,14 @@ fn java_binding_runs_with_jna() {
         .arg(classpath)
         .arg(format!("-Djna.library.path={}", lib.dir.display()))
         .arg("Demo")
-        .arg(&lib.model));
+        .arg(&lib.model)
+        .arg(&lib.kle_model));
     assert!(out.contains("java demo: ok"), "{out}");
+    assert!(
+        out.contains("kle levels: emne 32.18.02, gruppe 32.18")
+            && out.contains("falls back to 32.18"),
+        "{out}"
+    );
 }
 
 /// The C example of README.md's "C ABI" section.

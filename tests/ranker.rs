@@ -228,3 +228,63 @@ fn os2kle_ranker_is_small_and_agrees_with_add_logits() {
         assert!(top.starts_with(prefix), "{text:?} → {top}");
     }
 }
+
+/// Issue #17 item 2: every `kle` decision ranks the emner, grupper and hovedgrupper, and a
+/// coarser level's probabilities are the sums over its emner, so each level adds up to 1.
+#[test]
+fn a_kle_decision_ranks_every_level_with_summed_probabilities() {
+    use signatur::ClassifyOptions;
+    use std::collections::BTreeMap;
+    let t = Taxonomy::from_os2kle_txt(TXT).unwrap();
+    let model = ranker_model(&t, &features(), &RankerOptions::default()).unwrap();
+    let clf = Classifier::from_model(&model).unwrap();
+    let n = clf.heads()[0].labels.len();
+    let all = ClassifyOptions {
+        top_k: n,
+        ..ClassifyOptions::default()
+    };
+    for text in TEXTS {
+        let dec = clf.classify_with(&Message::from_text(text), &all).unwrap();
+        let head = &dec.heads[0];
+        let names: Vec<&str> = head.levels.iter().map(|l| l.level.as_str()).collect();
+        assert_eq!(names, ["emne", "gruppe", "hovedgruppe"], "{text:?}");
+        assert_eq!(head.levels[0].labels, head.labels, "{text:?}");
+        for (level, width) in [(1, 5), (2, 2)] {
+            let mut sums: BTreeMap<String, f32> = BTreeMap::new();
+            for l in &head.labels {
+                *sums.entry(l.label[..width].to_string()).or_default() += l.probability;
+            }
+            let ranked = &head.levels[level].labels;
+            assert_eq!(ranked.len(), sums.len(), "{text:?}");
+            for w in ranked.windows(2) {
+                assert!(w[0].probability >= w[1].probability, "{text:?}: {ranked:?}");
+            }
+            for s in ranked {
+                assert!(
+                    (s.probability - sums[&s.label]).abs() < 1e-5,
+                    "{text:?}: {} has {} but its emner sum to {}",
+                    s.label,
+                    s.probability,
+                    sums[&s.label]
+                );
+            }
+            let total: f32 = ranked.iter().map(|s| s.probability).sum();
+            assert!(
+                (total - 1.0).abs() < 1e-4,
+                "{text:?}: level {level} sums to {total}"
+            );
+        }
+        // The fallback, when there is one, is the best code of its level.
+        if let Some(f) = &head.fallback {
+            let level = head.levels.iter().find(|l| l.level == f.level).unwrap();
+            assert_eq!(level.labels[0].label, f.code, "{text:?}");
+            assert!(f.probability >= head.threshold && head.abstain, "{text:?}");
+        }
+    }
+    // With the default top k, each level lists the three best.
+    let dec = clf.classify(&Message::from_text(TEXTS[4])).unwrap();
+    let head = &dec.heads[0];
+    assert!(head.levels.iter().all(|l| l.labels.len() == 3));
+    assert_eq!(head.levels[1].labels[0].label, "27.36", "{head:?}");
+    assert_eq!(head.levels[2].labels[0].label, "27", "{head:?}");
+}

@@ -68,6 +68,15 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
         "a building letter, suggested {code}"
     );
     assert!(kle["title"].is_string());
+    // The record ranks every level of the plan; the best gruppe holds the suggested emne's
+    // gruppe or a likelier one, and a building letter's hovedgruppe is 02.
+    let levels = kle["levels"].as_array().unwrap();
+    let names: Vec<&str> = levels.iter().map(|l| l["level"].as_str().unwrap()).collect();
+    assert_eq!(names, ["emne", "gruppe", "hovedgruppe"]);
+    assert_eq!(levels[0]["labels"][0]["label"].as_str(), Some(code));
+    let best = |l: usize| levels[l]["labels"][0]["probability"].as_f64().unwrap();
+    assert!(best(1) >= best(0) && best(2) >= best(1), "{levels:?}");
+    assert_eq!(levels[2]["labels"][0]["label"], "02", "{levels:?}");
 
     // With data: the learned kle head gets the keywords as its prior.
     let prior = dir.path().join("prior.onnx");
@@ -98,4 +107,9 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
     let heads = lines[0]["decision"]["heads"].as_array().unwrap();
     assert!(heads.iter().any(|h| h["head"] == "kle"));
     assert!(heads.iter().any(|h| h["head"] == "unit"));
+    for h in heads {
+        let levels = h["levels"].as_array().unwrap().len();
+        let kle_by_model = h["head"] == "kle" && h["decided_by"]["by"] == "model";
+        assert_eq!(levels, if kle_by_model { 3 } else { 0 }, "{h}");
+    }
 }

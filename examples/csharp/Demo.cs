@@ -3,7 +3,11 @@
 // errors as exceptions carrying the library's message. Exit status 0 when every check held.
 //
 //   mcs -unsafe -out:Demo.exe Signatur.cs Demo.cs
-//   LD_LIBRARY_PATH=/path/to/lib mono Demo.exe MODEL.onnx
+//   LD_LIBRARY_PATH=/path/to/lib mono Demo.exe MODEL.onnx [KLE_MODEL.onnx]
+//
+// KLE_MODEL.onnx, when given, is a model with a kle head (a ranker from
+// `signatur train --taxonomy`, here of tests/fixtures/kle/emneplan.xml): its decisions are
+// read at every level of the plan.
 using System;
 using System.Collections.Generic;
 using System.Text;
@@ -120,11 +124,40 @@ static class Demo
         Console.WriteLine("the case directory: checked");
     }
 
+    // A kle decision ranks emner, grupper and hovedgrupper; when the emne is under the
+    // threshold, the gruppe whose emner together reach it is the fallback.
+    static void KleLevels(string path)
+    {
+        using (var model = Model.Load(path))
+        using (var m = Message.FromText("Ansøgning om særlige sociale testydelser"))
+        {
+            var d = model.Classify(m, 3, 5, new Dictionary<string, float> { { "kle", 0.99f } });
+            var kle = HeadNamed(d, "kle");
+            Expect(kle != null && kle.Levels.Count == 3, "three ranked levels");
+            if (kle == null || kle.Levels.Count != 3)
+            {
+                return;
+            }
+            Expect(kle.Levels[KleLevel.Emne][0].Name == "32.18.02", "emne 32.18.02");
+            Expect(kle.Levels[KleLevel.Gruppe][0].Name == "32.18", "gruppe 32.18");
+            Expect(kle.Levels[KleLevel.Hovedgruppe][0].Name == "32", "hovedgruppe 32");
+            Expect(kle.Levels[KleLevel.Gruppe][0].Probability >= kle.Levels[KleLevel.Emne][0].Probability,
+                "a gruppe is at least as probable as its best emne");
+            Expect(kle.Abstains && kle.Fallback != null && kle.Fallback.Level == KleLevel.Gruppe &&
+                   kle.Fallback.Code == "32.18" && kle.Fallback.Probability >= 0.99f,
+                "the emne abstains and gruppe 32.18 is the fallback");
+            Console.WriteLine("kle levels: emne {0}, gruppe {1} ({2:F3}), hovedgruppe {3}; falls back to {4}",
+                kle.Levels[KleLevel.Emne][0].Name, kle.Levels[KleLevel.Gruppe][0].Name,
+                kle.Levels[KleLevel.Gruppe][0].Probability, kle.Levels[KleLevel.Hovedgruppe][0].Name,
+                kle.Fallback == null ? "nothing" : kle.Fallback.Code);
+        }
+    }
+
     static int Main(string[] args)
     {
-        if (args.Length != 1)
+        if (args.Length != 1 && args.Length != 2)
         {
-            Console.Error.WriteLine("usage: Demo.exe MODEL.onnx");
+            Console.Error.WriteLine("usage: Demo.exe MODEL.onnx [KLE_MODEL.onnx]");
             return 2;
         }
         Console.WriteLine("libsignatur " + Model.LibraryVersion);
@@ -200,6 +233,17 @@ static class Demo
                 }
             }
             Directory(model);
+            using (var m = Message.FromText("Byggetilladelse"))
+            {
+                foreach (var head in model.Classify(m).Heads)
+                {
+                    Expect(head.Levels.Count == 0 && head.Fallback == null, "a head that is not kle has no levels");
+                }
+            }
+        }
+        if (args.Length == 2)
+        {
+            KleLevels(args[1]);
         }
         if (failures > 0)
         {

@@ -47,6 +47,15 @@ namespace Signatur
     }
 
     /// <summary>What decided a head (signatur_decided_by).</summary>
+    /// <summary>A level of the KLE plan (signatur_kle_level).</summary>
+    public enum KleLevel : uint
+    {
+        None = 0,
+        Emne = 1,
+        Gruppe = 2,
+        Hovedgruppe = 3,
+    }
+
     public enum DecidedBy : uint
     {
         Model = 0,
@@ -250,6 +259,9 @@ namespace Signatur
         [DllImport(Lib)] internal static extern Status signatur_decision_head_name(DecisionHandle d, UIntPtr head, out IntPtr name, out UIntPtr len);
         [DllImport(Lib)] internal static extern UIntPtr signatur_decision_label_count(DecisionHandle d, UIntPtr head);
         [DllImport(Lib)] internal static extern Status signatur_decision_label(DecisionHandle d, UIntPtr head, UIntPtr index, out IntPtr label, out UIntPtr len, out float probability);
+        [DllImport(Lib)] internal static extern UIntPtr signatur_decision_level_label_count(DecisionHandle d, UIntPtr head, uint level);
+        [DllImport(Lib)] internal static extern Status signatur_decision_level_label(DecisionHandle d, UIntPtr head, uint level, UIntPtr index, out IntPtr code, out UIntPtr len, out float probability);
+        [DllImport(Lib)] internal static extern Status signatur_decision_fallback(DecisionHandle d, UIntPtr head, out KleLevel level, out IntPtr code, out UIntPtr len, out float probability);
         [DllImport(Lib)] internal static extern Status signatur_decision_decided_by(DecisionHandle d, UIntPtr head, out DecidedBy by);
         [DllImport(Lib)] internal static extern Status signatur_decision_abstain(DecisionHandle d, UIntPtr head, out byte abstain, out float threshold);
         [DllImport(Lib)] internal static extern UIntPtr signatur_decision_explanation_count(DecisionHandle d, UIntPtr head);
@@ -490,6 +502,15 @@ namespace Signatur
         public float Probability { get; internal set; }
     }
 
+    /// <summary>For a kle head that abstains on the emne: the gruppe or hovedgruppe whose
+    /// emner together reach the threshold.</summary>
+    public sealed class Fallback
+    {
+        public KleLevel Level { get; internal set; }
+        public string Code { get; internal set; }
+        public float Probability { get; internal set; }
+    }
+
     public sealed class Evidence
     {
         public string Text { get; internal set; }
@@ -507,6 +528,12 @@ namespace Signatur
         public DecidedBy DecidedBy { get; internal set; }
         public IReadOnlyList<Label> Labels { get; internal set; }
         public IReadOnlyList<Evidence> Explanation { get; internal set; }
+        /// <summary>For a kle head the model decided: the ranked emner, grupper and
+        /// hovedgrupper, each code with the summed probability of its emner. Empty
+        /// otherwise.</summary>
+        public IReadOnlyDictionary<KleLevel, IReadOnlyList<Label>> Levels { get; internal set; }
+        /// <summary>The fallback of a kle head that abstains, or null.</summary>
+        public Fallback Fallback { get; internal set; }
     }
 
     public sealed class Reference
@@ -554,10 +581,33 @@ namespace Signatur
                     Native.Check(Native.signatur_decision_explanation(d, head, (UIntPtr)i, out text, out tlen, out field, out weight));
                     evidence.Add(new Evidence { Text = Native.Text(text, tlen), Field = field, Weight = weight });
                 }
+                var levels = new Dictionary<KleLevel, IReadOnlyList<Label>>();
+                foreach (var level in new[] { KleLevel.Emne, KleLevel.Gruppe, KleLevel.Hovedgruppe })
+                {
+                    ulong c = Native.signatur_decision_level_label_count(d, head, (uint)level).ToUInt64();
+                    if (c == 0)
+                    {
+                        continue;
+                    }
+                    var ranked = new List<Label>();
+                    for (ulong i = 0; i < c; i++)
+                    {
+                        IntPtr code; UIntPtr clen; float p;
+                        Native.Check(Native.signatur_decision_level_label(d, head, (uint)level, (UIntPtr)i, out code, out clen, out p));
+                        ranked.Add(new Label { Name = Native.Text(code, clen), Probability = p });
+                    }
+                    levels[level] = ranked;
+                }
+                KleLevel fallbackLevel; IntPtr fallbackCode; UIntPtr fallbackLen; float fallbackP;
+                Native.Check(Native.signatur_decision_fallback(d, head, out fallbackLevel, out fallbackCode, out fallbackLen, out fallbackP));
                 heads.Add(new Head
                 {
                     Name = Native.Text(name, len), Abstains = abstain != 0, Threshold = threshold, DecidedBy = by,
-                    Labels = labels, Explanation = evidence,
+                    Labels = labels, Explanation = evidence, Levels = levels,
+                    Fallback = fallbackLevel == KleLevel.None ? null : new Fallback
+                    {
+                        Level = fallbackLevel, Code = Native.Text(fallbackCode, fallbackLen), Probability = fallbackP,
+                    },
                 });
             }
             Heads = heads;

@@ -3,7 +3,11 @@
 // errors as exceptions carrying the library's message. Exit status 0 when every check held.
 //
 //   javac -cp /usr/share/java/jna.jar -d out Signatur.java Demo.java
-//   java -cp out:/usr/share/java/jna.jar -Djna.library.path=/path/to/lib Demo MODEL.onnx
+//   java -cp out:/usr/share/java/jna.jar -Djna.library.path=/path/to/lib Demo MODEL.onnx [KLE_MODEL.onnx]
+//
+// KLE_MODEL.onnx, when given, is a model with a kle head (a ranker from
+// `signatur train --taxonomy`, here of tests/fixtures/kle/emneplan.xml): its decisions are
+// read at every level of the plan.
 import java.nio.charset.StandardCharsets;
 
 public final class Demo {
@@ -95,9 +99,37 @@ public final class Demo {
         System.out.println("the case directory: checked");
     }
 
+    /**
+     * A kle decision ranks emner, grupper and hovedgrupper; when the emne is under the
+     * threshold, the gruppe whose emner together reach it is the fallback.
+     */
+    private static void kleLevels(String path) {
+        try (Signatur.Model model = Signatur.Model.load(path);
+                Signatur.Message m = Signatur.Message.fromText("Ansøgning om særlige sociale testydelser")) {
+            Signatur.Decision d = model.classify(m, java.util.Map.of("kle", 0.99f));
+            Signatur.Head kle = head(d, "kle");
+            expect(kle != null && kle.levels.size() == 3, "three ranked levels");
+            if (kle == null || kle.levels.size() != 3) {
+                return;
+            }
+            String emne = kle.levels.get(Signatur.KLE_LEVEL_EMNE).keySet().iterator().next();
+            java.util.Map.Entry<String, Float> gruppe =
+                    kle.levels.get(Signatur.KLE_LEVEL_GRUPPE).entrySet().iterator().next();
+            String hovedgruppe = kle.levels.get(Signatur.KLE_LEVEL_HOVEDGRUPPE).keySet().iterator().next();
+            expect(emne.equals("32.18.02") && gruppe.getKey().equals("32.18") && hovedgruppe.equals("32"),
+                    "emne 32.18.02 in gruppe 32.18 in hovedgruppe 32");
+            expect(gruppe.getValue() >= kle.labels.get(emne), "a gruppe is at least as probable as its best emne");
+            expect(kle.abstains && kle.fallback != null && kle.fallback.level == Signatur.KLE_LEVEL_GRUPPE
+                    && kle.fallback.code.equals("32.18") && kle.fallback.probability >= 0.99f,
+                    "the emne abstains and gruppe 32.18 is the fallback");
+            System.out.printf("kle levels: emne %s, gruppe %s (%.3f), hovedgruppe %s; falls back to %s%n", emne,
+                    gruppe.getKey(), gruppe.getValue(), hovedgruppe, kle.fallback == null ? "nothing" : kle.fallback.code);
+        }
+    }
+
     public static void main(String[] args) {
-        if (args.length != 1) {
-            System.err.println("usage: Demo MODEL.onnx");
+        if (args.length != 1 && args.length != 2) {
+            System.err.println("usage: Demo MODEL.onnx [KLE_MODEL.onnx]");
             System.exit(2);
         }
         System.out.println("libsignatur " + Signatur.libraryVersion());
@@ -145,6 +177,14 @@ public final class Demo {
                 }
             }
             directory(model);
+            try (Signatur.Message m = Signatur.Message.fromText("Byggetilladelse")) {
+                for (Signatur.Head h : model.classify(m).heads) {
+                    expect(h.levels.isEmpty() && h.fallback == null, "a head that is not kle has no levels");
+                }
+            }
+        }
+        if (args.length == 2) {
+            kleLevels(args[1]);
         }
         if (failures > 0) {
             System.err.println("java demo: " + failures + " check(s) failed");

@@ -69,6 +69,7 @@ public final class Signatur {
         int signatur_classify_options_new(PointerByReference out);
         int signatur_classify_options_set_top_k(Pointer options, int topK);
         int signatur_classify_options_set_explain(Pointer options, int words);
+        int signatur_classify_options_set_threshold(Pointer options, byte[] head, SizeT len, float threshold);
         void signatur_classify_options_free(Pointer options);
         int signatur_classify_options_set_case_directory(Pointer options, Pointer directory);
 
@@ -98,6 +99,9 @@ public final class Signatur {
         int signatur_decision_head_name(Pointer d, SizeT head, PointerByReference name, SizeTByReference len);
         SizeT signatur_decision_label_count(Pointer d, SizeT head);
         int signatur_decision_label(Pointer d, SizeT head, SizeT index, PointerByReference label, SizeTByReference len, FloatByReference p);
+        SizeT signatur_decision_level_label_count(Pointer d, SizeT head, int level);
+        int signatur_decision_level_label(Pointer d, SizeT head, int level, SizeT index, PointerByReference code, SizeTByReference len, FloatByReference p);
+        int signatur_decision_fallback(Pointer d, SizeT head, IntByReference level, PointerByReference code, SizeTByReference len, FloatByReference p);
         int signatur_decision_decided_by(Pointer d, SizeT head, IntByReference by);
         int signatur_decision_abstain(Pointer d, SizeT head, ByteByReference abstain, FloatByReference threshold);
         SizeT signatur_decision_explanation_count(Pointer d, SizeT head);
@@ -218,7 +222,12 @@ public final class Signatur {
         }
 
         public Decision classify(Message message, int topK, int explain) {
-            return classify(message, null, topK, explain);
+            return classify(message, null, topK, explain, Map.of());
+        }
+
+        /** Classifies with the abstain threshold of some heads overridden. */
+        public Decision classify(Message message, Map<String, Float> thresholds) {
+            return classify(message, null, 3, 5, thresholds);
         }
 
         /**
@@ -226,16 +235,21 @@ public final class Signatur {
          * data) for the cases the message cites and the thread it continues.
          */
         public Decision classify(Message message, CaseDirectory directory) {
-            return classify(message, directory, 3, 5);
+            return classify(message, directory, 3, 5, Map.of());
         }
 
-        private Decision classify(Message message, CaseDirectory directory, int topK, int explain) {
+        private Decision classify(Message message, CaseDirectory directory, int topK, int explain,
+                Map<String, Float> thresholds) {
             PointerByReference o = new PointerByReference();
             check(C.LIB.signatur_classify_options_new(o));
             Pointer options = o.getValue();
             try {
                 check(C.LIB.signatur_classify_options_set_top_k(options, topK));
                 check(C.LIB.signatur_classify_options_set_explain(options, explain));
+                for (Map.Entry<String, Float> t : thresholds.entrySet()) {
+                    byte[] head = utf8(t.getKey());
+                    check(C.LIB.signatur_classify_options_set_threshold(options, head, size(head), t.getValue()));
+                }
                 if (directory != null) {
                     check(C.LIB.signatur_classify_options_set_case_directory(options, directory.ptr));
                 }
@@ -247,6 +261,24 @@ public final class Signatur {
                 // The options held the native directory, whose callback lives in `directory`.
                 java.lang.ref.Reference.reachabilityFence(directory);
             }
+        }
+    }
+
+    /** A level of the KLE plan (signatur_kle_level). */
+    public static final int KLE_LEVEL_NONE = 0, KLE_LEVEL_EMNE = 1, KLE_LEVEL_GRUPPE = 2,
+            KLE_LEVEL_HOVEDGRUPPE = 3;
+
+    /** For a kle head that abstains on the emne: the gruppe or hovedgruppe it is sure of. */
+    public static final class Fallback {
+        /** KLE_LEVEL_GRUPPE or KLE_LEVEL_HOVEDGRUPPE. */
+        public final int level;
+        public final String code;
+        public final float probability;
+
+        Fallback(int level, String code, float probability) {
+            this.level = level;
+            this.code = code;
+            this.probability = probability;
         }
     }
 
@@ -442,13 +474,23 @@ public final class Signatur {
         /** Labels, most probable first, with their probabilities. */
         public final Map<String, Float> labels;
         public final List<String> explanation;
+        /**
+         * For a kle head the model decided: per KLE_LEVEL_EMNE, _GRUPPE and _HOVEDGRUPPE the
+         * ranked codes, each with the summed probability of its emner; empty otherwise.
+         */
+        public final Map<Integer, Map<String, Float>> levels;
+        /** The fallback of a kle head that abstains, or null. */
+        public final Fallback fallback;
 
-        Head(String name, boolean abstains, int decidedBy, Map<String, Float> labels, List<String> explanation) {
+        Head(String name, boolean abstains, int decidedBy, Map<String, Float> labels, List<String> explanation,
+                Map<Integer, Map<String, Float>> levels, Fallback fallback) {
             this.name = name;
             this.abstains = abstains;
             this.decidedBy = decidedBy;
             this.labels = Collections.unmodifiableMap(labels);
             this.explanation = Collections.unmodifiableList(explanation);
+            this.levels = Collections.unmodifiableMap(levels);
+            this.fallback = fallback;
         }
 
         public String top() {
@@ -499,7 +541,24 @@ public final class Signatur {
                         check(C.LIB.signatur_decision_explanation(d, head, new SizeT(i), s, len, field, f));
                         words.add(text(s, len));
                     }
-                    heads.add(new Head(name, abstain.getValue() != 0, by.getValue(), labels, words));
+                    Map<Integer, Map<String, Float>> levels = new LinkedHashMap<>();
+                    for (int level : new int[] {KLE_LEVEL_EMNE, KLE_LEVEL_GRUPPE, KLE_LEVEL_HOVEDGRUPPE}) {
+                        long c = C.LIB.signatur_decision_level_label_count(d, head, level).longValue();
+                        if (c == 0) {
+                            continue;
+                        }
+                        Map<String, Float> ranked = new LinkedHashMap<>();
+                        for (long i = 0; i < c; i++) {
+                            check(C.LIB.signatur_decision_level_label(d, head, level, new SizeT(i), s, len, f));
+                            ranked.put(text(s, len), f.getValue());
+                        }
+                        levels.put(level, Collections.unmodifiableMap(ranked));
+                    }
+                    IntByReference fallbackLevel = new IntByReference();
+                    check(C.LIB.signatur_decision_fallback(d, head, fallbackLevel, s, len, f));
+                    Fallback fallback = fallbackLevel.getValue() == KLE_LEVEL_NONE ? null
+                            : new Fallback(fallbackLevel.getValue(), text(s, len), f.getValue());
+                    heads.add(new Head(name, abstain.getValue() != 0, by.getValue(), labels, words, levels, fallback));
                 }
                 List<String> refs = new ArrayList<>();
                 long r = C.LIB.signatur_decision_reference_count(d).longValue();

@@ -21,7 +21,9 @@
 use serde::Serialize;
 
 use crate::decision::cases::{CaseNoteKind, CaseSource};
-use crate::decision::outcome::{DecidedBy, Decision, Fallback, HeadDecision, LabelScore};
+use crate::decision::outcome::{
+    DecidedBy, Decision, Fallback, HeadDecision, LabelScore, LevelRanking,
+};
 use crate::decision::redact::{redact, RedactOptions};
 use crate::decision::refs::RefKind;
 use crate::decision::router::FoundReference;
@@ -115,6 +117,9 @@ pub struct Suggestion {
     pub alternatives: Vec<LabelScore>,
     /// For a `kle` head that abstains on the emne: the gruppe or hovedgruppe it is sure of.
     pub fallback: Option<Fallback>,
+    /// For a `kle` head the model decided: the ranked emner, grupper and hovedgrupper
+    /// ([`HeadDecision::levels`]); empty otherwise.
+    pub levels: Vec<LevelRanking>,
 }
 
 /// The case the letter belongs to.
@@ -264,6 +269,7 @@ fn suggestion(h: &HeadDecision, taxonomy: Option<&Taxonomy>) -> Suggestion {
         decided_by: h.decided_by.clone(),
         alternatives: h.labels.iter().skip(1).cloned().collect(),
         fallback: h.fallback.clone(),
+        levels: h.levels.clone(),
     }
 }
 
@@ -583,6 +589,7 @@ Jeg vil gerne bygge en carport. Vedr. sagsnr. 02.34.02-P19-12-26.\r\n";
             decided_by: DecidedBy::Model,
             explanation: Vec::new(),
             fallback: None,
+            levels: Vec::new(),
         };
         let mut d = Decision {
             heads: vec![head(false)],

@@ -16,5 +16,7 @@ pub use directory::{
     CaseDirectory, CaseInfo, CaseQuery, DirectoryOptions, LookupError, MemoryDirectory,
 };
 pub use journal::{journal, JournalOptions, JournalRecord};
-pub use outcome::{DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore};
+pub use outcome::{
+    DecidedBy, Decision, Evidence, Fallback, HeadDecision, LabelScore, LevelRanking,
+};
 pub use router::{FoundReference, Router};

@@ -93,6 +93,26 @@ pub struct HeadDecision {
     pub explanation: Vec<Evidence>,
     /// For a KLE head that abstains on the emne: the gruppe or hovedgruppe it is sure of.
     pub fallback: Option<Fallback>,
+    /// For a KLE head decided by the model: the ranked emner, grupper and hovedgrupper, in
+    /// that order. Empty for other heads and for a head a rule, the message or a case
+    /// decided.
+    pub levels: Vec<LevelRanking>,
+}
+
+/// One level of the KLE plan, ranked for a `kle` head: its most probable codes, each with
+/// the summed probability of the head's emner under it, so that the probabilities of all
+/// codes of a level add up to the head's total (1, up to rounding).
+///
+/// The `emne` list is the head's own [`HeadDecision::labels`]; the `gruppe` and
+/// `hovedgruppe` lists rank codes that may hold no single likely emne but whose emner are
+/// likely together. Labels that are not KLE codes are left out of the coarser levels.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelRanking {
+    /// `emne`, `gruppe` or `hovedgruppe`.
+    pub level: String,
+    /// The most probable codes of the level (as many as the head's top k), most probable
+    /// first.
+    pub labels: Vec<LabelScore>,
 }
 
 /// A coarser KLE decision: "it is a 32.18 matter" when the exact emne is uncertain.

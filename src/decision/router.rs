@@ -224,5 +224,6 @@ fn fixed_head(head: &str, label: &str, confidence: f32, by: DecidedBy) -> HeadDe
         decided_by: by,
         explanation: Vec::new(),
         fallback: None,
+        levels: Vec::new(),
     }
 }

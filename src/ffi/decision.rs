@@ -35,6 +35,10 @@ struct HeadTexts {
     name: CText,
     labels: Vec<CText>,
     evidence: Vec<CText>,
+    /// Per entry of [`HeadDecision::levels`]: its codes.
+    levels: Vec<Vec<CText>>,
+    /// The fallback's code, or the empty text.
+    fallback: CText,
 }
 
 struct ReferenceTexts {
@@ -83,6 +87,12 @@ impl signatur_decision {
                     name: CText::new(&h.head),
                     labels: h.labels.iter().map(|l| CText::new(&l.label)).collect(),
                     evidence: h.explanation.iter().map(|e| CText::new(&e.text)).collect(),
+                    levels: h
+                        .levels
+                        .iter()
+                        .map(|l| l.labels.iter().map(|s| CText::new(&s.label)).collect())
+                        .collect(),
+                    fallback: CText::new(h.fallback.as_ref().map_or("", |f| f.code.as_str())),
                 })
                 .collect(),
             references: self
@@ -171,6 +181,49 @@ impl From<&DecidedBy> for signatur_decided_by {
             #[allow(unreachable_patterns)]
             _ => signatur_decided_by::Other,
         }
+    }
+}
+
+/// A level of the KLE plan, for the ranked lists and the fallback of a `kle` head.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum signatur_kle_level {
+    /// No level: the head has no fallback.
+    None = 0,
+    /// `NN.NN.NN`: the emne a document is journaled under.
+    Emne = 1,
+    /// `NN.NN`: a gruppe of emner.
+    Gruppe = 2,
+    /// `NN`: a hovedgruppe.
+    Hovedgruppe = 3,
+}
+
+impl signatur_kle_level {
+    /// The level named `name` as in JSON (`emne`, `gruppe`, `hovedgruppe`).
+    fn named(name: &str) -> signatur_kle_level {
+        match name {
+            "emne" => signatur_kle_level::Emne,
+            "gruppe" => signatur_kle_level::Gruppe,
+            "hovedgruppe" => signatur_kle_level::Hovedgruppe,
+            _ => signatur_kle_level::None,
+        }
+    }
+
+    /// The level a C caller passed, checked: one of emne, gruppe, hovedgruppe.
+    fn from_c(level: u32) -> Result<signatur_kle_level, Failure> {
+        [
+            signatur_kle_level::Emne,
+            signatur_kle_level::Gruppe,
+            signatur_kle_level::Hovedgruppe,
+        ]
+        .into_iter()
+        .find(|l| *l as u32 == level)
+        .ok_or_else(|| {
+            Failure::new(
+                signatur_status::InvalidInput,
+                format!("level {level} is not SIGNATUR_KLE_LEVEL_EMNE, _GRUPPE or _HOVEDGRUPPE"),
+            )
+        })
     }
 }
 
@@ -466,6 +519,130 @@ pub unsafe extern "C" fn signatur_decision_decided_by(
         let h = unsafe { object(decision, "decision") }?.head(head)?;
         // SAFETY: the output was checked and the caller guarantees it is writable.
         unsafe { out.write((&h.decided_by).into()) };
+        Ok(())
+    })
+}
+
+/// The position of `level` in `h.levels`, if the head ranks it.
+fn level_index(h: &HeadDecision, level: signatur_kle_level) -> Option<usize> {
+    h.levels
+        .iter()
+        .position(|l| signatur_kle_level::named(&l.level) == level)
+}
+
+/// The number of codes ranked at `level` (a `SIGNATUR_KLE_LEVEL_*` value other than
+/// `_NONE`) for head `head`: for a `kle` head the model decided, the options' top k at most;
+/// 0 for other heads, a head a rule, the message or a case decided, NULL, a head out of
+/// range, or another value of `level`.
+///
+/// # Safety
+///
+/// `decision` must be NULL or a live decision.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_decision_level_label_count(
+    decision: *const signatur_decision,
+    head: usize,
+    level: u32,
+) -> usize {
+    boundary_or("signatur_decision_level_label_count", 0, || {
+        let Ok(level) = signatur_kle_level::from_c(level) else {
+            return 0;
+        };
+        // SAFETY: the caller guarantees NULL or a live decision.
+        unsafe { decision.as_ref() }
+            .and_then(|d| d.decision.heads.get(head))
+            .and_then(|h| Some(h.levels[level_index(h, level)?].labels.len()))
+            .unwrap_or(0)
+    })
+}
+
+/// Code `index` ranked at `level` for head `head`, most probable first: the emne, gruppe
+/// (`NN.NN`) or hovedgruppe (`NN`) code (NUL-terminated UTF-8 owned by the decision, valid
+/// until the decision is freed) and its probability, the sum over the head's emner under
+/// it, so that a level's probabilities over all its codes add up to 1. Fails with
+/// `SIGNATUR_STATUS_INVALID_INPUT` when `level` is not emne, gruppe or hovedgruppe, and
+/// `SIGNATUR_STATUS_OUT_OF_RANGE` past `signatur_decision_level_label_count`.
+///
+/// # Safety
+///
+/// `decision` must be a live decision; all outputs writable.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_decision_level_label(
+    decision: *const signatur_decision,
+    head: usize,
+    level: u32,
+    index: usize,
+    out_code: *mut *const c_char,
+    out_len: *mut usize,
+    out_probability: *mut f32,
+) -> signatur_status {
+    boundary("signatur_decision_level_label", || {
+        let (out_code, out_len) = (
+            Out::new(out_code, "out_code")?,
+            Out::new(out_len, "out_len")?,
+        );
+        let out_probability = Out::new(out_probability, "out_probability")?;
+        let level = signatur_kle_level::from_c(level)?;
+        // SAFETY: the caller guarantees a live decision.
+        let d = unsafe { object(decision, "decision") }?;
+        let h = d.head(head)?;
+        let at = level_index(h, level);
+        let scores = at.map_or(&[][..], |l| h.levels[l].labels.as_slice());
+        let out_of_range = || Failure::out_of_range("level label", index, scores.len());
+        let score = scores.get(index).ok_or_else(out_of_range)?;
+        let text = at
+            .and_then(|l| d.head_texts(head).ok()?.levels.get(l)?.get(index))
+            .ok_or_else(out_of_range)?;
+        // SAFETY: all outputs were checked and the caller guarantees they are writable.
+        unsafe {
+            text.lend(out_code, out_len);
+            out_probability.write(score.probability);
+        }
+        Ok(())
+    })
+}
+
+/// For a `kle` head that abstains on the emne: the gruppe or hovedgruppe whose emner
+/// together reach the threshold. `*out_level` is `SIGNATUR_KLE_LEVEL_GRUPPE` or
+/// `_HOVEDGRUPPE`, `*out_code` its code (NUL-terminated UTF-8 owned by the decision, valid
+/// until the decision is freed) and `*out_probability` the summed probability. When the head
+/// has none, the call succeeds with `SIGNATUR_KLE_LEVEL_NONE`, the empty text and 0.
+///
+/// # Safety
+///
+/// `decision` must be a live decision; all outputs writable.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_decision_fallback(
+    decision: *const signatur_decision,
+    head: usize,
+    out_level: *mut signatur_kle_level,
+    out_code: *mut *const c_char,
+    out_len: *mut usize,
+    out_probability: *mut f32,
+) -> signatur_status {
+    boundary("signatur_decision_fallback", || {
+        let out_level = Out::new(out_level, "out_level")?;
+        let (out_code, out_len) = (
+            Out::new(out_code, "out_code")?,
+            Out::new(out_len, "out_len")?,
+        );
+        let out_probability = Out::new(out_probability, "out_probability")?;
+        // SAFETY: the caller guarantees a live decision.
+        let d = unsafe { object(decision, "decision") }?;
+        let h = d.head(head)?;
+        let text = &d.head_texts(head)?.fallback;
+        let (level, probability) = h
+            .fallback
+            .as_ref()
+            .map_or((signatur_kle_level::None, 0.0), |f| {
+                (signatur_kle_level::named(&f.level), f.probability)
+            });
+        // SAFETY: all outputs were checked and the caller guarantees they are writable.
+        unsafe {
+            out_level.write(level);
+            text.lend(out_code, out_len);
+            out_probability.write(probability);
+        }
         Ok(())
     })
 }

@@ -504,17 +504,20 @@ impl Classifier {
                     explain(words, view.xn, &w, k)
                 }
             };
-            let fallback = if !abstain || info.name != KLE_HEAD {
-                None
-            } else {
-                match &self.kle_groups {
-                    Some((kh, groups)) if *kh == h && groups.len() == info.labels.len() => {
-                        groups.fallback(p, threshold)
-                    }
-                    // Labels added by corrections are not in the table built at load.
-                    _ => KleGroups::new(&info.labels).fallback(p, threshold),
+            // Labels added by corrections are not in the table built at load.
+            let built;
+            let groups = match &self.kle_groups {
+                _ if info.name != KLE_HEAD => None,
+                Some((kh, groups)) if *kh == h && groups.len() == info.labels.len() => Some(groups),
+                _ => {
+                    built = KleGroups::new(&info.labels);
+                    Some(&built)
                 }
             };
+            let fallback = groups
+                .filter(|_| abstain)
+                .and_then(|g| g.fallback(p, threshold));
+            let levels = groups.map_or_else(Vec::new, |g| g.levels(p, &labels, k));
             heads.push(HeadDecision {
                 head: info.name.clone(),
                 labels,
@@ -524,6 +527,7 @@ impl Classifier {
                 decided_by: DecidedBy::Model,
                 explanation,
                 fallback,
+                levels,
             });
         }
         Decision {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use crate::decision::Fallback;
+use crate::decision::{Fallback, LabelScore, LevelRanking};
 use crate::kle::{KleCode, Level};
 
 /// The head whose labels are KLE codes, and which gets hierarchical fallbacks.
@@ -45,19 +45,27 @@ impl KleGroups {
         self.levels[0].1.len()
     }
 
+    /// Per level: the summed probability of each code's emner under `p` (one per label).
+    /// Labels that are not KLE codes count towards no code.
+    fn sums(&self, level: usize, p: &[f32]) -> Vec<f32> {
+        let (codes, of) = &self.levels[level];
+        let mut sums = vec![0.0f32; codes.len()];
+        for (i, &prob) in of.iter().zip(p) {
+            if let Some(i) = i {
+                sums[*i as usize] += prob;
+            }
+        }
+        sums
+    }
+
     /// When the emne is uncertain: the gruppe, else the hovedgruppe, whose emner together
     /// reach `threshold` under probabilities `p` (one per label). Labels that are not KLE
     /// codes are ignored.
     pub(crate) fn fallback(&self, p: &[f32], threshold: f32) -> Option<Fallback> {
-        for (level, (codes, of)) in FALLBACK_LEVELS.iter().zip(&self.levels) {
-            let mut sums = vec![0.0f32; codes.len()];
-            for (i, &prob) in of.iter().zip(p) {
-                if let Some(i) = i {
-                    sums[*i as usize] += prob;
-                }
-            }
+        for (l, level) in FALLBACK_LEVELS.iter().enumerate() {
             // `max_by` keeps the last of equal sums, as grupper appear in label order.
-            if let Some((i, prob)) = sums
+            if let Some((i, prob)) = self
+                .sums(l, p)
                 .into_iter()
                 .enumerate()
                 .max_by(|a, b| a.1.total_cmp(&b.1))
@@ -65,13 +73,47 @@ impl KleGroups {
                 if prob >= threshold {
                     return Some(Fallback {
                         level: level.as_str().to_string(),
-                        code: codes[i].to_string(),
+                        code: self.levels[l].0[i].to_string(),
                         probability: prob.min(1.0),
                     });
                 }
             }
         }
         None
+    }
+
+    /// The three ranked lists of a KLE decision: `emner` (the head's top labels, as
+    /// decided), then the `k` most probable grupper and hovedgrupper under `p`, each with
+    /// the summed probability of its emner. Equal sums keep the order in which codes first
+    /// appear among the labels.
+    pub(crate) fn levels(&self, p: &[f32], emner: &[LabelScore], k: usize) -> Vec<LevelRanking> {
+        let mut out = Vec::with_capacity(3);
+        out.push(LevelRanking {
+            level: Level::Emne.as_str().to_string(),
+            labels: emner.to_vec(),
+        });
+        for (l, level) in FALLBACK_LEVELS.iter().enumerate() {
+            let sums = self.sums(l, p);
+            let by_sum = |a: &usize, b: &usize| sums[*b].total_cmp(&sums[*a]).then(a.cmp(b));
+            let mut order: Vec<usize> = (0..sums.len()).collect();
+            let k = k.max(1);
+            if order.len() > k {
+                order.select_nth_unstable_by(k - 1, by_sum);
+                order.truncate(k);
+            }
+            order.sort_by(by_sum);
+            out.push(LevelRanking {
+                level: level.as_str().to_string(),
+                labels: order
+                    .into_iter()
+                    .map(|i| LabelScore {
+                        label: self.levels[l].0[i].to_string(),
+                        probability: sums[i].min(1.0),
+                    })
+                    .collect(),
+            });
+        }
+        out
     }
 }
 
@@ -92,5 +134,40 @@ mod tests {
         let f = groups.fallback(&[0.4, 0.3, 0.25, 0.05], 0.9).unwrap();
         assert_eq!((f.level.as_str(), f.code.as_str()), ("hovedgruppe", "32"));
         assert!(groups.fallback(&[0.3, 0.2, 0.1, 0.4], 0.9).is_none());
+    }
+
+    #[test]
+    fn levels_rank_grupper_and_hovedgrupper_by_summed_probability() {
+        let labels: Vec<String> = ["32.18.04", "32.18.08", "02.00.00", "32.20.00", "unit"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let groups = KleGroups::new(&labels);
+        let p = [0.25, 0.2, 0.3, 0.15, 0.1];
+        let emner = [LabelScore {
+            label: "02.00.00".into(),
+            probability: 0.3,
+        }];
+        let levels = groups.levels(&p, &emner, 2);
+        let names: Vec<&str> = levels.iter().map(|l| l.level.as_str()).collect();
+        assert_eq!(names, ["emne", "gruppe", "hovedgruppe"]);
+        assert_eq!(levels[0].labels, emner);
+        let ranked = |l: usize| -> Vec<(String, f32)> {
+            levels[l]
+                .labels
+                .iter()
+                .map(|s| (s.label.clone(), (s.probability * 100.0).round() / 100.0))
+                .collect()
+        };
+        // 32.18 = 0.25 + 0.2; 02.00 = 0.3; 32.20 = 0.15 is third and cut by k = 2.
+        assert_eq!(
+            ranked(1),
+            [("32.18".to_string(), 0.45), ("02.00".to_string(), 0.3)]
+        );
+        // 32 = 0.25 + 0.2 + 0.15; "unit" is no KLE code and counts nowhere.
+        assert_eq!(
+            ranked(2),
+            [("32".to_string(), 0.6), ("02".to_string(), 0.3)]
+        );
     }
 }

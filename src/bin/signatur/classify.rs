@@ -212,7 +212,23 @@ fn readable(source: &str, d: &Decision) -> String {
                 " needs review (sure of {} {} at {:.2})",
                 f.level, f.code, f.probability
             ),
-            (None, true) => " needs review".to_string(),
+            (None, true) => {
+                // The best code of each coarser level, so that a reader sees how close they came.
+                let best: Vec<String> = h
+                    .levels
+                    .iter()
+                    .skip(1)
+                    .filter_map(|l| {
+                        let top = l.labels.first()?;
+                        Some(format!("{} {} {:.2}", l.level, top.label, top.probability))
+                    })
+                    .collect();
+                if best.is_empty() {
+                    " needs review".to_string()
+                } else {
+                    format!(" needs review (best {})", best.join(", "))
+                }
+            }
             (None, false) => String::new(),
         };
         let why: Vec<&str> = h
