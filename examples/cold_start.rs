@@ -6,7 +6,8 @@
 //! cargo run --release --example cold_start -- cold
 //! # The same with the keyword model that was the cold-start model before the ranker:
 //! SIGNATUR_COLD=keyword cargo run --release --example cold_start -- cold
-//! # Learned alone against learned + prior, trained on 50, 100, 200 demo messages:
+//! # Learned alone against learned + keyword prior and learned + ranker prior, trained on
+//! # 25, 50, 100, 200 and 300 demo messages, three splits and their mean:
 //! cargo run --release --example cold_start -- prior
 //! # The top emner of a text:
 //! cargo run --release --example cold_start -- text "Hvornår kommer snerydningen?"
@@ -28,7 +29,7 @@ use signatur::train::Example;
 use signatur::train::TrainOptions;
 use signatur::train::{keyword_model, KeywordOptions};
 use signatur::train::{ranker_features, ranker_model, RankerOptions};
-use signatur::train::{train_prepared, Prepared};
+use signatur::train::{train_prepared, train_prepared_with_taxonomy, Prepared, PriorKind};
 use signatur::{Classifier, ClassifyOptions, Message};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
@@ -228,6 +229,21 @@ fn text(s: &str) -> Res<()> {
     show(&clf, &t, &Message::from_text(s))
 }
 
+/// The split seeds of `prior`: each shuffles the demo corpus once; the last 139 messages are
+/// that split's test set.
+const SPLITS: [u64; 3] = [7, 8, 9];
+
+/// One model's results on one test set.
+#[derive(Default, Clone, Copy)]
+struct Scores {
+    top1: f64,
+    top3: f64,
+    log_loss: f64,
+    decided: f64,
+    decided_precision: f64,
+    micros: f64,
+}
+
 fn prior() -> Res<()> {
     let t = taxonomy()?;
     let ds = Dataset::load("demo/corpus/manifest.csv")?;
@@ -235,78 +251,126 @@ fn prior() -> Res<()> {
     let f = signatur::features::Featurizer::new(&features)?;
     let prepared = prepare(&ds, &f, TextMode::Mail, 2, None);
     let kle = ds.head_index("kle").ok_or("no kle head")?;
-    // A fixed shuffle, then the last 139 messages are the test set.
-    let mut order: Vec<usize> = (0..prepared.examples.len()).collect();
-    let mut s = 7u64;
-    for i in (1..order.len()).rev() {
-        s = s
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        order.swap(i, (s >> 33) as usize % (i + 1));
+    let sizes = [25usize, 50, 100, 200, 300];
+    let names = ["learned alone", "+ keyword prior", "+ ranker prior"];
+    // Per (size, model): the scores of each split.
+    let mut all = vec![vec![Vec::new(); names.len()]; sizes.len()];
+    for split in SPLITS {
+        let mut order: Vec<usize> = (0..prepared.examples.len()).collect();
+        let mut s = split;
+        for i in (1..order.len()).rev() {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            order.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let test: Vec<&Example> = order[300..]
+            .iter()
+            .map(|&i| &prepared.examples[i])
+            .collect();
+        println!("split {split}: {} test messages (kle head)", test.len());
+        for (si, &n) in sizes.iter().enumerate() {
+            let train = Prepared {
+                examples: order[..n]
+                    .iter()
+                    .map(|&i| prepared.examples[i].clone())
+                    .collect(),
+                item_index: Vec::new(),
+                failures: Vec::new(),
+            };
+            let opts = TrainOptions::default();
+            let (alone, _) = train_prepared(&train, &ds.heads, &features, &opts)?;
+            let with = |prior: PriorKind| {
+                train_prepared_with_taxonomy(&train, &ds.heads, &features, &opts, &t, &prior)
+                    .map(|(m, _)| m)
+            };
+            let keyword = with(PriorKind::Keyword(KeywordOptions::default()))?;
+            let ranker = with(PriorKind::Ranker(RankerOptions::default()))?;
+            for (mi, model) in [&alone, &keyword, &ranker].into_iter().enumerate() {
+                let clf = Classifier::from_model(model)?;
+                let sc = score(&clf, kle, &test)?;
+                let scale = model.params().prior.as_ref().map(KeywordPrior::scale);
+                println!(
+                    "{n:>4} training messages, {:<16} top-1 {:.3} top-3 {:.3} log-loss {:.3}; decided alone {:.3} at precision {:.3}; {:.0} µs/message{}",
+                    names[mi],
+                    sc.top1,
+                    sc.top3,
+                    sc.log_loss,
+                    sc.decided,
+                    sc.decided_precision,
+                    sc.micros,
+                    scale.map_or(String::new(), |s| format!(
+                        " (prior scale {s}, temperature {:.3})",
+                        clf.heads()[kle].temperature
+                    ))
+                );
+                all[si][mi].push(sc);
+            }
+        }
     }
-    let test: Vec<&Example> = order[300..]
-        .iter()
-        .map(|&i| &prepared.examples[i])
-        .collect();
-    println!("test set: {} demo messages (kle head)", test.len());
-    for n in [50usize, 100, 200, 300] {
-        let train = Prepared {
-            examples: order[..n]
-                .iter()
-                .map(|&i| prepared.examples[i].clone())
-                .collect(),
-            item_index: Vec::new(),
-            failures: Vec::new(),
-        };
-        let opts = TrainOptions::default();
-        let (alone, _) = train_prepared(&train, &ds.heads, &features, &opts)?;
-        let (with, _) = signatur::train::train_prepared_with_taxonomy(
-            &train,
-            &ds.heads,
-            &features,
-            &opts,
-            &t,
-            &KeywordOptions::default(),
-        )?;
-        let scale = with.params().prior.as_ref().map(KeywordPrior::scale);
-        for (name, model) in [("learned", &alone), ("learned+prior", &with)] {
-            let clf = Classifier::from_model(model)?;
-            let labels = &clf.heads()[kle].labels;
-            let xs: Vec<_> = test.iter().map(|e| e.x.clone()).collect();
-            let started = Instant::now();
-            for x in &xs {
-                clf.probabilities(std::slice::from_ref(x))?;
-            }
-            let per = started.elapsed().as_secs_f64() * 1e6 / xs.len().max(1) as f64;
-            let p = clf.probabilities(&xs)?;
-            let k = labels.len();
-            let (mut ok, mut top3, mut decided, mut decided_ok) = (0, 0, 0, 0);
-            let mut nll = 0.0f64;
-            for (r, e) in test.iter().enumerate() {
-                let Some(gold) = e.labels[kle] else { continue };
-                let row = &p[kle][r * k..(r + 1) * k];
-                let g = gold as usize;
-                let rk = 1 + row.iter().filter(|&&v| v > row[g]).count();
-                ok += (rk == 1) as usize;
-                top3 += (rk <= 3) as usize;
-                nll -= (row[g].max(1e-9) as f64).ln();
-                let best = row.iter().cloned().fold(0.0f32, f32::max);
-                if best >= clf.heads()[kle].threshold {
-                    decided += 1;
-                    decided_ok += (rk == 1) as usize;
-                }
-            }
-            let m = test.len() as f64;
+    println!("\nmean of {} splits:", SPLITS.len());
+    println!("| filed messages | model | top-1 | top-3 | log-loss | decided alone | precision of those |");
+    println!("|---|---|---|---|---|---|---|");
+    for (si, &n) in sizes.iter().enumerate() {
+        for (mi, name) in names.iter().enumerate() {
+            let runs = &all[si][mi];
+            let mean =
+                |f: fn(&Scores) -> f64| runs.iter().map(f).sum::<f64>() / runs.len().max(1) as f64;
+            // Precision over every split's decided messages together (the test sets are the
+            // same size): a split that decided nothing does not count as precision 0.
+            let decided: f64 = runs.iter().map(|s| s.decided).sum();
+            let right: f64 = runs.iter().map(|s| s.decided * s.decided_precision).sum();
             println!(
-                "{n:>4} training messages, {name:<14} top-1 {:.3} top-3 {:.3} log-loss {:.3}; decided alone {:.3} at precision {:.3}; {per:.0} µs/message{}",
-                ok as f64 / m,
-                top3 as f64 / m,
-                nll / m,
-                decided as f64 / m,
-                decided_ok as f64 / decided.max(1) as f64,
-                if name == "learned+prior" { format!(" (prior scale {scale:?}, temperature {:.3})", clf.heads()[kle].temperature) } else { String::new() }
+                "| {n} | {name} | {:.3} | {:.3} | {:.3} | {:.3} | {} |",
+                mean(|s| s.top1),
+                mean(|s| s.top3),
+                mean(|s| s.log_loss),
+                mean(|s| s.decided),
+                if decided > 0.0 {
+                    format!("{:.3}", right / decided)
+                } else {
+                    "–".to_string()
+                },
             );
         }
     }
     Ok(())
+}
+
+/// Top-1, top-3, log-loss and what the head decides alone (top probability at its
+/// threshold) on `test`, through the model file's graph, and the time per message.
+fn score(clf: &Classifier, kle: usize, test: &[&Example]) -> Res<Scores> {
+    let xs: Vec<_> = test.iter().map(|e| e.x.clone()).collect();
+    let started = Instant::now();
+    for x in &xs {
+        clf.probabilities(std::slice::from_ref(x))?;
+    }
+    let micros = started.elapsed().as_secs_f64() * 1e6 / xs.len().max(1) as f64;
+    let p = clf.probabilities(&xs)?;
+    let k = clf.heads()[kle].labels.len();
+    let (mut ok, mut top3, mut decided, mut decided_ok) = (0, 0, 0, 0);
+    let mut nll = 0.0f64;
+    for (r, e) in test.iter().enumerate() {
+        let Some(gold) = e.labels[kle] else { continue };
+        let row = &p[kle][r * k..(r + 1) * k];
+        let g = gold as usize;
+        let rk = 1 + row.iter().filter(|&&v| v > row[g]).count();
+        ok += (rk == 1) as usize;
+        top3 += (rk <= 3) as usize;
+        nll -= (row[g].max(1e-9) as f64).ln();
+        let best = row.iter().cloned().fold(0.0f32, f32::max);
+        if best >= clf.heads()[kle].threshold {
+            decided += 1;
+            decided_ok += (rk == 1) as usize;
+        }
+    }
+    let m = test.len().max(1) as f64;
+    Ok(Scores {
+        top1: ok as f64 / m,
+        top3: top3 as f64 / m,
+        log_loss: nll / m,
+        decided: decided as f64 / m,
+        decided_precision: decided_ok as f64 / decided.max(1) as f64,
+        micros,
+    })
 }

@@ -135,7 +135,7 @@ fn kl_xml_without_keywords_uses_titles() {
 #[test]
 fn learned_plus_prior_adds_the_scaled_prior_to_the_kle_logits() {
     use signatur::model::Model;
-    use signatur::train::{train_prepared_with_taxonomy, Prepared};
+    use signatur::train::{train_prepared_with_taxonomy, Prepared, PriorKind};
     use signatur::train::{Example, HeadSpec, TrainOptions};
     let t = Taxonomy::from_os2kle_txt(TXT).unwrap();
     let features = FeatureConfig {
@@ -187,56 +187,55 @@ fn learned_plus_prior_adds_the_scaled_prior_to_the_kle_logits() {
         epochs: 3,
         ..TrainOptions::default()
     };
-    let (model, _) = train_prepared_with_taxonomy(
-        &prepared,
-        &heads,
-        &features,
-        &opts,
-        &t,
-        &KeywordOptions::default(),
-    )
-    .unwrap();
-    assert_eq!(model.summary().kind, "learned+prior");
-    // At the calibrated temperature (about 0.1 here) most probabilities underflow; at 1
-    // they can be compared.
-    let mut with = model.params().clone();
-    with.heads[0].temperature = 1.0;
-    // A scale of 1, whatever the out-of-fold choice was, so the prior shows.
-    with.prior.as_mut().unwrap().set_scale(1.0);
-    let prior = with.prior.clone().unwrap();
-    let mut alone = with.clone();
-    alone.prior = None;
-    let full = Classifier::from_model(&Model::new(with, model.summary().clone())).unwrap();
-    let learned = Classifier::from_model(&Model::new(alone, model.summary().clone())).unwrap();
-    let temp = 1.0;
-    assert!(full.params().prior.as_ref() == Some(&prior));
-    let mut any = false;
-    let xs: Vec<_> = msgs.iter().take(12).map(|m| f.featurize(m)).collect();
-    let (pf, pl) = (
-        full.probabilities(&xs).unwrap(),
-        learned.probabilities(&xs).unwrap(),
-    );
-    for (r, x) in xs.iter().enumerate() {
-        let mut xn = Vec::new();
-        signatur::model::params::normalise(&x.ids, &x.vals, &model.params().idf, &mut xn);
-        let mut kw = vec![0.0; 4];
-        prior.add_logits(&x.ids, &xn, &mut kw);
-        any |= kw.iter().any(|&v| v > 0.5);
-        // ln p_full − ln p_learned − prior / T is the same for every label (the softmax
-        // normaliser), when the graph adds exactly `add_logits` to the head's logits.
-        // Probabilities near f32's smallest normal lose their low bits: left out.
-        let d: Vec<f64> = (0..4)
-            .filter(|&c| pf[0][r * 4 + c] > 1e-20 && pl[0][r * 4 + c] > 1e-20)
-            .map(|c| {
-                (pf[0][r * 4 + c] as f64).ln()
-                    - (pl[0][r * 4 + c] as f64).ln()
-                    - (kw[c] / temp) as f64
-            })
-            .collect();
-        let spread =
-            d.iter().cloned().fold(f64::MIN, f64::max) - d.iter().cloned().fold(f64::MAX, f64::min);
-        assert_eq!(d.len(), 4, "row {r}: {d:?}");
-        assert!(spread < 1e-4, "row {r}: {d:?}");
+    // Both priors: the keyword table and the ranker (the default).
+    for prior in &[
+        PriorKind::Keyword(KeywordOptions::default()),
+        PriorKind::default(),
+    ] {
+        let (model, _) =
+            train_prepared_with_taxonomy(&prepared, &heads, &features, &opts, &t, prior).unwrap();
+        assert_eq!(model.summary().kind, "learned+prior");
+        // At the calibrated temperature (about 0.1 here) most probabilities underflow; at 1
+        // they can be compared.
+        let mut with = model.params().clone();
+        with.heads[0].temperature = 1.0;
+        // A scale of 1, whatever the out-of-fold choice was, so the prior shows.
+        with.prior.as_mut().unwrap().set_scale(1.0);
+        let prior = with.prior.clone().unwrap();
+        let mut alone = with.clone();
+        alone.prior = None;
+        let full = Classifier::from_model(&Model::new(with, model.summary().clone())).unwrap();
+        let learned = Classifier::from_model(&Model::new(alone, model.summary().clone())).unwrap();
+        let temp = 1.0;
+        assert!(full.params().prior.as_ref() == Some(&prior));
+        let mut any = false;
+        let xs: Vec<_> = msgs.iter().take(12).map(|m| f.featurize(m)).collect();
+        let (pf, pl) = (
+            full.probabilities(&xs).unwrap(),
+            learned.probabilities(&xs).unwrap(),
+        );
+        for (r, x) in xs.iter().enumerate() {
+            let mut xn = Vec::new();
+            signatur::model::params::normalise(&x.ids, &x.vals, &model.params().idf, &mut xn);
+            let mut kw = vec![0.0; 4];
+            prior.add_logits(&x.ids, &xn, &mut kw);
+            any |= kw.iter().any(|&v| v > 0.5);
+            // ln p_full − ln p_learned − prior / T is the same for every label (the softmax
+            // normaliser), when the graph adds exactly `add_logits` to the head's logits.
+            // Probabilities near f32's smallest normal lose their low bits: left out.
+            let d: Vec<f64> = (0..4)
+                .filter(|&c| pf[0][r * 4 + c] > 1e-20 && pl[0][r * 4 + c] > 1e-20)
+                .map(|c| {
+                    (pf[0][r * 4 + c] as f64).ln()
+                        - (pl[0][r * 4 + c] as f64).ln()
+                        - (kw[c] / temp) as f64
+                })
+                .collect();
+            let spread = d.iter().cloned().fold(f64::MIN, f64::max)
+                - d.iter().cloned().fold(f64::MAX, f64::min);
+            assert_eq!(d.len(), 4, "row {r}: {d:?}");
+            assert!(spread < 1e-4, "row {r}: {d:?}");
+        }
+        assert!(any, "{prior:?}: no message matched a keyword");
     }
-    assert!(any, "no message matched a keyword");
 }

@@ -10,7 +10,7 @@ use signatur::features::FeatureConfig;
 use signatur::kle::Taxonomy;
 use signatur::train::{keyword_model, KeywordOptions};
 use signatur::train::{ranker_features, ranker_model, RankerOptions};
-use signatur::train::{train_prepared, train_prepared_with_taxonomy, Prepared};
+use signatur::train::{train_prepared, train_prepared_with_taxonomy, Prepared, PriorKind};
 use signatur::train::{Example, HeadSpec, TrainOptions};
 use signatur::Message;
 
@@ -143,24 +143,23 @@ fn onnxruntime_runs_keyword_ranker_and_learned_plus_prior_models() {
         item_index: Vec::new(),
         failures: Vec::new(),
     };
-    for hidden in [Some(0), Some(16)] {
+    let priors = [
+        ("keyword", PriorKind::Keyword(KeywordOptions::default())),
+        ("ranker", PriorKind::Ranker(RankerOptions::default())),
+    ];
+    for ((name, prior), hidden) in priors.iter().flat_map(|p| [(p, Some(0)), (p, Some(16))]) {
         let opts = TrainOptions {
             hidden,
             epochs: 5,
             ..TrainOptions::default()
         };
-        let (model, _) = train_prepared_with_taxonomy(
-            &prepared,
-            &heads,
-            &features,
-            &opts,
-            &taxonomy,
-            &KeywordOptions::default(),
-        )
-        .unwrap();
+        let (model, _) =
+            train_prepared_with_taxonomy(&prepared, &heads, &features, &opts, &taxonomy, prior)
+                .unwrap();
         assert_eq!(model.summary().kind, "learned+prior");
-        assert!(model.params().prior.is_some());
-        let what = format!("learned+prior hidden={hidden:?}");
+        let p = model.params().prior.as_ref().unwrap();
+        assert_eq!(p.is_ranker(), *name == "ranker");
+        let what = format!("learned+{name} prior hidden={hidden:?}");
         let d = common::onnxruntime_difference(&py, &model, &msgs, &what);
         assert!(d < 1e-5, "{what}: max difference {d}");
     }

@@ -71,26 +71,53 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
     // The record ranks every level of the plan; the best gruppe holds the suggested emne's
     // gruppe or a likelier one, and a building letter's hovedgruppe is 02.
     let levels = kle["levels"].as_array().unwrap();
-    let names: Vec<&str> = levels.iter().map(|l| l["level"].as_str().unwrap()).collect();
+    let names: Vec<&str> = levels
+        .iter()
+        .map(|l| l["level"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["emne", "gruppe", "hovedgruppe"]);
     assert_eq!(levels[0]["labels"][0]["label"].as_str(), Some(code));
     let best = |l: usize| levels[l]["labels"][0]["probability"].as_f64().unwrap();
     assert!(best(1) >= best(0) && best(2) >= best(1), "{levels:?}");
     assert_eq!(levels[2]["labels"][0]["label"], "02", "{levels:?}");
 
-    // With data: the learned kle head gets the keywords as its prior.
+    // With data: the learned kle head gets the ranker as its prior (`--prior keyword`: the
+    // keyword table), and the JSON says which.
     let prior = dir.path().join("prior.onnx");
-    common::signatur_ok(&[
-        "train",
-        "--data",
-        s(&corpus.join("manifest.csv")),
-        "--taxonomy",
-        &spec,
-        "--out",
-        s(&prior),
-        "--hash-bits",
-        "16",
-    ]);
+    let manifest = corpus.join("manifest.csv");
+    for kind in ["keyword", "ranker"] {
+        let mut args = vec![
+            "train",
+            "--data",
+            s(&manifest),
+            "--taxonomy",
+            &spec,
+            "--out",
+            s(&prior),
+            "--hash-bits",
+            "16",
+        ];
+        if kind == "keyword" {
+            args.extend(["--prior", "keyword"]);
+        }
+        let out: serde_json::Value =
+            serde_json::from_slice(&common::signatur_ok(&args).stdout).unwrap();
+        assert_eq!(out["prior"]["kind"], kind, "{out}");
+        assert_eq!(out["prior"]["head"], "kle", "{out}");
+    }
+    // `--prior` needs a taxonomy.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(["train", "--data", s(&corpus.join("manifest.csv"))])
+        .args([
+            "--prior",
+            "keyword",
+            "--out",
+            s(&dir.path().join("no.onnx")),
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--taxonomy"));
     let info: serde_json::Value =
         serde_json::from_slice(&common::signatur_ok(&["inspect", s(&prior)]).stdout).unwrap();
     assert_eq!(info["summary"]["kind"], "learned+prior");

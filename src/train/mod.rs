@@ -13,7 +13,7 @@ pub mod ranker;
 mod retrain;
 mod sgd;
 
-pub use data::{train_prepared, train_prepared_with_taxonomy, Prepared};
+pub use data::{train_prepared, train_prepared_with_taxonomy, Prepared, PriorKind};
 pub use keyword::{keyword_model, KeywordOptions};
 pub use prior::train_with_prior;
 pub use ranker::{build_ranker, ranker_features, ranker_model, RankerOptions};

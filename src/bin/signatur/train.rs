@@ -13,7 +13,7 @@ use signatur::model::{Loss, Model};
 use signatur::train::KeywordOptions;
 use signatur::train::TrainOptions;
 use signatur::train::{ranker_features, ranker_model, RankerOptions};
-use signatur::train::{train_prepared, train_prepared_with_taxonomy};
+use signatur::train::{train_prepared, train_prepared_with_taxonomy, PriorKind};
 
 use crate::progress::bar;
 
@@ -25,10 +25,14 @@ pub struct Args {
     #[arg(long, required_unless_present = "taxonomy")]
     pub data: Option<PathBuf>,
     /// A KLE taxonomy, `os2kle:PATH` or `kle-xml:PATH`: alone, it builds the KLE ranker
-    /// (docs/kle-ranker.md), one head `kle` that needs no training data; with `--data`, its keywords become
-    /// the prior of the learned `kle` head.
+    /// (docs/kle-ranker.md), one head `kle` that needs no training data; with `--data`, the
+    /// ranker becomes the prior of the learned `kle` head.
     #[arg(long)]
     pub taxonomy: Option<String>,
+    /// With `--data` and `--taxonomy`: the `kle` head's prior, `ranker` (the KLE ranker) or
+    /// `keyword` (the keyword table before it: weaker, about twice as fast through tract).
+    #[arg(long, value_enum, default_value_t = Prior::Ranker, requires = "taxonomy")]
+    pub prior: Prior,
     /// Where to write the model file.
     #[arg(long)]
     pub out: PathBuf,
@@ -38,6 +42,15 @@ pub struct Args {
     /// How to train.
     #[command(flatten)]
     pub training: Training,
+}
+
+/// The prior of a learned `kle` head (`--prior`).
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Prior {
+    /// The KLE ranker.
+    Ranker,
+    /// The keyword table.
+    Keyword,
 }
 
 /// The training flags shared by `signatur train` and `signatur eval --folds`.
@@ -255,6 +268,7 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
         .collect();
     let prior = model.params().prior.as_ref().map(|p| {
         json!({"head": model.params().heads.get(p.head()).map(|h| h.name.as_str()),
+               "kind": if p.is_ranker() { "ranker" } else { "keyword" },
                "scale": p.scale(), "stats": p.stats()})
     });
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
@@ -269,7 +283,8 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Trains on `data`, with the taxonomy's keywords as the `kle` head's prior when given.
+/// Trains on `data`, with the taxonomy's ranker (or keyword table) as the `kle` head's
+/// prior when given.
 /// Returns the model, messages, held-out messages, skipped files and warnings.
 fn train_data(
     args: &Args,
@@ -300,7 +315,10 @@ fn train_data(
             feats,
             &opts,
             t,
-            &KeywordOptions::default(),
+            &match args.prior {
+                Prior::Ranker => PriorKind::Ranker(RankerOptions::default()),
+                Prior::Keyword => PriorKind::Keyword(KeywordOptions::default()),
+            },
         )?,
     };
     Ok((
