@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureConfig;
-use crate::model::lanes::{prefetch, AHEAD};
+use crate::model::lanes::{prefetch, prefetch_flat_row, AHEAD};
 use crate::model::prior::KeywordPrior;
 use crate::{Error, ErrorKind};
 
@@ -200,13 +200,19 @@ impl Layers {
         best: usize,
     ) -> Vec<f32> {
         match self {
-            Layers::Linear { w } => linear_push(
-                |id| w.get(id as usize * classes..(id as usize + 1) * classes),
-                ids,
-                offset,
-                n,
-                best,
-            ),
+            Layers::Linear { w } => {
+                // The rows are read in the message's order from a table of tens of MB: ask
+                // for the row `AHEAD` features on while this one is summed, as training does.
+                let n = n.max(1);
+                ids.iter()
+                    .enumerate()
+                    .map(|(i, &id)| {
+                        prefetch_flat_row(w, classes, ids.get(i + AHEAD));
+                        let row = w.get(id as usize * classes..(id as usize + 1) * classes);
+                        over_mean(row.and_then(|r| r.get(offset..offset + n)), best, n)
+                    })
+                    .collect()
+            }
             Layers::LowRank { hidden, embed, out } => low_rank_push(
                 |id| embed.get(id as usize * hidden..(id as usize + 1) * hidden),
                 out,
