@@ -38,6 +38,23 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
     assert_eq!(info["loss"], "softmax");
     assert_eq!(info["heads"][0]["head"], "kle");
     assert!(info["heads"][0]["labels"].as_array().unwrap().len() > 2000);
+    // A reader that stops early (`signatur inspect kle.onnx | head`): the 80 KB of JSON
+    // outgrow the pipe, and the write that meets the closed pipe ends the run quietly.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(["inspect", s(&cold)])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let closed = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&closed.stderr);
+    assert!(
+        closed.status.success() && !stderr.contains("panicked"),
+        "{stderr}"
+    );
 
     // A building-permit letter: the cold-start model suggests (or abstains with a gruppe),
     // and the journal record names KLE titles from the same taxonomy.

@@ -53,7 +53,7 @@ pub fn run(args: Args) -> ExitCode {
         Ok(report) => {
             if args.json {
                 match crate::json_line(&report) {
-                    Ok(s) => println!("{s}"),
+                    Ok(s) => crate::out(format_args!("{s}")),
                     Err(e) => {
                         eprintln!("signatur eval: {e}");
                         return ExitCode::FAILURE;
@@ -152,14 +152,14 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
 }
 
 fn print_table(r: &EvalReport) {
-    println!(
+    crate::out(format_args!(
         "messages: {}  skipped: {}{}",
         r.messages,
         r.skipped,
         r.folds.map(|k| format!("  folds: {k}")).unwrap_or_default()
-    );
+    ));
     if let Some(s) = &r.split {
-        println!(
+        crate::out(format_args!(
             "forward split: {}{}{}  trained on {}  tested on {}",
             s.kind,
             s.fraction.map(|f| format!(" {f}")).unwrap_or_default(),
@@ -169,14 +169,14 @@ fn print_table(r: &EvalReport) {
                 .unwrap_or_default(),
             s.train_messages,
             s.test_messages
-        );
+        ));
     }
-    println!(
+    crate::out(format_args!(
         "{:<12} {:>8} {:>8} {:>8} {:>8} {:>10} {:>10} {:>8} {:>8}",
         "head", "accuracy", "balanced", "macroF1", "top3", "cov@prec", "prec@thr", "ece", "n"
-    );
+    ));
     for h in &r.heads {
-        println!(
+        crate::out(format_args!(
             "{:<12} {:>8.4} {:>8.4} {:>8.4} {:>8.4} {:>10.4} {:>10} {:>8.4} {:>8}",
             h.head,
             h.accuracy,
@@ -189,9 +189,12 @@ fn print_table(r: &EvalReport) {
                 .unwrap_or_else(|| "-".into()),
             h.ece,
             h.messages
-        );
+        ));
         for c in h.confused.iter().take(3) {
-            println!("    confused: {} -> {} ({})", c.truth, c.predicted, c.count);
+            crate::out(format_args!(
+                "    confused: {} -> {} ({})",
+                c.truth, c.predicted, c.count
+            ));
         }
     }
 }

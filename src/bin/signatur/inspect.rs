@@ -32,12 +32,12 @@ pub fn run(args: Args) -> ExitCode {
                     })
                 })
                 .collect();
-            println!(
+            crate::out(format_args!(
                 "{}",
                 crate::value_line(
                     json!({ "model": args.model, "form": form, "loss": clf.params().loss.as_str(), "features": clf.feature_config(), "heads": heads, "summary": clf.summary() })
                 )
-            );
+            ));
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -217,7 +217,7 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
 /// correction that was not learned is an error the caller must see).
 fn report(v: serde_json::Value) -> ExitCode {
     let ok = v["failed"].as_u64() == Some(0);
-    println!("{}", crate::value_line(v));
+    crate::out(format_args!("{}", crate::value_line(v)));
     if ok {
         ExitCode::SUCCESS
     } else {

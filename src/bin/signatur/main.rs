@@ -69,6 +69,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// Prints one line on stdout, as `println!` does, except that a reader that went away
+/// (`signatur inspect … | head`) ends the program quietly with success, as `parse`,
+/// `refs` and `classify` do, where `println!` would panic; another write error ends it
+/// with a message and failure.
+fn out(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_fmt(line)
+        .and_then(|()| stdout.write_all(b"\n"))
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("signatur: cannot write output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// `e` with `source` (a file name) in front of its message, unless it is there already:
 /// errors from reading a file name it themselves, and stderr lines read
 /// `signatur <command>: <kind>: <source>: <reason>` either way.

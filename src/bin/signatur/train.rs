@@ -272,14 +272,14 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
                "scale": p.scale(), "stats": p.stats()})
     });
     let size = std::fs::metadata(&args.out).map(|m| m.len()).unwrap_or(0);
-    println!(
+    crate::out(format_args!(
         "{}",
         crate::value_line(json!({
             "model": args.out, "bytes": size, "kind": model.summary().kind,
             "messages": messages, "heldout": heldout, "skipped": skipped, "heads": heads,
             "prior": prior, "warnings": warnings, "seconds": started.elapsed().as_secs_f64(),
         }))
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }
 
