@@ -125,15 +125,34 @@ def metrics(name, preds, confs, truths, target, extra=None):
     return r
 
 
+# Predict rates are the fastest of this many timed runs over the test texts: one run of a
+# few thousand texts takes a fraction of a second, and a single timing of it swung by a
+# quarter between runs on a shared machine.
+PREDICT_REPEATS = int(os.environ.get("SIGNATUR_PEER_REPEATS", "5"))
+
+
+def fastest(run):
+    """`run()`'s result and the shortest of `PREDICT_REPEATS` wall-clock timings of it."""
+    best, result = None, None
+    for _ in range(max(1, PREDICT_REPEATS)):
+        t0 = time.perf_counter()
+        result = run()
+        secs = time.perf_counter() - t0
+        best = secs if best is None else min(best, secs)
+    return result, best
+
+
 def sklearn_fit_predict(make_vec, make_clf, conf_fn, tr_docs, tr_labels, te_docs):
     vec = make_vec()
     clf = make_clf()
     clf.fit(vec.fit_transform(tr_docs), tr_labels)
-    t0 = time.perf_counter()
-    x = vec.transform(te_docs)
-    p = list(clf.predict(x))
-    c = list(conf_fn(clf, x))
-    return p, c, time.perf_counter() - t0
+
+    def predict():
+        x = vec.transform(te_docs)
+        return list(clf.predict(x)), list(conf_fn(clf, x))
+
+    (p, c), secs = fastest(predict)
+    return p, c, secs
 
 
 def fasttext_fit_predict(tr_docs, tr_labels, te_docs, seed):
@@ -152,9 +171,7 @@ def fasttext_fit_predict(tr_docs, tr_labels, te_docs, seed):
     model = fasttext.train_supervised(path, epoch=25, lr=0.5, wordNgrams=2, dim=100, minCount=1, thread=2, seed=seed, verbose=0)
     os.unlink(path)
     texts = [clean(d) for d in te_docs]
-    t0 = time.perf_counter()
-    out = [model.predict(t, k=1) for t in texts]
-    secs = time.perf_counter() - t0
+    out, secs = fastest(lambda: [model.predict(t, k=1) for t in texts])
     return [o[0][0][len("__label__"):] for o in out], [float(o[1][0]) for o in out], secs
 
 
