@@ -514,10 +514,10 @@ impl Classifier {
                     Some(&built)
                 }
             };
-            let fallback = groups
-                .filter(|_| abstain)
-                .and_then(|g| g.fallback(p, threshold));
-            let levels = groups.map_or_else(Vec::new, |g| g.levels(p, &labels, k));
+            let (levels, fallback) = groups.map_or_else(
+                || (Vec::new(), None),
+                |g| g.rank(p, &labels, k, abstain.then_some(threshold)),
+            );
             heads.push(HeadDecision {
                 head: info.name.clone(),
                 labels,

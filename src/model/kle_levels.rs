@@ -16,11 +16,15 @@ pub const KLE_HEAD: &str = "kle";
 #[derive(Debug, Default)]
 pub(crate) struct KleGroups {
     /// Per level (gruppe, then hovedgruppe): the distinct codes in order of first
-    /// appearance, and for each label the index of its code (`None`: not a KLE code).
-    levels: [(Vec<KleCode>, Vec<Option<u32>>); 2],
+    /// appearance, and for each label the index of its code ([`NONE`]: not a KLE code).
+    levels: [(Vec<KleCode>, Vec<u32>); 2],
 }
 
 const FALLBACK_LEVELS: [Level; 2] = [Level::Gruppe, Level::Hovedgruppe];
+
+/// A label's code index when the label is not a KLE code: past every code, so the sums
+/// skip it without a branch on an `Option`.
+const NONE: u32 = u32::MAX;
 
 impl KleGroups {
     pub(crate) fn new(labels: &[String]) -> KleGroups {
@@ -29,7 +33,7 @@ impl KleGroups {
             let mut index: HashMap<KleCode, u32> = HashMap::new();
             for label in labels {
                 let code = KleCode::parse(label).ok().and_then(|c| c.at_level(*level));
-                of.push(code.map(|code| {
+                of.push(code.map_or(NONE, |code| {
                     *index.entry(code).or_insert_with(|| {
                         codes.push(code);
                         codes.len() as u32 - 1
@@ -50,50 +54,51 @@ impl KleGroups {
     fn sums(&self, level: usize, p: &[f32]) -> Vec<f32> {
         let (codes, of) = &self.levels[level];
         let mut sums = vec![0.0f32; codes.len()];
-        for (i, &prob) in of.iter().zip(p) {
-            if let Some(i) = i {
-                sums[*i as usize] += prob;
+        for (&i, &prob) in of.iter().zip(p) {
+            if let Some(s) = sums.get_mut(i as usize) {
+                *s += prob;
             }
         }
         sums
     }
 
-    /// When the emne is uncertain: the gruppe, else the hovedgruppe, whose emner together
-    /// reach `threshold` under probabilities `p` (one per label). Labels that are not KLE
-    /// codes are ignored.
-    pub(crate) fn fallback(&self, p: &[f32], threshold: f32) -> Option<Fallback> {
-        for (l, level) in FALLBACK_LEVELS.iter().enumerate() {
-            // `max_by` keeps the last of equal sums, as grupper appear in label order.
-            if let Some((i, prob)) = self
-                .sums(l, p)
-                .into_iter()
-                .enumerate()
-                .max_by(|a, b| a.1.total_cmp(&b.1))
-            {
-                if prob >= threshold {
-                    return Some(Fallback {
-                        level: level.as_str().to_string(),
-                        code: self.levels[l].0[i].to_string(),
-                        probability: prob.min(1.0),
-                    });
-                }
-            }
-        }
-        None
-    }
-
-    /// The three ranked lists of a KLE decision: `emner` (the head's top labels, as
-    /// decided), then the `k` most probable grupper and hovedgrupper under `p`, each with
-    /// the summed probability of its emner. Equal sums keep the order in which codes first
-    /// appear among the labels.
-    pub(crate) fn levels(&self, p: &[f32], emner: &[LabelScore], k: usize) -> Vec<LevelRanking> {
-        let mut out = Vec::with_capacity(3);
-        out.push(LevelRanking {
+    /// A KLE decision's coarser levels from one pass over the labels per level:
+    ///
+    /// - the three ranked lists: `emner` (the head's top labels, as decided), then the `k`
+    ///   most probable grupper and hovedgrupper under `p`, each with the summed probability
+    ///   of its emner (equal sums keep the order in which codes first appear among the
+    ///   labels);
+    /// - with `threshold` (the emne abstains): the fallback, the gruppe, else the
+    ///   hovedgruppe, whose emner together reach it.
+    pub(crate) fn rank(
+        &self,
+        p: &[f32],
+        emner: &[LabelScore],
+        k: usize,
+        threshold: Option<f32>,
+    ) -> (Vec<LevelRanking>, Option<Fallback>) {
+        let mut levels = Vec::with_capacity(3);
+        levels.push(LevelRanking {
             level: Level::Emne.as_str().to_string(),
             labels: emner.to_vec(),
         });
+        let mut fallback = None;
         for (l, level) in FALLBACK_LEVELS.iter().enumerate() {
             let sums = self.sums(l, p);
+            let codes = &self.levels[l].0;
+            if let (None, Some(threshold)) = (&fallback, threshold) {
+                // `max_by` keeps the last of equal sums, as grupper appear in label order.
+                if let Some((i, &prob)) = sums.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))
+                {
+                    if prob >= threshold {
+                        fallback = Some(Fallback {
+                            level: level.as_str().to_string(),
+                            code: codes[i].to_string(),
+                            probability: prob.min(1.0),
+                        });
+                    }
+                }
+            }
             let by_sum = |a: &usize, b: &usize| sums[*b].total_cmp(&sums[*a]).then(a.cmp(b));
             let mut order: Vec<usize> = (0..sums.len()).collect();
             let k = k.max(1);
@@ -102,18 +107,18 @@ impl KleGroups {
                 order.truncate(k);
             }
             order.sort_by(by_sum);
-            out.push(LevelRanking {
+            levels.push(LevelRanking {
                 level: level.as_str().to_string(),
                 labels: order
                     .into_iter()
                     .map(|i| LabelScore {
-                        label: self.levels[l].0[i].to_string(),
+                        label: codes[i].to_string(),
                         probability: sums[i].min(1.0),
                     })
                     .collect(),
             });
         }
-        out
+        (levels, fallback)
     }
 }
 
@@ -128,12 +133,18 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let groups = KleGroups::new(&labels);
-        let f = groups.fallback(&[0.5, 0.45, 0.03, 0.02], 0.9).unwrap();
+        let fallback = |p: &[f32]| groups.rank(p, &[], 3, Some(0.9)).1;
+        let f = fallback(&[0.5, 0.45, 0.03, 0.02]).unwrap();
         assert_eq!((f.level.as_str(), f.code.as_str()), ("gruppe", "32.18"));
         assert!((f.probability - 0.95).abs() < 1e-6);
-        let f = groups.fallback(&[0.4, 0.3, 0.25, 0.05], 0.9).unwrap();
+        let f = fallback(&[0.4, 0.3, 0.25, 0.05]).unwrap();
         assert_eq!((f.level.as_str(), f.code.as_str()), ("hovedgruppe", "32"));
-        assert!(groups.fallback(&[0.3, 0.2, 0.1, 0.4], 0.9).is_none());
+        assert!(fallback(&[0.3, 0.2, 0.1, 0.4]).is_none());
+        // Without a threshold (the emne decided) there is no fallback.
+        assert!(groups
+            .rank(&[0.5, 0.45, 0.03, 0.02], &[], 3, None)
+            .1
+            .is_none());
     }
 
     #[test]
@@ -148,7 +159,7 @@ mod tests {
             label: "02.00.00".into(),
             probability: 0.3,
         }];
-        let levels = groups.levels(&p, &emner, 2);
+        let (levels, _) = groups.rank(&p, &emner, 2, None);
         let names: Vec<&str> = levels.iter().map(|l| l.level.as_str()).collect();
         assert_eq!(names, ["emne", "gruppe", "hovedgruppe"]);
         assert_eq!(levels[0].labels, emner);
