@@ -139,7 +139,10 @@ impl Weights {
     /// [`Params::label_push`] on these weights.
     fn push(&self, classes: usize, ids: &[u32], offset: usize, n: usize, best: usize) -> Vec<f32> {
         match &self.layers {
-            LiveLayers::Linear { w } => linear_push(|id| w.row(id as usize), ids, offset, n, best),
+            // The live table's rows are copied out one at a time: nothing to prefetch.
+            LiveLayers::Linear { w } => {
+                linear_push(|id| w.row(id as usize), |_| {}, ids, offset, n, best)
+            }
             LiveLayers::LowRank { embed, out, .. } => low_rank_push(
                 |id| embed.row(id as usize),
                 out,

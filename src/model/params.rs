@@ -200,19 +200,14 @@ impl Layers {
         best: usize,
     ) -> Vec<f32> {
         match self {
-            Layers::Linear { w } => {
-                // The rows are read in the message's order from a table of tens of MB: ask
-                // for the row `AHEAD` features on while this one is summed, as training does.
-                let n = n.max(1);
-                ids.iter()
-                    .enumerate()
-                    .map(|(i, &id)| {
-                        prefetch_flat_row(w, classes, ids.get(i + AHEAD));
-                        let row = w.get(id as usize * classes..(id as usize + 1) * classes);
-                        over_mean(row.and_then(|r| r.get(offset..offset + n)), best, n)
-                    })
-                    .collect()
-            }
+            Layers::Linear { w } => linear_push(
+                |id| w.get(id as usize * classes..(id as usize + 1) * classes),
+                |ahead| prefetch_flat_row(w, classes, ahead),
+                ids,
+                offset,
+                n,
+                best,
+            ),
             Layers::LowRank { hidden, embed, out } => low_rank_push(
                 |id| embed.get(id as usize * hidden..(id as usize + 1) * hidden),
                 out,
@@ -227,8 +222,12 @@ impl Layers {
 }
 
 /// [`Params::label_push`] of a linear model whose row for a bucket is `row(id)`.
+///
+/// The rows are read in the message's order from a table of tens of MB: `prefetch` is
+/// given the bucket `AHEAD` features on while this one is summed, as training's loops do.
 pub(crate) fn linear_push<R: AsRef<[f32]>>(
     row: impl Fn(u32) -> Option<R>,
+    prefetch: impl Fn(Option<&u32>),
     ids: &[u32],
     offset: usize,
     n: usize,
@@ -236,7 +235,9 @@ pub(crate) fn linear_push<R: AsRef<[f32]>>(
 ) -> Vec<f32> {
     let n = n.max(1);
     ids.iter()
-        .map(|&id| {
+        .enumerate()
+        .map(|(i, &id)| {
+            prefetch(ids.get(i + AHEAD));
             let Some(r) = row(id) else {
                 return 0.0;
             };
