@@ -9,9 +9,11 @@ mod normalize;
 mod stem;
 mod stopwords;
 mod tokenize;
+mod words;
 
 pub use names::{add_all_words, add_capitalised_words, add_proper_nouns};
 pub use normalize::normalize;
 pub use stem::{Stemmer, StemmerKind};
 pub use stopwords::{is_stop_word, StopWords};
 pub use tokenize::{tokenize, NumberClass, Token, TokenKind};
+pub use words::{word_indices, WordIndices};

@@ -8,34 +8,21 @@
 
 use std::collections::HashSet;
 
-use unicode_segmentation::UnicodeSegmentation;
-
-use crate::text::normalize;
+use crate::text::{normalize, word_indices};
 
 /// Adds to `out` the normalised form of every word of `text` that is capitalised (an
 /// upper-case letter followed by a lower-case one: `Mette`, not `KLE`) and does not start a
 /// sentence or a line.
 pub fn add_proper_nouns(text: &str, out: &mut HashSet<String>) {
-    // Line by line: UAX #29 always breaks before and after a line feed (rules WB3a and
-    // WB3b), so a line's words are the text's words there, and a line of ASCII alone takes
-    // unicode-segmentation's ASCII path, where a whole text with one `ø` in it would be
-    // segmented through the Unicode tables character by character (perf: a quarter of a
-    // C ABI decision with explanations on Danish mail).
-    let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        for (start, word) in line.unicode_word_indices() {
-            let mut chars = word.chars();
-            let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
-                continue;
-            };
-            if !(first.is_uppercase() && second.is_lowercase())
-                || starts_sentence(&text[..at + start])
-            {
-                continue;
-            }
-            out.insert(normalize(word).into_owned());
+    for (start, word) in word_indices(text) {
+        let mut chars = word.chars();
+        let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
+            continue;
+        };
+        if !(first.is_uppercase() && second.is_lowercase()) || starts_sentence(&text[..start]) {
+            continue;
         }
-        at += line.len();
+        out.insert(normalize(word).into_owned());
     }
 }
 
@@ -53,7 +40,7 @@ pub fn add_all_words(text: &str, out: &mut HashSet<String>) {
 /// Adds to `out` every capitalised or upper-case word of `text`, at a line start or not:
 /// for a signature, whose lines start with the sender's name.
 pub fn add_capitalised_words(text: &str, out: &mut HashSet<String>) {
-    for word in text.unicode_words() {
+    for (_, word) in word_indices(text) {
         let mut chars = word.chars();
         if let (Some(first), Some(_)) = (chars.next(), chars.next()) {
             if first.is_uppercase() {
@@ -123,52 +110,6 @@ fn starts_sentence(before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// [`add_proper_nouns`] before it went line by line: the whole text segmented at once.
-    fn add_proper_nouns_whole(text: &str, out: &mut HashSet<String>) {
-        for (start, word) in text.unicode_word_indices() {
-            let mut chars = word.chars();
-            let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
-                continue;
-            };
-            if !(first.is_uppercase() && second.is_lowercase()) || starts_sentence(&text[..start]) {
-                continue;
-            }
-            out.insert(normalize(word).into_owned());
-        }
-    }
-
-    fn same_names(text: &str) {
-        let (mut lines, mut whole) = (HashSet::new(), HashSet::new());
-        add_proper_nouns(text, &mut lines);
-        add_proper_nouns_whole(text, &mut whole);
-        assert_eq!(lines, whole, "{text:?}");
-    }
-
-    #[test]
-    fn line_by_line_finds_the_names_the_whole_text_does() {
-        for text in [
-            "Kære Mette Hansen\r\nTak for brevet.\nHilsen\nJens Ørsted",
-            "mødet med Søren\n\nog Åse i går\u{2028}med Bo",
-            "d'Artagnan og O'Brien mødte Hans-Peter.\nAnne-Marie ringede",
-            "slut uden linjeskift med Ærø",
-            "\n\n\r\n",
-            "",
-            "tre\rlinjer\rmed Carl\r",
-            "emoji 👍🏽 og Lise\nSå sagde Ib",
-        ] {
-            same_names(text);
-        }
-        // Every message of the demo corpus, read as text as it is on disk.
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/corpus/mail");
-        let mut read = 0;
-        for entry in std::fs::read_dir(dir).expect("the demo corpus") {
-            let bytes = std::fs::read(entry.expect("entry").path()).expect("a message");
-            same_names(&String::from_utf8_lossy(&bytes));
-            read += 1;
-        }
-        assert!(read > 300, "{read} demo messages");
-    }
 
     fn names(text: &str) -> Vec<String> {
         let mut set = HashSet::new();
