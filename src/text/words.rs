@@ -72,24 +72,26 @@ impl<'t> Iterator for WordIndices<'t> {
 /// The length of the line at the start of `bytes` (through its line feed) and whether its
 /// only non-ASCII characters are Latin-1 letters.
 fn line(bytes: &[u8]) -> (usize, bool) {
-    let mut latin = true;
+    let len = memchr::memchr(b'\n', bytes).map_or(bytes.len(), |i| i + 1);
+    let line = &bytes[..len];
+    (len, line.is_ascii() || latin(line))
+}
+
+/// Whether the only non-ASCII characters of `line` are Latin-1 letters.
+fn latin(line: &[u8]) -> bool {
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        i += 1;
-        if b == b'\n' {
-            break;
-        }
+    while i < line.len() {
+        let b = line[i];
         if b >= 0x80 {
             // `À`–`ÿ` are C3 80–C3 BF in UTF-8; C3 97 is `×` and C3 B7 is `÷`.
-            latin &= b == 0xC3 && !matches!(bytes.get(i), Some(0x97 | 0xB7));
-            // The continuation byte is skipped here; any other lead byte already failed.
-            if b == 0xC3 {
-                i += 1;
+            if b != 0xC3 || matches!(line.get(i + 1), Some(0x97 | 0xB7)) {
+                return false;
             }
+            i += 1;
         }
+        i += 1;
     }
-    (i.min(bytes.len()), latin)
+    true
 }
 
 /// What a character of a Latin-1 line is, for the word rules, from its first byte.
