@@ -161,7 +161,7 @@ fn masked<'s>(field: Field, kind: TokenKind, surface: &'s str, rest: &str) -> Ma
 /// Whether a word is shown as `#name`: long digit runs inside a word (`nr12345678`, an
 /// IBAN) are identifiers, and a joined word (`ansøgning_mette_hansen`) hides a name in one
 /// of its parts.
-fn is_name(word: &str, names: &HashSet<String>) -> bool {
+fn is_name(word: &str, names: &Names) -> bool {
     word.bytes().filter(u8::is_ascii_digit).count() >= 5
         || word
             .split(|c: char| !c.is_alphanumeric())
@@ -173,7 +173,7 @@ struct Surfaces<'a> {
     mask: u64,
     /// Words to hide (see [`crate::text::add_proper_nouns`]); `None` shows every word as
     /// it is (internal uses that never display it).
-    names: Option<HashSet<String>>,
+    names: Option<Names>,
 }
 
 impl Sink for Surfaces<'_> {
@@ -482,10 +482,27 @@ impl Words<'_> {
     }
 }
 
+/// The normalised words that could be names, hashed with the feature hash: a message's
+/// names are looked up once per distinct word, and SipHash (the default) was most of that.
+type Names = HashSet<String, std::hash::BuildHasherDefault<WordHasher>>;
+
+/// [`hash_bytes`] as a [`std::hash::Hasher`], for [`Names`].
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl std::hash::Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = hash_bytes(self.0, bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// The words of `msg` that could be (part of) a person's name, normalised: what
 /// explanations show as `#name` (see [`Featurizer::surfaces`]).
-fn names_of(msg: &Message) -> HashSet<String> {
-    let mut names = HashSet::new();
+fn names_of(msg: &Message) -> Names {
+    let mut names = Names::default();
     let texts = [
         msg.subject.as_str(),
         &msg.body.text,
@@ -613,7 +630,7 @@ impl Featurizer {
         self.collect_surfaces(msg, None)
     }
 
-    fn collect_surfaces(&self, msg: &Message, names: Option<HashSet<String>>) -> Vec<Surface> {
+    fn collect_surfaces(&self, msg: &Message, names: Option<Names>) -> Vec<Surface> {
         let mut out = Vec::new();
         self.walk(
             msg,

@@ -7,13 +7,14 @@
 //! only; features never depend on it.
 
 use std::collections::HashSet;
+use std::hash::BuildHasher;
 
 use crate::text::{normalize, word_indices};
 
 /// Adds to `out` the normalised form of every word of `text` that is capitalised (an
 /// upper-case letter followed by a lower-case one: `Mette`, not `KLE`) and does not start a
 /// sentence or a line.
-pub fn add_proper_nouns(text: &str, out: &mut HashSet<String>) {
+pub fn add_proper_nouns<S: BuildHasher>(text: &str, out: &mut HashSet<String, S>) {
     for (start, word) in word_indices(text) {
         let mut chars = word.chars();
         let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
@@ -29,7 +30,7 @@ pub fn add_proper_nouns(text: &str, out: &mut HashSet<String>) {
 /// Adds to `out` every word of `text` (normalised): for text that is a name as a whole,
 /// such as a display name or the local part of an address (`anne.holm`, split at its dots,
 /// hyphens and underscores).
-pub fn add_all_words(text: &str, out: &mut HashSet<String>) {
+pub fn add_all_words<S: BuildHasher>(text: &str, out: &mut HashSet<String, S>) {
     for part in text.split(|c: char| !c.is_alphanumeric()) {
         if part.chars().count() >= 2 && part.chars().any(char::is_alphabetic) {
             out.insert(normalize(part).into_owned());
@@ -39,7 +40,7 @@ pub fn add_all_words(text: &str, out: &mut HashSet<String>) {
 
 /// Adds to `out` every capitalised or upper-case word of `text`, at a line start or not:
 /// for a signature, whose lines start with the sender's name.
-pub fn add_capitalised_words(text: &str, out: &mut HashSet<String>) {
+pub fn add_capitalised_words<S: BuildHasher>(text: &str, out: &mut HashSet<String, S>) {
     for (_, word) in word_indices(text) {
         let mut chars = word.chars();
         if let (Some(first), Some(_)) = (chars.next(), chars.next()) {
