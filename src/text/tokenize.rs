@@ -6,6 +6,8 @@
 //! `#n8`). KLE codes, which name a subject, and numbers of at most four digits (`486`,
 //! `§ 42`, a postal code), which cannot identify anyone, keep their digits.
 
+use crate::text::word_indices;
+
 /// The class of a number, as far as a cheap look can tell.
 ///
 /// This is a featurisation aid, not a detector: [`crate::decision::refs`] does the careful
@@ -84,7 +86,7 @@ impl Token {
 /// A callback rather than a `Vec` so the feature stage can hash as it goes without an
 /// allocation per message.
 pub fn tokenize(text: &str, mut each: impl FnMut(Token)) {
-    let mut words = super::word_indices(text).peekable();
+    let mut words = word_indices(text).peekable();
     while let Some((start, word)) = words.next() {
         let end = start + word.len();
         if !word.bytes().next().is_some_and(|b| b.is_ascii_digit()) || has_letter(word) {

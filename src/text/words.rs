@@ -3,8 +3,8 @@
 //! [`word_indices`] gives exactly the words of unicode-segmentation's
 //! `unicode_word_indices`. That crate has a fast path for text that is ASCII as a whole,
 //! but one `ø` anywhere sends the whole text through its Unicode tables, a binary search
-//! per character: perf put that at a quarter of a C ABI decision on Danish mail, in the
-//! feature stage and in the name scan of explanations. Here the text goes line by line
+//! per character: perf put that at about 45 % of a C ABI decision on Danish mail, in
+//! the feature stage and in the name scan of explanations. Here the text goes line by line
 //! (UAX #29 always breaks after a line feed, rule WB3a, so a line's words are the text's
 //! words there), and a line whose only non-ASCII characters are the letters
 //! of Latin-1 (`À`–`ÿ` without `×` and `÷`, which covers Danish, German, French and the
