@@ -162,7 +162,7 @@ impl Classifier {
             .iter()
             .map(|h| h.labels.len())
             .collect();
-        let runtime = Runtime::new(&proto, head_sizes)?;
+        let runtime = Runtime::new(&proto, head_sizes, decoded.params.layers.table_name())?;
         let featurizer = Featurizer::new(&decoded.params.features)?;
         let offsets = decoded.params.offsets();
         let kle_groups = decoded
@@ -418,8 +418,15 @@ impl Classifier {
         };
         let mut push = |h: usize, best: usize| {
             let n = heads[h].labels.len();
-            self.params
-                .push_per_value(&x.ids, &xn, self.offsets[h], n, best)
+            // The rows tract has just gathered, from its copy of the table: in cache.
+            self.params.push_per_value_in(
+                self.runtime.gathered_table(),
+                &x.ids,
+                &xn,
+                self.offsets[h],
+                n,
+                best,
+            )
         };
         self.decide(&view, msg, &rows, &mut push, opts)
     }

@@ -58,6 +58,9 @@ use crate::{Error, ErrorKind, Result};
 /// An optimised, runnable plan. `Send + Sync`: one per model, shared by all threads.
 pub(crate) struct Runtime {
     plan: Arc<TypedRunnableModel>,
+    /// The float32 table the plan's `Gather` reads rows from (weights, or a low-rank
+    /// model's embedding), as tract holds it: see [`Runtime::gathered_table`].
+    table: Option<Arc<Tensor>>,
     /// Labels per head, in output order, to check output shapes.
     head_sizes: Vec<usize>,
 }
@@ -136,6 +139,27 @@ pub(crate) fn check_graph(proto: &pb::ModelProto) -> Result<()> {
     Ok(())
 }
 
+/// The constant named `name` that a `Gather` of `model` reads rows from, if it is a
+/// float32 matrix.
+fn gathered_table(model: &TypedModel, name: &str) -> Option<Arc<Tensor>> {
+    use tract_onnx::tract_core::ops::array::Gather;
+    use tract_onnx::tract_core::ops::konst::Const;
+    // tract renames an initializer's node when it folds it (`weights.0`).
+    let named = |n: &str| {
+        n.strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    };
+    let node = model.nodes().iter().find(|n| named(&n.name))?;
+    let gathered = model
+        .nodes()
+        .iter()
+        .filter(|n| n.op_is::<Gather>())
+        .any(|n| n.inputs.first().map(|o| o.node) == Some(node.id));
+    let table = node.op_as::<Const>()?.val();
+    (gathered && table.datum_type() == f32::datum_type() && table.rank() == 2)
+        .then(|| table.clone())
+}
+
 /// Runs `f`, or gives `None` if it panicked. tract's state is not touched again after a
 /// panic: a failed build is dropped, and a run's state is made fresh per run.
 fn without_panic<T>(f: impl FnOnce() -> T) -> Option<T> {
@@ -155,8 +179,16 @@ impl Runtime {
     /// [`ErrorKind::InvalidModel`], never a panic in the host. (The file's own graph is
     /// checked by [`check_graph`] in `Classifier::from_bytes`; the graph given here is the
     /// one the exporter writes.)
-    pub(crate) fn new(proto: &pb::ModelProto, head_sizes: Vec<usize>) -> Result<Runtime> {
-        without_panic(|| Runtime::build(proto, head_sizes)).unwrap_or_else(|| {
+    ///
+    /// `table_name` names the initializer whose rows the graph gathers per feature
+    /// (`weights` or `embed`), found again in the optimised plan for
+    /// [`Runtime::gathered_table`].
+    pub(crate) fn new(
+        proto: &pb::ModelProto,
+        head_sizes: Vec<usize>,
+        table_name: &str,
+    ) -> Result<Runtime> {
+        without_panic(|| Runtime::build(proto, head_sizes, table_name)).unwrap_or_else(|| {
             Err(Error::new(
                 ErrorKind::InvalidModel,
                 "tract could not build a plan from the graph (it panicked)",
@@ -164,7 +196,7 @@ impl Runtime {
         })
     }
 
-    fn build(proto: &pb::ModelProto, head_sizes: Vec<usize>) -> Result<Runtime> {
+    fn build(proto: &pb::ModelProto, head_sizes: Vec<usize>, table_name: &str) -> Result<Runtime> {
         let model = tract_onnx::onnx()
             .model_for_proto_model(proto)
             .map_err(model_error)?;
@@ -192,7 +224,20 @@ impl Runtime {
             .map_err(model_error)?
             .into_runnable()
             .map_err(model_error)?;
-        Ok(Runtime { plan, head_sizes })
+        let table = gathered_table(plan.model(), table_name);
+        Ok(Runtime {
+            plan,
+            table,
+            head_sizes,
+        })
+    }
+
+    /// The float32 table named by the `table_name` given to [`Runtime::new`] that the
+    /// plan gathers rows from, read in place. An explanation reads the rows of the
+    /// message's features again right after the run: from tract's own copy they are still
+    /// in cache, where the same rows of the parameters' copy are not.
+    pub(crate) fn gathered_table(&self) -> Option<&[f32]> {
+        self.table.as_ref()?.as_plain_ram()?.as_slice::<f32>().ok()
     }
 
     /// Runs a batch of `n` rows of `l` features (`ids` and `tf` are `n × l`, row-major,

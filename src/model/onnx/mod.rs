@@ -162,6 +162,17 @@ mod tests {
         }
     }
 
+    fn low_rank_params() -> Params {
+        Params {
+            layers: Layers::LowRank {
+                hidden: 3,
+                embed: (0..768).map(|i| (i as f32 * 0.11).cos()).collect(),
+                out: vec![0.5, -0.25, 1.0, 0.75, -1.0, 0.125],
+            },
+            ..params()
+        }
+    }
+
     fn weights(p: &Params) -> &[f32] {
         match &p.layers {
             Layers::Linear { w } => w,
@@ -211,8 +222,8 @@ mod tests {
         let d1 = decode(&old.encode_to_vec()).unwrap();
         assert_eq!(weights(&d1.params), weights(&p));
         assert_eq!(d1.params.loss, Loss::Softmax);
-        Runtime::new(&d1.proto, vec![2]).unwrap();
-        Runtime::new(&d.proto, vec![2]).unwrap();
+        Runtime::new(&d1.proto, vec![2], "weights").unwrap();
+        Runtime::new(&d.proto, vec![2], "weights").unwrap();
     }
 
     #[test]
@@ -238,8 +249,8 @@ mod tests {
         // The same probabilities, bit for bit: float16 to float32 is exact.
         let ids: Vec<i64> = vec![3, 17, 255, 0];
         let tf = vec![1.0f32, 2.0, 0.5, 0.0];
-        let a = Runtime::new(&d.proto, vec![2]).unwrap();
-        let b = Runtime::new(&wide, vec![2]).unwrap();
+        let a = Runtime::new(&d.proto, vec![2], "weights").unwrap();
+        let b = Runtime::new(&wide, vec![2], "weights").unwrap();
         assert_eq!(
             a.run(ids.clone(), tf.clone(), 1, 4).unwrap(),
             b.run(ids, tf, 1, 4).unwrap()
@@ -253,16 +264,13 @@ mod tests {
     /// `Classifier::from_bytes` gives tract the graph written for the decoded parameters;
     /// for a file this version wrote, that is the file's own graph, node for node and
     /// initializer for initializer (a keyword or ranker prior: tests/onnx_runtime.rs,
-    /// where onnxruntime runs the file and tract the rewritten graph).
+    /// where onnxruntime runs the file and tract the rewritten graph). Explanations read
+    /// the rows of tract's own copy of the table (still in cache after the run), so the
+    /// runtime must find it in the optimised plan, with the parameters' values.
     #[test]
     fn the_graph_written_from_decoded_parameters_is_the_files_graph() {
         let linear = params();
-        let mut low_rank = params();
-        low_rank.layers = Layers::LowRank {
-            hidden: 3,
-            embed: (0..768).map(|i| (i as f32 * 0.11).cos()).collect(),
-            out: vec![0.5, -0.25, 1.0, 0.75, -1.0, 0.125],
-        };
+        let low_rank = low_rank_params();
         for p in [linear, low_rank] {
             let bytes = encode(&p, &Summary::default()).unwrap();
             let mut d = decode(&bytes).unwrap();
@@ -270,6 +278,15 @@ mod tests {
             let again = model_proto(&d.params, &d.summary).unwrap();
             assert_eq!(again.graph, d.proto.graph);
             assert_eq!(again.encode_to_vec(), bytes);
+
+            let mut wide = again;
+            widen_gathered_tables(&mut wide).unwrap();
+            let name = d.params.layers.table_name();
+            let rt = Runtime::new(&wide, vec![2], name).unwrap();
+            assert_eq!(rt.gathered_table(), Some(weights(&d.params)), "{name}");
+            // The IDF vector is gathered too, but it is not a table of rows.
+            let idf = Runtime::new(&wide, vec![2], "idf").unwrap();
+            assert_eq!(idf.gathered_table(), None);
         }
     }
 
