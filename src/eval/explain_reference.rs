@@ -39,6 +39,10 @@ fn compare(data: PathBuf, step: usize) -> (usize, usize) {
         let Ok(msg) = read_message(&item.path, TextMode::Mail) else {
             continue;
         };
+        // The names, with the body's parts skipped when they are lines of its text, are
+        // the names of every text.
+        let (skipping, every) = crate::features::featurize::names_both_ways(&msg);
+        assert_eq!(skipping, every, "{}", item.path.display());
         let decision = clf.classify_with(&msg, &opts).unwrap();
         let x = clf.featurizer().featurize(&msg);
         let mut xn = Vec::new();

@@ -395,8 +395,9 @@ impl Trace {
         // Per text, whether it is a name (checked once, when a word key has it).
         let mut is_a_name: Vec<Option<bool>> = vec![None; self.texts.len()];
         let mut shown: Vec<u32> = Vec::with_capacity(self.keys.len());
-        let mut group_index = PrehashedMap::default();
-        let mut groups = Vec::new();
+        let mut group_index =
+            PrehashedMap::with_capacity_and_hasher(self.keys.len(), Default::default());
+        let mut groups = Vec::with_capacity(self.keys.len());
         let mut key_group = Vec::with_capacity(self.keys.len());
         for key in &self.keys {
             let (a, b, field) = match *key {
@@ -501,9 +502,55 @@ impl std::hash::Hasher for WordHasher {
     }
 }
 
+/// Whether `part` is lines of `text`, in order, as the body's split into new text, quoted
+/// history and signature makes its parts: whole lines (without a `\r` before the line
+/// feed) joined by line feeds, except that spaces and `\r` may be trimmed off the start of
+/// the first and the end of the last.
+///
+/// Then `part` has no name that `text` has not: a word's words and whether it starts a
+/// sentence ([`add_proper_nouns`]) depend on its line alone (UAX #29 breaks at every line
+/// feed, and a word that starts its line, after spaces or not, starts a sentence in both).
+/// Comparing lines costs a fraction of segmenting them again.
+fn lines_of(part: &str, text: &str) -> bool {
+    const PAD: [char; 2] = [' ', '\r'];
+    let mut text_lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+    let mut part_lines = part.split('\n').peekable();
+    let mut first = true;
+    while let Some(p) = part_lines.next() {
+        let last = part_lines.peek().is_none();
+        let fits = |l: &str| {
+            let l = if first { l.trim_start_matches(PAD) } else { l };
+            let l = if last { l.trim_end_matches(PAD) } else { l };
+            l == p
+        };
+        if !text_lines.any(fits) {
+            return false;
+        }
+        first = false;
+    }
+    true
+}
+
+/// [`names_of`] and the names found by reading every text of `msg` (what `names_of` did
+/// before it skipped texts), sorted: they must be equal.
+#[cfg(test)]
+pub(crate) fn names_both_ways(msg: &Message) -> (Vec<String>, Vec<String>) {
+    let sorted = |n: Names| {
+        let mut v: Vec<String> = n.into_iter().collect();
+        v.sort();
+        v
+    };
+    (sorted(names_of(msg)), sorted(names_read(msg, false)))
+}
+
 /// The words of `msg` that could be (part of) a person's name, normalised: what
 /// explanations show as `#name` (see [`Featurizer::surfaces`]).
 fn names_of(msg: &Message) -> Names {
+    names_read(msg, true)
+}
+
+/// [`names_of`], reading every text when `skip` is false.
+fn names_read(msg: &Message, skip: bool) -> Names {
     let mut names = Names::default();
     let texts = [
         msg.subject.as_str(),
@@ -517,13 +564,18 @@ fn names_of(msg: &Message) -> Names {
         .iter()
         .flat_map(|a| a.name.iter().chain(&a.text).map(String::as_str));
     // A text's names depend on that text alone: one equal to a text already read (the
-    // whole body when it has no quotes or signature is its new text) adds nothing.
+    // whole body when it has no quotes or signature is its new text) adds nothing, and
+    // neither does a part of the body made of the body's own lines (see `lines_of`).
     let mut read: Vec<&str> = Vec::new();
     for text in texts.into_iter().chain(attachments) {
-        if !read.contains(&text) {
-            add_proper_nouns(text, &mut names);
-            read.push(text);
+        let body_part = [&msg.body.new_text, &msg.body.quoted, &msg.body.signature]
+            .iter()
+            .any(|p| std::ptr::eq(p.as_str(), text));
+        if skip && (read.contains(&text) || (body_part && lines_of(text, &msg.body.text))) {
+            continue;
         }
+        add_proper_nouns(text, &mut names);
+        read.push(text);
     }
     // Whoever wrote it: the display name, the address's local part (`anne.holm`), and
     // the signature's capitalised words (its lines start with the name).
@@ -1050,6 +1102,39 @@ fn sort_by_id<T: Copy + Default>(occ: &mut Vec<(u32, T)>, bits: u8) {
 mod tests {
     use super::*;
     use crate::message::{Address, Body};
+
+    #[test]
+    fn the_bodys_parts_are_lines_of_its_text_and_other_texts_are_not() {
+        let raw = "From: a@example.dk\r\nSubject: s\r\n\r\n  Tak til Mette.\r\n\r\n\
+                   > Hej fra Anne Holm\r\n> og Ole\r\n\r\nMed venlig hilsen\r\nJens Hansen  \r\n";
+        let m = Message::from_bytes(raw.as_bytes()).unwrap();
+        for part in [&m.body.new_text, &m.body.quoted, &m.body.signature] {
+            assert!(!part.is_empty());
+            assert!(
+                lines_of(part, &m.body.text),
+                "{part:?} of {:?}",
+                m.body.text
+            );
+        }
+        assert!(lines_of("abc\ndef", "  abc\r\nx\ndef  \n"));
+        assert!(lines_of("", "a\n\nb"));
+        // Not a whole line, not in order, a middle line trimmed, a line that is not there.
+        assert!(!lines_of("Mette", "Tak til Mette"));
+        assert!(!lines_of("b\na", "a\nb"));
+        assert!(!lines_of("a\nb\nc", "a\n b\nc"));
+        assert!(!lines_of("a\nz", "a\nb"));
+
+        // A message built by hand whose quoted text is not in its body: its names count.
+        let mut hand = msg("", "Hej");
+        hand.body.new_text = "Hej".into();
+        hand.body.quoted = "Tak til Mette for hjælpen.".into();
+        assert!(names_of(&hand).contains("mette"));
+        let (names, every) = names_both_ways(&hand);
+        assert_eq!(names, every);
+        let (names, every) = names_both_ways(&m);
+        assert_eq!(names, every);
+        assert!(names.contains(&"mette".to_string()), "{names:?}");
+    }
 
     fn msg(subject: &str, body: &str) -> Message {
         Message {

@@ -11,7 +11,7 @@
 //! the whole model.
 
 mod config;
-mod featurize;
+pub(crate) mod featurize;
 pub mod hash;
 
 pub use config::{FeatureConfig, Field, FieldWeights};
