@@ -190,6 +190,7 @@ fn joins(b: u8, before: Class, after: Class) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::samples::{demo_messages, random_texts};
 
     fn same(text: &str) {
         let ours: Vec<(usize, &str)> = word_indices(text).collect();
@@ -220,24 +221,8 @@ mod tests {
         // punctuation and scripts), so that both paths and their seams are met.
         let latin = "aZ09_ .,;:'\"-\r\n\tøÆåéÿßÀ";
         let mixed = format!("{latin}×÷ª²\u{a0}\u{ad}\u{301}\u{2019}–«»Ωжﬁ");
-        // xorshift64: the text stage has no generator of its own.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut below = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
-        let mut text = String::new();
         for alphabet in [latin, &mixed] {
-            let alphabet: Vec<char> = alphabet.chars().collect();
-            for _ in 0..50_000 {
-                text.clear();
-                for _ in 0..below(40) {
-                    text.push(alphabet[below(alphabet.len())]);
-                }
-                same(&text);
-            }
+            random_texts(alphabet, 50_000, 40, 0x9e37_79b9_7f4a_7c15, same);
         }
     }
 
@@ -253,13 +238,6 @@ mod tests {
 
     #[test]
     fn every_demo_message() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/corpus/mail");
-        let mut read = 0;
-        for entry in std::fs::read_dir(dir).expect("the demo corpus") {
-            let bytes = std::fs::read(entry.expect("an entry").path()).expect("a message");
-            same(&String::from_utf8_lossy(&bytes));
-            read += 1;
-        }
-        assert!(read > 300, "{read} demo messages");
+        demo_messages(same);
     }
 }
