@@ -231,8 +231,36 @@ pub(crate) struct Trace {
     /// Per entry of the feature vector: its number of occurrences.
     counts: Vec<u32>,
     keys: Vec<Key>,
-    /// The distinct texts of the keys.
-    texts: Vec<String>,
+    /// The distinct texts of the keys, one after the other (one allocation, not one per
+    /// text: a post has hundreds).
+    texts: Texts,
+}
+
+/// Strings kept end to end in one buffer, each found by its index.
+#[derive(Default)]
+struct Texts {
+    bytes: String,
+    /// Per text: where it ends in `bytes` (it starts where the one before ends).
+    ends: Vec<u32>,
+}
+
+impl Texts {
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let start = i.checked_sub(1).map_or(0, |j| self.ends[j] as usize);
+        &self.bytes[start..self.ends[i] as usize]
+    }
+
+    /// Adds `text`; returns its index.
+    fn push(&mut self, text: &str) -> u32 {
+        self.bytes.push_str(text);
+        self.ends.push(self.bytes.len() as u32);
+        self.ends.len() as u32 - 1
+    }
 }
 
 /// A distinct token (or pair of tokens, for a bigram) of a trace.
@@ -330,13 +358,19 @@ impl Tracer<'_> {
     }
 
     fn text(&mut self, text: &str, field: Field, word: bool) -> u32 {
-        let text = intern(
-            &mut self.text_index,
-            &mut self.trace.texts,
-            hash_bytes(0, text.as_bytes()),
-            |t| t == text,
-            || text.to_string(),
-        );
+        let texts = &mut self.trace.texts;
+        let mut h = hash_bytes(0, text.as_bytes());
+        let text = loop {
+            match self.text_index.get(&h) {
+                Some(&t) if texts.get(t) == text => break t,
+                Some(_) => h = h.wrapping_add(1),
+                None => {
+                    let t = texts.push(text);
+                    self.text_index.insert(h, t);
+                    break t;
+                }
+            }
+        };
         self.key(Key::Text { text, field, word })
     }
 }
@@ -404,7 +438,7 @@ impl Trace {
                 Key::Text { text, field, word } => {
                     let name = word
                         && *is_a_name[text as usize]
-                            .get_or_insert_with(|| is_name(&self.texts[text as usize], &names));
+                            .get_or_insert_with(|| is_name(self.texts.get(text), &names));
                     (if name { NAME } else { text }, ALONE, field)
                 }
                 // Pairs come after both of their tokens.
@@ -437,7 +471,7 @@ impl Words<'_> {
     fn text(&self, t: u32) -> &str {
         match t {
             NAME => "#name",
-            t => &self.trace.texts[t as usize],
+            t => self.trace.texts.get(t),
         }
     }
 
