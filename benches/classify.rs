@@ -1,12 +1,17 @@
 //! Classification speed on 20 Newsgroups: from a parsed `Message`, and from raw RFC 5322
 //! bytes to a decision, next to featurisation alone (all on one core).
 //!
+//! `raw_bytes_to_decision` is parse + `Classifier::classify_with`; `routed_raw_bytes_*` is
+//! parse + `Router::decide`, what the CLI and the C ABI run: the model plus the message's
+//! references, case and sensitive flag, without and with explanations.
+//!
 //! Run: `cargo bench --bench classify`. Needs `../shared/data/20news/train` (or
 //! `$SIGNATUR_DATA`). The model is trained in the setup on the same messages.
 
 mod common;
 
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
+use signatur::decision::Router;
 use signatur::eval::prepare;
 use signatur::eval::Dataset;
 use signatur::features::FeatureConfig;
@@ -32,7 +37,8 @@ fn bench(c: &mut Criterion) {
         &TrainOptions::default(),
     )
     .expect("train");
-    let clf = Classifier::from_model(&model).expect("load");
+    let clf = std::sync::Arc::new(Classifier::from_model(&model).expect("load"));
+    let router = Router::new(clf.clone());
     let raw: Vec<Vec<u8>> = dataset
         .items
         .iter()
@@ -85,6 +91,23 @@ fn bench(c: &mut Criterion) {
             .sum::<usize>()
     };
     g.bench_function("raw_bytes_to_decision", |b| b.iter(raw_to_decision));
+    let routed = |opts: &ClassifyOptions| {
+        raw.iter()
+            .map(|r| {
+                let msg = Message::from_bytes(r).expect("parse");
+                router
+                    .decide(&msg, opts, false)
+                    .expect("decide")
+                    .heads
+                    .len()
+            })
+            .sum::<usize>()
+    };
+    g.bench_function("routed_raw_bytes_to_decision", |b| b.iter(|| routed(&fast)));
+    let explained = ClassifyOptions::default();
+    g.bench_function("routed_raw_bytes_to_decision_explained", |b| {
+        b.iter(|| routed(&explained))
+    });
     g.throughput(Throughput::Bytes(bytes));
     g.bench_function("raw_bytes_to_decision_bytes", |b| b.iter(raw_to_decision));
     g.finish();
