@@ -31,7 +31,7 @@ use crate::decision::directory::{
 };
 use crate::decision::outcome::DecidedBy;
 use crate::decision::redact::{redact, RedactOptions};
-use crate::decision::refs::{self, RefKind};
+use crate::decision::refs::{self, Field, FieldReference, RefKind, Reference};
 use crate::kle::{Facet, KleCode, Level, Taxonomy};
 use crate::message::Message;
 use crate::model::Classifier;
@@ -239,6 +239,7 @@ enum Place {
 }
 
 /// A case number found in the message.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct Cited {
     value: String,
     place: Place,
@@ -247,14 +248,33 @@ struct Cited {
 }
 
 /// The case numbers of the subject, the new text and the quoted history, in that order.
-fn cited(msg: &Message) -> Vec<Cited> {
+///
+/// `found`, when given, are the message's references ([`refs::find_in_message`]): a text
+/// that is one of its fields' (the subject; the new text when it is the whole body) is not
+/// scanned again.
+fn cited(msg: &Message, found: Option<&[FieldReference]>) -> Vec<Cited> {
     let mut out = Vec::new();
+    let of_field = |field: Field, text: &str| -> Vec<Reference> {
+        match found {
+            Some(found) => found
+                .iter()
+                .filter(|r| r.field == field)
+                .map(|r| r.reference.clone())
+                .collect(),
+            None => refs::find(text),
+        }
+    };
     for (place, text) in [
         (Place::Subject, msg.subject.as_str()),
         (Place::NewText, msg.body.new_text.as_str()),
         (Place::Quoted, msg.body.quoted.as_str()),
     ] {
-        for r in refs::find(text) {
+        let refs = match place {
+            Place::Subject => of_field(Field::Subject, text),
+            Place::NewText if text == msg.body.text => of_field(Field::Body, text),
+            _ => refs::find(text),
+        };
+        for r in refs {
             if r.kind == RefKind::CaseNumber {
                 out.push(Cited {
                     labelled: labelled(text, r.start),
@@ -319,8 +339,12 @@ fn labelled(text: &str, start: usize) -> bool {
 }
 
 /// Runs the case step for `msg`. Never fails: what goes wrong becomes a note.
-pub(crate) fn resolve(msg: &Message, ctx: &CaseContext<'_>) -> Resolution {
-    let cited = cited(msg);
+pub(crate) fn resolve(
+    msg: &Message,
+    ctx: &CaseContext<'_>,
+    found: &[FieldReference],
+) -> Resolution {
+    let cited = cited(msg, Some(found));
     let mut res = Resolution::default();
     if let Some(dir) = ctx.directory {
         // A known case decides; known cases that disagree leave everything open.
@@ -845,6 +869,37 @@ fn decide_number(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The router's references stand in for scanning the subject and a body without
+    /// quotes again: the same case numbers either way, on every demo message (replies,
+    /// forwards, case numbers in subjects) and on mails written here for the purpose.
+    #[test]
+    fn cited_case_numbers_are_the_same_with_the_routers_references() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/demo/corpus/mail");
+        let mut msgs: Vec<Message> = std::fs::read_dir(dir)
+            .expect("the demo corpus")
+            .map(|e| std::fs::read(e.expect("an entry").path()).expect("a message"))
+            .map(|raw| Message::from_bytes(&raw).expect("parse"))
+            .collect();
+        for raw in [
+            "Subject: Sag 27.24.00-G01-5-19\r\n\r\nSe sag 02.34.02-G01-3456-24.\r\n",
+            "Subject: Sv: byggesag\r\n\r\nTak.\r\n\r\n> Jeres j.nr. 02.34.02-G01-3456-24\r\n",
+        ] {
+            msgs.push(Message::from_bytes(raw.as_bytes()).expect("parse"));
+        }
+        let mut numbers = 0;
+        for msg in &msgs {
+            let found = refs::find_in_message(msg);
+            let reused = cited(msg, Some(&found));
+            assert_eq!(reused, cited(msg, None), "{:?}", msg.subject);
+            numbers += reused.len();
+        }
+        assert!(
+            msgs.len() > 300 && numbers > 20,
+            "{} messages, {numbers} case numbers",
+            msgs.len()
+        );
+    }
 
     #[test]
     fn sbsys_numbers_parse() {

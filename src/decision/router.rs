@@ -142,7 +142,9 @@ impl Router {
             .as_ref()
             .and_then(|r| r.case.as_ref())
             .map(|c| c.value.as_str());
-        let case = cases::resolve(msg, &self.case_context(memo_case, unmasked));
+        // References first: the case step reuses those of the subject and body.
+        let found = refs::find_in_message(msg);
+        let case = cases::resolve(msg, &self.case_context(memo_case, unmasked), &found);
         for h in case.heads {
             if !fixed.iter().any(|f| f.head == h.head) {
                 fixed.push(fixed_head(h.head, &h.label, h.confidence, h.by));
@@ -172,7 +174,6 @@ impl Router {
                 None => decision.heads.push(f),
             }
         }
-        let found = refs::find_in_message(msg);
         let mask = RedactOptions::default();
         decision.references = found
             .iter()
