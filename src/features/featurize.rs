@@ -488,11 +488,17 @@ impl Words<'_> {
     /// vector's contribution, shared evenly among its occurrences.
     pub(crate) fn top(&self, contribution: &[f32], k: usize) -> Vec<(String, Field, f32)> {
         let trace = self.trace;
+        // Each entry's share per occurrence, divided once per entry rather than once per
+        // occurrence (a post has several occurrences per entry): the same values.
+        let share: Vec<f32> = contribution
+            .iter()
+            .zip(&trace.counts)
+            .map(|(&c, &n)| c / n as f32)
+            .collect();
         let mut totals = vec![0f32; self.groups.len()];
         for (&i, &key) in trace.entry.iter().zip(&trace.key) {
-            if let Some(&c) = contribution.get(i as usize) {
-                totals[self.key_group[key as usize] as usize] +=
-                    c / trace.counts[i as usize] as f32;
+            if let Some(&s) = share.get(i as usize) {
+                totals[self.key_group[key as usize] as usize] += s;
             }
         }
         let mut list: Vec<(u32, f32)> = (0..self.groups.len() as u32)
