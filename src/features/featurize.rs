@@ -580,47 +580,41 @@ pub(crate) fn names_both_ways(msg: &Message) -> (Vec<String>, Vec<String>) {
         v.sort();
         v
     };
-    (sorted(names_of(msg)), sorted(names_read(msg, false)))
+    let every = names_read(msg, crate::text::names::add_proper_nouns_every_word, false);
+    (sorted(names_of(msg)), sorted(every))
 }
 
 /// The words of `msg` that could be (part of) a person's name, normalised: what
 /// explanations show as `#name` (see [`Featurizer::surfaces`]).
 fn names_of(msg: &Message) -> Names {
-    names_read(msg, true)
+    names_read(msg, add_proper_nouns, true)
 }
 
-/// [`names_of`]; when `skip` is false (in tests), every text is read, and every word of it
-/// ([`crate::text::names`]'s reference), to check what is skipped.
-fn names_read(msg: &Message, skip: bool) -> Names {
+/// [`names_of`], finding the names of each text with `add`; with `skip` false, every text
+/// is read (tests compare that with what is skipped).
+fn names_read(msg: &Message, add: fn(&str, &mut Names), skip: bool) -> Names {
     let mut names = Names::default();
+    // Each text, and whether it is one of the body's parts.
     let texts = [
-        msg.subject.as_str(),
-        &msg.body.text,
-        &msg.body.new_text,
-        &msg.body.quoted,
-        &msg.body.signature,
+        (msg.subject.as_str(), false),
+        (&msg.body.text, false),
+        (&msg.body.new_text, true),
+        (&msg.body.quoted, true),
+        (&msg.body.signature, true),
     ];
     let attachments = msg
         .attachments
         .iter()
-        .flat_map(|a| a.name.iter().chain(&a.text).map(String::as_str));
+        .flat_map(|a| a.name.iter().chain(&a.text).map(|t| (t.as_str(), false)));
     // A text's names depend on that text alone: one equal to a text already read (the
     // whole body when it has no quotes or signature is its new text) adds nothing, and
     // neither does a part of the body made of the body's own lines (see `lines_of`).
     let mut read: Vec<&str> = Vec::new();
-    for text in texts.into_iter().chain(attachments) {
-        let body_part = [&msg.body.new_text, &msg.body.quoted, &msg.body.signature]
-            .iter()
-            .any(|p| std::ptr::eq(p.as_str(), text));
+    for (text, body_part) in texts.into_iter().chain(attachments) {
         if skip && (read.contains(&text) || (body_part && lines_of(text, &msg.body.text))) {
             continue;
         }
-        #[cfg(test)]
-        if !skip {
-            crate::text::names::add_proper_nouns_every_word(text, &mut names);
-            continue;
-        }
-        add_proper_nouns(text, &mut names);
+        add(text, &mut names);
         read.push(text);
     }
     // Whoever wrote it: the display name, the address's local part (`anne.holm`), and

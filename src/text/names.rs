@@ -21,20 +21,23 @@ pub fn add_proper_nouns<S: BuildHasher>(text: &str, out: &mut HashSet<String, S>
     for line in text.split_inclusive('\n') {
         if may_hold_a_name(line) {
             for (start, word) in word_indices(line) {
-                let mut chars = word.chars();
-                let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
-                    continue;
-                };
-                if first.is_uppercase()
-                    && second.is_lowercase()
-                    && !starts_sentence(&text[..at + start])
-                {
+                if is_proper_noun(word, &text[..at + start]) {
                     out.insert(normalize(word).into_owned());
                 }
             }
         }
         at += line.len();
     }
+}
+
+/// Whether `word`, after the text `before`, is capitalised (an upper-case letter followed by
+/// a lower-case one) and does not start a sentence.
+fn is_proper_noun(word: &str, before: &str) -> bool {
+    let mut chars = word.chars();
+    let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    first.is_uppercase() && second.is_lowercase() && !starts_sentence(before)
 }
 
 /// Whether `line` has an upper-case character followed by a lower-case one anywhere but
@@ -150,14 +153,9 @@ pub(crate) fn add_proper_nouns_every_word<S: BuildHasher>(
     out: &mut HashSet<String, S>,
 ) {
     for (start, word) in word_indices(text) {
-        let mut chars = word.chars();
-        let (Some(first), Some(second)) = (chars.next(), chars.next()) else {
-            continue;
-        };
-        if !(first.is_uppercase() && second.is_lowercase()) || starts_sentence(&text[..start]) {
-            continue;
+        if is_proper_noun(word, &text[..start]) {
+            out.insert(normalize(word).into_owned());
         }
-        out.insert(normalize(word).into_owned());
     }
 }
 
