@@ -107,6 +107,10 @@ pub struct Training {
     /// log-count ratio to this power (default 0.25; 0 turns it off).
     #[arg(long, value_parser = parse_non_negative)]
     pub nb_power: Option<f32>,
+    /// Learn a bias per label in a linear model (off by default: a message is decided by
+    /// its features alone, which holds better on later mail).
+    #[arg(long)]
+    pub intercept: bool,
     /// How many standard errors the held-out precision above the abstain threshold must
     /// clear `--target-precision` by (default 0.5; 0: the bare held-out precision).
     #[arg(long, value_parser = parse_non_negative)]
@@ -128,6 +132,7 @@ impl Training {
             target_precision: self.target_precision,
             hidden: self.hidden,
             refit_on_all: !self.no_refit,
+            intercept: self.intercept,
             learning_rate: self.learning_rate,
             loss: self.loss,
             ..TrainOptions::default()
