@@ -62,12 +62,16 @@ pub struct Threshold {
 
 /// How many standard errors the held-out precision must clear the target by: the
 /// threshold is set where the Wilson lower bound of the precision above it reaches the
-/// target, so that it holds on mail the held-out sample did not show. Precision at the
-/// threshold on 20 Newsgroups' latest posts (`signatur eval --holdout latest:0.2
-/// --threshold-margin Z`): 0.926 at 0, 0.934 at 0.5, 0.942 at 1. A wider margin costs
-/// coverage where the held-out part is small: the demo corpus's `facet` head (5 folds)
-/// covers 0.98 at 0 and 0.5 but 0.54 at 1.
-pub const THRESHOLD_MARGIN_Z: f32 = 0.5;
+/// target, so that it holds on mail the held-out sample did not show.
+///
+/// One standard error since #16 (0.5 before). The held-out part comes from the training
+/// period, and later mail is decided less well than it, so precision at the threshold falls
+/// on forward splits. Lowest over seeds 42, 1 and 2 on 20 Newsgroups' latest posts, with
+/// mean coverage at the threshold (`bash benches/peers/seeds.sh -- --threshold-margin Z`):
+/// 0.923 (0.938) at 0.5, 0.927 (0.934) at 0.75, 0.930 (0.929) at 1. A wider margin costs
+/// coverage most where the held-out part is small: at 1 the demo corpus's heads (5 folds)
+/// cover unit 0.914, kle 0.797 and facet 0.912, against 0.949, 0.809 and 0.957 at 0.5.
+pub const THRESHOLD_MARGIN_Z: f32 = 1.0;
 
 /// The Wilson score lower bound of a precision `p` measured on `n` decisions, `z` standard
 /// errors down.
