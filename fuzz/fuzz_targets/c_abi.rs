@@ -5,11 +5,15 @@
 //! library is its own allocation of exactly the stated length, so a read or write past it
 //! is caught.
 //!
+//! A program can set a case directory whose callback answers from the input (results and
+//! fields of every kind, valid or not).
+//!
 //! Checked on every call: no `SIGNATUR_STATUS_PANIC` (a bug caught at the boundary), outputs
 //! untouched on failure (except `*out_len` on `BUFFER_TOO_SMALL`, as documented), and every
 //! returned string is readable for its length and UTF-8.
 #![no_main]
 
+use std::ffi::c_void;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
@@ -22,6 +26,9 @@ type Status = u32;
 const OK: Status = 0;
 const BUFFER_TOO_SMALL: Status = 3;
 const PANIC: Status = 14;
+
+/// `signatur_case_lookup_callback`.
+type Lookup = Option<unsafe extern "C" fn(*mut c_void, u32, *const u8, usize, Handle) -> u32>;
 
 /// `signatur_label`.
 #[repr(C)]
@@ -57,6 +64,11 @@ extern "C" {
     fn signatur_classify_options_set_threshold(o: Handle, h: *const u8, l: usize, t: f32)
         -> Status;
     fn signatur_classify_options_free(o: Handle);
+    fn signatur_case_directory_new(cb: Lookup, u: *mut c_void, ms: u32, out: *mut Handle)
+        -> Status;
+    fn signatur_case_directory_free(d: Handle);
+    fn signatur_case_answer_set(a: Handle, field: u32, t: *const u8, l: usize) -> Status;
+    fn signatur_classify_options_set_case_directory(o: Handle, d: Handle) -> Status;
     fn signatur_message_from_bytes(raw: *const u8, len: usize, out: *mut Handle) -> Status;
     fn signatur_message_from_text(utf8: *const u8, len: usize, out: *mut Handle) -> Status;
     fn signatur_message_from_memo(xml: *const u8, len: usize, out: *mut Handle) -> Status;
@@ -331,6 +343,98 @@ impl<'a> Input<'a> {
     }
 }
 
+/// A field a scripted answer sets: `(field, text)`, the text NULL (`None`) with a length.
+type Field = (u32, Option<Vec<u8>>, usize);
+
+/// One scripted answer of a case directory: what the callback returns, and the fields it
+/// sets first (unknown fields, invalid UTF-8, oversized and NULL texts included).
+struct Answer {
+    result: u32,
+    fields: Vec<Field>,
+}
+
+/// What a fuzzed case directory answers. The callback only reads it (the library may call
+/// it from any thread): the answer is picked by the query and the key's length.
+struct Script {
+    answers: Vec<Answer>,
+}
+
+impl Script {
+    fn read(inp: &mut Input) -> Box<Script> {
+        let answers = (0..1 + inp.u8() % 4)
+            .map(|_| {
+                let result = match inp.u8() % 8 {
+                    r @ 0..=5 => u32::from(r % 4) + 1,
+                    6 => 0,
+                    _ => inp.u32(),
+                };
+                let fields = (0..inp.u8() % 5)
+                    .map(|_| {
+                        let field = match inp.u8() % 8 {
+                            f @ 0..=5 => u32::from(f),
+                            6 => 6,
+                            _ => inp.u32(),
+                        };
+                        let (text, len) = match inp.u8() {
+                            250 => (None, 0),
+                            251 => (None, 1 + usize::from(inp.u8())),
+                            // Over the 512-byte limit.
+                            252 => (Some(vec![b'7'; 513]), 513),
+                            n => {
+                                let n = usize::from(n).min(inp.data.len());
+                                let (t, rest) = inp.data.split_at(n);
+                                inp.data = rest;
+                                (Some(t.to_vec()), n)
+                            }
+                        };
+                        (field, text, len)
+                    })
+                    .collect();
+                Answer { result, fields }
+            })
+            .collect();
+        Box::new(Script { answers })
+    }
+}
+
+/// The case lookup callback: checks the key the library passes, then answers from the
+/// script in `userdata`.
+unsafe extern "C" fn lookup(
+    userdata: *mut c_void,
+    query: u32,
+    key: *const u8,
+    key_len: usize,
+    answer: Handle,
+) -> u32 {
+    assert!(
+        query <= 1,
+        "lookup: query {query} is no signatur_case_query"
+    );
+    assert!(
+        !key.is_null() && !answer.is_null(),
+        "lookup: NULL key or answer"
+    );
+    // SAFETY: the header lends `(key, key_len)` plus a NUL during the call; ASan reports
+    // a read past it.
+    let k = unsafe { std::slice::from_raw_parts(key, key_len + 1) };
+    assert_eq!(k[key_len], 0, "lookup: key not NUL-terminated");
+    assert!(
+        std::str::from_utf8(&k[..key_len]).is_ok(),
+        "lookup: key not UTF-8"
+    );
+    // SAFETY: `userdata` is the `Script` the directory was made with; `State` keeps it
+    // alive until every options object is freed.
+    let script = unsafe { &*(userdata as *const Script) };
+    let a = &script.answers[(query as usize + key_len) % script.answers.len()];
+    for (field, text, len) in &a.fields {
+        let p = text.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
+        // SAFETY: `answer` is the one lent to this call; `p` is NULL or `len` bytes.
+        let st = unsafe { signatur_case_answer_set(answer, *field, p, *len) };
+        assert_ne!(st, PANIC, "case_answer_set panicked inside libsignatur");
+    }
+    a.result
+}
+
 /// The handles a program holds; all freed at the end.
 struct State {
     message: Handle,
@@ -342,6 +446,9 @@ struct State {
     learner: Handle,
     /// Whether this input has exported the learner already.
     exported: bool,
+    /// Every case directory's script, kept until the options that may use it are freed
+    /// (dropped after `drop` has freed the handles).
+    scripts: Vec<Box<Script>>,
 }
 
 impl Drop for State {
@@ -463,7 +570,7 @@ fn step(inp: &mut Input, st: &mut State) {
                         ));
                     }
                     let o = st.options;
-                    match inp.u8() % 4 {
+                    match inp.u8() % 5 {
                         0 => ok(
                             "set_top_k",
                             signatur_classify_options_set_top_k(o, inp.u32()),
@@ -479,6 +586,35 @@ fn step(inp: &mut Input, st: &mut State) {
                                 "set_threshold",
                                 signatur_classify_options_set_threshold(o, h, hl, t),
                             )
+                        }
+                        3 => {
+                            let script = Script::read(inp);
+                            let timeout_ms = u32::from(inp.u8() % 3) * 20;
+                            let cb: Lookup = match inp.u8() % 8 {
+                                0 => None,
+                                _ => Some(lookup),
+                            };
+                            let user = &*script as *const Script as *mut c_void;
+                            let mut dir: Handle = std::ptr::null_mut();
+                            let s = signatur_case_directory_new(cb, user, timeout_ms, &mut dir);
+                            if ok("case_directory_new", s) {
+                                assert!(cb.is_some(), "a NULL callback was taken");
+                                ok(
+                                    "set_case_directory",
+                                    signatur_classify_options_set_case_directory(o, dir),
+                                );
+                                // The options keep their own reference (header).
+                                signatur_case_directory_free(dir);
+                            } else {
+                                assert!(dir.is_null(), "case_directory_new: output on failure");
+                                // NULL removes the directory.
+                                ok(
+                                    "remove_case_directory",
+                                    signatur_classify_options_set_case_directory(o, dir),
+                                );
+                            }
+                            st.scripts.push(script);
+                            true
                         }
                         _ => true,
                     };
@@ -740,6 +876,7 @@ fuzz_target!(init: {
         options: std::ptr::null_mut(),
         learner: std::ptr::null_mut(),
         exported: false,
+        scripts: Vec::new(),
     };
     for _ in 0..64 {
         if inp.data.is_empty() {
