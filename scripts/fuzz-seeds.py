@@ -161,7 +161,7 @@ def main():
     c.add(b"\x0b\x00\x00\x0b\x01\x02\x0a\x07\x00\x00\x00\x09\x00\x01\x0e\x04ONNX\x0f")
     # A letter citing an SBSYS case number, classified with a case directory whose callback
     # answers from the program: found (reference, unit, KLE, facet), then failed with a
-    # reason, then two answers: an unknown field and invalid UTF-8, an oversized title.
+    # reason, then an answer with an unknown field, invalid UTF-8 and an oversized title.
     letter = (
         b"\x03" + text(b"Sagsnr. 23.15.25-G01-23-24") + b"\x00"
         + b"\x03" + text(b"Hej, her er de manglende tegninger.") + b"\x01"
@@ -173,7 +173,7 @@ def main():
         + b"\x02" + text(b"23.15.25") + b"\x03" + text(b"G01")
     )
     failed = b"\x00\x02\x01\x05" + text(b"directory offline")
-    broken = b"\x01\x00\x02\x07\x09\x00\x00\x00" + text(b"x") + b"\x01" + text(b"\xff\xfe") + b"\x00\x01\x04\xfc"
+    broken = b"\x00\x00\x03\x07\x09\x00\x00\x00" + text(b"x") + b"\x01" + text(b"\xff\xfe") + b"\x04\xfc"
     for script in (found, failed, broken):
         c.add(letter + b"\x06\x03" + script + b"\x00\x01" + b"\x07\x00\x00\x07\x01\x00")
     counts[c.dir.name] = c.count

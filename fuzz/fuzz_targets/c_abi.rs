@@ -423,8 +423,8 @@ unsafe extern "C" fn lookup(
         "lookup: key not UTF-8"
     );
     // SAFETY: `userdata` is the `Script` the directory was made with; `State` keeps it
-    // alive until every options object is freed.
-    let script = unsafe { &*(userdata as *const Script) };
+    // alive until every options object is freed, and nothing writes to it.
+    let script = unsafe { &*userdata.cast::<Script>() };
     let a = &script.answers[(query as usize + key_len) % script.answers.len()];
     for (field, text, len) in &a.fields {
         let p = text.as_ref().map_or(std::ptr::null(), |t| t.as_ptr());
@@ -446,9 +446,10 @@ struct State {
     learner: Handle,
     /// Whether this input has exported the learner already.
     exported: bool,
-    /// Every case directory's script, kept until the options that may use it are freed
-    /// (dropped after `drop` has freed the handles).
-    scripts: Vec<Box<Script>>,
+    /// Every case directory's script (`Box::into_raw`: the library holds the pointer, so
+    /// the box is not moved or reborrowed while it may be read), freed in `drop` after the
+    /// options that may call its callback.
+    scripts: Vec<*mut Script>,
 }
 
 impl Drop for State {
@@ -460,6 +461,11 @@ impl Drop for State {
             signatur_message_builder_free(self.builder);
             signatur_classify_options_free(self.options);
             signatur_model_free(self.learner);
+            for p in self.scripts.drain(..) {
+                // SAFETY: from `Box::into_raw`, freed once, and no options are left that
+                // could call a callback reading it.
+                drop(Box::from_raw(p));
+            }
         }
     }
 }
@@ -588,13 +594,14 @@ fn step(inp: &mut Input, st: &mut State) {
                             )
                         }
                         3 => {
-                            let script = Script::read(inp);
+                            let script = Box::into_raw(Script::read(inp));
+                            st.scripts.push(script);
                             let timeout_ms = u32::from(inp.u8() % 3) * 20;
                             let cb: Lookup = match inp.u8() % 8 {
                                 0 => None,
                                 _ => Some(lookup),
                             };
-                            let user = &*script as *const Script as *mut c_void;
+                            let user = script.cast::<c_void>();
                             let mut dir: Handle = std::ptr::null_mut();
                             let s = signatur_case_directory_new(cb, user, timeout_ms, &mut dir);
                             if ok("case_directory_new", s) {
@@ -613,7 +620,6 @@ fn step(inp: &mut Input, st: &mut State) {
                                     signatur_classify_options_set_case_directory(o, dir),
                                 );
                             }
-                            st.scripts.push(script);
                             true
                         }
                         _ => true,

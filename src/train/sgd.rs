@@ -865,7 +865,7 @@ mod tests {
     use super::*;
 
     /// Ten messages of label 0 for each of label 1, each with its own feature and one
-    /// shared by all: a bias would learn the majority, the features alone cannot.
+    /// shared by all (feature 0): what a bias would learn, feature 0's weight must carry.
     fn skewed_examples() -> Vec<Example> {
         (0..44u32)
             .map(|i| Example {
