@@ -583,10 +583,14 @@ pub(crate) fn explain_reference(
             weight,
         })
         .collect();
+    // Ties by text, then field, as `Words::top`: a word's total in two fields can be the
+    // same number (an address's domain in `Sender` and `Headers`), and the map's order is
+    // random.
     list.sort_by(|a, b| {
         b.weight
             .total_cmp(&a.weight)
             .then_with(|| a.text.cmp(&b.text))
+            .then_with(|| (a.field as u8).cmp(&(b.field as u8)))
     });
     list.truncate(k);
     list
