@@ -15,9 +15,11 @@ use crate::{Error, ErrorKind, Result};
 pub struct LearnOptions {
     /// SGD step size for a correction, on unit-norm features; `None` picks by the model's
     /// loss: 1.0 for softmax (whose training rate starts at 5.0 and decays to 0), 0.8 for
-    /// the squared hinge (training starts at 0.5), the best of those tried on the learning
-    /// curve (`examples/learning_curve.rs`: with 4 replays, 0.2 / 0.5 / 0.8 / 1.0 / 1.2 gave
-    /// a worst gap to retraining of 3.2 / 1.7 / 1.6 / 1.7 / 2.2 points).
+    /// the squared hinge, the best of those tried on the learning curve
+    /// (`examples/learning_curve.rs`: with 4 replays, 0.2 / 0.5 / 0.8 / 1.0 / 1.2 gave a
+    /// worst gap to retraining of 3.2 / 1.7 / 1.6 / 1.7 / 2.2 points). That was measured
+    /// when a linear model's training rate started at 0.5; it starts at 1 since #16, and
+    /// the correction rate has not been measured again.
     pub learning_rate: Option<f32>,
     /// Step size of the biases, as a share of `learning_rate`. Small: one message says
     /// little about how common a label is, and a full step on the biases moves every

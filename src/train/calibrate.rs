@@ -64,7 +64,7 @@ pub struct Threshold {
 /// threshold is set where the Wilson lower bound of the precision above it reaches the
 /// target, so that it holds on mail the held-out sample did not show.
 ///
-/// One standard error since #16 (0.5 before). The held-out part comes from the training
+/// One standard error from #16 on (0.5 before). The held-out part comes from the training
 /// period, and later mail is decided less well than it, so precision at the threshold falls
 /// on forward splits. Lowest over seeds 42, 1 and 2 on 20 Newsgroups' latest posts, with
 /// mean coverage at the threshold (`bash benches/peers/seeds.sh -- --threshold-margin Z`):

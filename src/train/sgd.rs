@@ -901,8 +901,8 @@ mod tests {
     fn class_weights_balance_the_labels_within_their_bounds() {
         // Balanced labels weigh 1; no examples, 0.
         assert_eq!(class_weights(&[5, 5, 0], 1.0), [1.0, 1.0, 0.0]);
-        // The demo corpus's facet head: 385 `G01` letters beside 9 of another facet. The
-        // rare one would weigh 394 / (2 · 9) ≈ 21.9: bounded to 5, and the common one 0.51.
+        // A two-label head shaped like the demo corpus's facets: 385 `G01` letters beside 9 of
+        // another facet. The rare one would weigh 394 / (2 · 9) ≈ 21.9: bounded to 5, and the common one 0.51.
         let w = class_weights(&[385, 9], 1.0);
         assert_eq!(w[1], MAX_CLASS_WEIGHT);
         assert!((w[0] - 394.0 / 770.0).abs() < 1e-6, "{w:?}");

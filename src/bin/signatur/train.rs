@@ -112,7 +112,7 @@ pub struct Training {
     #[arg(long)]
     pub intercept: bool,
     /// How many standard errors the held-out precision above the abstain threshold must
-    /// clear `--target-precision` by (default 1; 0: the bare held-out precision).
+    /// clear `--target-precision` by (default 1.1; 0: the bare held-out precision).
     #[arg(long, value_parser = parse_non_negative)]
     pub threshold_margin: Option<f32>,
     /// Features in fewer training messages than this get no weight (default 1: all count).
