@@ -58,7 +58,7 @@
 use once_cell::sync::Lazy;
 use serde::Serialize;
 
-use crate::decision::refs::scan::{pair_slot, PAIR_SLOTS};
+use crate::decision::refs::scan::{byte_runs, pair_slot, ByteClass, PairSet, PAIR_SLOTS};
 use crate::decision::refs::{find_in_message, Field, FieldReference, RefKind};
 use crate::message::Message;
 
@@ -259,12 +259,22 @@ const TERMS: &[Term] = &[
 struct Index {
     at_start: Vec<Vec<&'static Term>>,
     inside: Vec<Vec<&'static Term>>,
+    /// The slots of `at_start` and of `inside` that hold a term: most words have none,
+    /// and these small sets say so without loading a bucket.
+    starts: PairSet,
+    insides: PairSet,
+    /// The length (bytes) of the shortest *anywhere* stem: fewer bytes left in a word
+    /// cannot hold one.
+    shortest_inside: usize,
 }
 
 static INDEX: Lazy<Index> = Lazy::new(|| {
     let mut index = Index {
         at_start: vec![Vec::new(); PAIR_SLOTS],
         inside: vec![Vec::new(); PAIR_SLOTS],
+        starts: PairSet::EMPTY,
+        insides: PairSet::EMPTY,
+        shortest_inside: usize::MAX,
     };
     for term in TERMS {
         let slot = match term.stem.as_bytes() {
@@ -276,10 +286,13 @@ static INDEX: Lazy<Index> = Lazy::new(|| {
         };
         if let Some(bucket) = index.at_start.get_mut(slot) {
             bucket.push(term);
+            index.starts.insert(slot);
         }
         if term.how == Anywhere {
             if let Some(bucket) = index.inside.get_mut(slot) {
                 bucket.push(term);
+                index.insides.insert(slot);
+                index.shortest_inside = index.shortest_inside.min(term.stem.len());
             }
         }
     }
@@ -288,8 +301,12 @@ static INDEX: Lazy<Index> = Lazy::new(|| {
 
 /// The first term that matches the lowercased `word`.
 fn match_word(word: &str) -> Option<&'static Term> {
+    let index = &*INDEX;
     let bytes = word.as_bytes();
     for (pos, pair) in bytes.windows(2).enumerate() {
+        if pos > 0 && bytes.len() - pos < index.shortest_inside {
+            break;
+        }
         // Terms start with a lowercase ASCII letter, so only such positions can match.
         let &[a, b] = pair else {
             continue;
@@ -297,11 +314,14 @@ fn match_word(word: &str) -> Option<&'static Term> {
         let Some(slot) = pair_slot(a, b).filter(|_| a.is_ascii_lowercase()) else {
             continue;
         };
-        let table = if pos == 0 {
-            &INDEX.at_start
+        let (set, table) = if pos == 0 {
+            (&index.starts, &index.at_start)
         } else {
-            &INDEX.inside
+            (&index.insides, &index.inside)
         };
+        if !set.contains(slot) {
+            continue;
+        }
         let rest = bytes.get(pos..).unwrap_or(&[]);
         for &term in table.get(slot).map(Vec::as_slice).unwrap_or(&[]) {
             let hit = match term.how {
@@ -316,47 +336,81 @@ fn match_word(word: &str) -> Option<&'static Term> {
     None
 }
 
+/// Bytes that can be part of a word: ASCII letters, and every byte of a non-ASCII
+/// character (whether that character is a letter is decided per character).
+const WORD_CANDIDATES: ByteClass = ByteClass::ranges(&[(b'A', b'Z'), (b'a', b'z'), (0x80, 0xFF)]);
+
 /// Appends a reason for every listed word in `text` (each term once per message).
+///
+/// A word is a maximal run of alphabetic characters. Every such run lies inside a run of
+/// [`WORD_CANDIDATES`] bytes, whose ends are ASCII non-letters or the text's ends: an
+/// ASCII candidate run is one word, and only a run with non-ASCII characters is split
+/// character by character (at a no-break space, a dash, a quotation mark).
 fn words(text: &str, field: Field, reasons: &mut Vec<Reason>) {
     let mut lower = String::new();
-    let mut start = None;
-    // A trailing non-letter closes the last word.
-    for (i, ch) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        if ch.is_alphabetic() {
-            start.get_or_insert(i);
-            continue;
-        }
-        let Some(s) = start.take() else {
+    for (s, e) in byte_runs(text.as_bytes(), &WORD_CANDIDATES) {
+        let Some(run) = text.get(s..e) else {
             continue;
         };
-        let Some(word) = text.get(s..i).filter(|w| w.len() <= MAX_WORD) else {
+        if run.is_ascii() {
+            word(text, s, e, true, field, &mut lower, reasons);
             continue;
+        }
+        let mut start = None;
+        // A trailing non-letter closes the last word.
+        for (i, ch) in run.char_indices().chain(std::iter::once((run.len(), ' '))) {
+            if ch.is_alphabetic() {
+                start.get_or_insert(i);
+            } else if let Some(w) = start.take() {
+                word(text, s + w, s + i, false, field, &mut lower, reasons);
+            }
+        }
+    }
+}
+
+/// Looks up the word `text[s..e]` (all ASCII when `ascii`) and appends its reason.
+fn word(
+    text: &str,
+    s: usize,
+    e: usize,
+    ascii: bool,
+    field: Field,
+    lower: &mut String,
+    reasons: &mut Vec<Reason>,
+) {
+    let Some(word) = text.get(s..e).filter(|w| w.len() <= MAX_WORD) else {
+        return;
+    };
+    if word.len() < MIN_TERM {
+        return;
+    }
+    lower.clear();
+    if ascii {
+        // No term can start here nor fit inside: the usual case, decided before copying.
+        let index = &*INDEX;
+        let starts = match word.as_bytes() {
+            [a, b, ..] => pair_slot(*a, *b).is_some_and(|slot| index.starts.contains(slot)),
+            _ => false,
         };
-        if word.len() < MIN_TERM {
-            continue;
+        if !starts && word.len() <= index.shortest_inside {
+            return;
         }
-        lower.clear();
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-        } else {
-            for c in word.chars() {
-                lower.extend(c.to_lowercase());
-            }
+        lower.push_str(word);
+        lower.make_ascii_lowercase();
+    } else {
+        for c in word.chars() {
+            lower.extend(c.to_lowercase());
         }
-        if let Some(term) = match_word(&lower) {
-            if reasons.len() < MAX_REASONS && !reasons.iter().any(|r| r.term == term.stem) {
-                reasons.push(Reason {
-                    category: term.category,
-                    field,
-                    start: s,
-                    end: i,
-                    term: term.stem,
-                });
-            }
+    }
+    if let Some(term) = match_word(lower) {
+        if reasons.len() < MAX_REASONS && !reasons.iter().any(|r| r.term == term.stem) {
+            reasons.push(Reason {
+                category: term.category,
+                field,
+                start: s,
+                end: e,
+                term: term.stem,
+            });
         }
     }
 }
@@ -406,6 +460,90 @@ pub fn assess_text(text: &str) -> Sensitivity {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::samples::{demo_messages, random_texts, shared_mail};
+
+    /// `words` as it was before [`byte_runs`]: character by character, every word lowered.
+    fn words_charwise(text: &str, field: Field, reasons: &mut Vec<Reason>) {
+        let mut lower = String::new();
+        let mut start = None;
+        for (i, ch) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            if ch.is_alphabetic() {
+                start.get_or_insert(i);
+                continue;
+            }
+            let Some(s) = start.take() else {
+                continue;
+            };
+            let Some(word) = text.get(s..i).filter(|w| w.len() <= MAX_WORD) else {
+                continue;
+            };
+            if word.len() < MIN_TERM {
+                continue;
+            }
+            lower.clear();
+            for c in word.chars() {
+                lower.extend(c.to_lowercase());
+            }
+            if let Some(term) = match_word_everywhere(&lower) {
+                if reasons.len() < MAX_REASONS && !reasons.iter().any(|r| r.term == term.stem) {
+                    reasons.push(Reason {
+                        category: term.category,
+                        field,
+                        start: s,
+                        end: i,
+                        term: term.stem,
+                    });
+                }
+            }
+        }
+    }
+
+    /// `match_word` without its index: every term at every position, in the order of the
+    /// list's buckets (position, then the list's order).
+    fn match_word_everywhere(word: &str) -> Option<&'static Term> {
+        let bytes = word.as_bytes();
+        (0..bytes.len()).find_map(|pos| {
+            let rest = bytes.get(pos..).unwrap_or(&[]);
+            TERMS.iter().find(|t| match t.how {
+                Exact => pos == 0 && bytes == t.stem.as_bytes(),
+                Prefix => pos == 0 && rest.starts_with(t.stem.as_bytes()),
+                Anywhere => rest.starts_with(t.stem.as_bytes()),
+            })
+        })
+    }
+
+    fn same_words(text: &str) {
+        let (mut new, mut old) = (Vec::new(), Vec::new());
+        words(text, Field::Body, &mut new);
+        words_charwise(text, Field::Body, &mut old);
+        assert_eq!(new, old, "{text:?}");
+    }
+
+    #[test]
+    fn words_as_found_character_by_character() {
+        for text in [
+            "Vi har modtaget en underretning om barnets alkoholmisbrug.",
+            "HJERTESYGDOMMEN\u{a0}psykisk–dom «domme» ejendom Straffeattest",
+            "a\u{301}dom DOMFÆLDT dømt misbrug\u{2019}s x",
+            // An *anywhere* term one byte in, in a word one byte longer than the term.
+            "asygdom Ademens xsygdo",
+            "",
+        ] {
+            same_words(text);
+        }
+        random_texts(
+            "dommisbrugpsykægtSDMØ \u{a0}\u{301}\u{2013}.-1",
+            20_000,
+            200,
+            0x2545_f491_4f6c_dd1d,
+            same_words,
+        );
+        demo_messages(same_words);
+        shared_mail(same_words);
+    }
 
     #[test]
     fn every_stem_is_lowercase_and_starts_with_an_ascii_letter() {

@@ -59,4 +59,44 @@ pub(crate) mod samples {
         }
         assert!(read > 300, "{read} demo messages");
     }
+
+    /// Calls `check` with the raw text of every file of the shared mail corpora (20
+    /// Newsgroups' training posts and both SpamAssassin sets, about 16,000 files) under
+    /// `$SIGNATUR_DATA` (default `../shared/data`). Without them it does nothing, except
+    /// under `CI=true`, where it fails.
+    pub(crate) fn shared_mail(mut check: impl FnMut(&str)) {
+        let root = std::env::var_os("SIGNATUR_DATA")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| {
+                std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+            });
+        let mut dirs: Vec<std::path::PathBuf> =
+            ["20news/train", "spamassassin", "spamassassin-later"]
+                .iter()
+                .map(|d| root.join(d))
+                .collect();
+        if !dirs.iter().all(|d| d.is_dir()) {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "the shared corpora are missing under {}",
+                root.display()
+            );
+            eprintln!("shared corpora not found under {}: skipped", root.display());
+            return;
+        }
+        let mut read = 0;
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("a corpus folder") {
+                let path = entry.expect("an entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let bytes = std::fs::read(&path).expect("a message");
+                    check(&String::from_utf8_lossy(&bytes));
+                    read += 1;
+                }
+            }
+        }
+        assert!(read > 15_000, "{read} files of the shared corpora");
+    }
 }
