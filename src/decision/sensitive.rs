@@ -507,10 +507,15 @@ mod tests {
         let bytes = word.as_bytes();
         (0..bytes.len()).find_map(|pos| {
             let rest = bytes.get(pos..).unwrap_or(&[]);
-            TERMS.iter().find(|t| match t.how {
-                Exact => pos == 0 && bytes == t.stem.as_bytes(),
-                Prefix => pos == 0 && rest.starts_with(t.stem.as_bytes()),
-                Anywhere => rest.starts_with(t.stem.as_bytes()),
+            // The first byte first: it keeps the brute force cheap in a debug build.
+            let first = rest.first();
+            TERMS.iter().find(|t| {
+                first == t.stem.as_bytes().first()
+                    && match t.how {
+                        Exact => pos == 0 && bytes == t.stem.as_bytes(),
+                        Prefix => pos == 0 && rest.starts_with(t.stem.as_bytes()),
+                        Anywhere => rest.starts_with(t.stem.as_bytes()),
+                    }
             })
         })
     }

@@ -59,8 +59,9 @@ use tract_onnx::prelude::*;
 use crate::model::lanes::prefetch_flat_row;
 use crate::{Error, ErrorKind, Result};
 
-/// How many gathered rows a run prefetches ([`Runtime::run`]): 2,048 rows of 20 labels are
-/// 160 KB, well inside a core's L2 cache.
+/// How many ids' rows a run prefetches ([`Runtime::run`]), padding and repeats included:
+/// 2,048 rows of 20 labels are 160 KB of values (up to 384 KB of cache lines, since an
+/// 80-byte row can straddle three), inside a core's L2 cache.
 const PREFETCH_ROWS: usize = 2048;
 
 /// An optimised, runnable plan. `Send + Sync`: one per model, shared by all threads.

@@ -350,11 +350,12 @@ impl ByteClass {
         ByteClass(table)
     }
 
-    /// Bit `j` set when byte `j` of `block` (at most 64 bytes) is in the class. No branch
-    /// per byte: the loop has a fixed length and the compiler unrolls it.
-    fn mask(&self, block: &[u8]) -> u64 {
+    /// Bit `j` set when byte `j` of `bytes` is in the class, for the first 64 bytes (fewer
+    /// when `bytes` is shorter; the missing bits are 0). No branch on a byte's class: each
+    /// byte's table entry is shifted into place.
+    fn mask(&self, bytes: &[u8]) -> u64 {
         let mut mask = 0;
-        for (j, &b) in block.iter().take(64).enumerate() {
+        for (j, &b) in bytes.iter().take(64).enumerate() {
             mask |= u64::from(self.0[usize::from(b)]) << j;
         }
         mask
@@ -457,7 +458,7 @@ pub(crate) const fn pair_slot(first: u8, second: u8) -> Option<usize> {
     Some((a - b'a') as usize * 30 + b as usize)
 }
 
-/// A set of [`pair_slot`] slots, one bit each: 98 bytes, which stay in the L1 cache where
+/// A set of [`pair_slot`] slots, one bit each: 104 bytes, which stay in the L1 cache where
 /// an index's 780 bucket headers (18 KB) do not. Most word starts have no entry in an
 /// index, and the set says so without touching it.
 #[derive(Debug, Clone, Copy)]
@@ -655,6 +656,29 @@ mod tests {
     use super::*;
     use crate::text::samples::{demo_messages, random_texts, shared_mail};
 
+    /// `keyword_at` without its index and third-byte filter: every keyword tried, the
+    /// longest that matches wins (the first of equal length in the list's order, as in a
+    /// bucket).
+    fn keyword_at_everywhere(bytes: &[u8], i: usize) -> Option<&'static Keyword> {
+        let rest = bytes.get(i..)?;
+        let mut best: Option<&'static Keyword> = None;
+        for k in KEYWORDS {
+            let first = rest.first().map(u8::to_ascii_lowercase);
+            let matches = first == k.text.first().copied()
+                && rest
+                    .get(..k.text.len())
+                    .is_some_and(|c| c.eq_ignore_ascii_case(k.text))
+                && (k.prefix
+                    || !rest
+                        .get(k.text.len())
+                        .is_some_and(|b| b.is_ascii_alphabetic() || *b >= 0x80));
+            if matches && best.is_none_or(|b| k.text.len() > b.text.len()) {
+                best = Some(k);
+            }
+        }
+        best
+    }
+
     /// `keyword_hits` as it was before [`byte_runs`]: every byte looked at in turn.
     fn keyword_hits_bytewise(text: &str) -> Vec<(usize, Ctx)> {
         let bytes = text.as_bytes();
@@ -663,7 +687,7 @@ mod tests {
         for (i, &b) in bytes.iter().enumerate() {
             let word = b.is_ascii_alphanumeric() || b >= 0x80;
             if word && !prev_word && b.is_ascii_alphabetic() {
-                if let Some(k) = keyword_at(bytes, i) {
+                if let Some(k) = keyword_at_everywhere(bytes, i) {
                     out.push((i + k.text.len(), k.ctx));
                 }
             }
