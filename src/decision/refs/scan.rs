@@ -459,7 +459,7 @@ pub(crate) const fn pair_slot(first: u8, second: u8) -> Option<usize> {
 }
 
 /// A set of [`pair_slot`] slots, one bit each: 104 bytes, which stay in the L1 cache where
-/// an index's 780 bucket headers (18 KB) do not. Most word starts have no entry in an
+/// an index's 780 bucket headers (18 KB) do not. Many word starts have no entry in an
 /// index, and the set says so without touching it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct PairSet([u64; PAIR_SLOTS.div_ceil(64)]);
