@@ -10,6 +10,7 @@ use crate::eval::{prepare, read_message, Dataset, TextMode};
 use crate::features::{FeatureConfig, Featurizer};
 use crate::model::explain_reference;
 use crate::model::params::normalise;
+use crate::text::samples::data_dir;
 use crate::train::{train_prepared, TrainOptions};
 use crate::{Classifier, ClassifyOptions};
 
@@ -68,12 +69,6 @@ fn compare(data: PathBuf, step: usize) -> (usize, usize) {
         }
     }
     (compared, names)
-}
-
-fn data_dir() -> PathBuf {
-    std::env::var_os("SIGNATUR_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
 }
 
 #[test]

@@ -258,13 +258,12 @@ impl Runtime {
     /// At most [`PREFETCH_ROWS`] rows: a batch's later rows would push its first ones out
     /// of the cache before the gather reads them.
     fn prefetch_rows(&self, ids: &[i64]) {
-        let (Some(rows), Some(flat)) = (
-            self.table.as_ref().and_then(|t| t.shape().first().copied()),
+        let (Some(&width), Some(flat)) = (
+            self.table.as_ref().and_then(|t| t.shape().get(1)),
             self.gathered_table(),
         ) else {
             return;
         };
-        let width = flat.len() / rows.max(1);
         for &id in ids.iter().take(PREFETCH_ROWS) {
             if let Ok(id) = u32::try_from(id) {
                 prefetch_flat_row(flat, width, Some(&id));

@@ -60,16 +60,21 @@ pub(crate) mod samples {
         assert!(read > 300, "{read} demo messages");
     }
 
-    /// Calls `check` with the raw text of every file of the shared mail corpora (20
-    /// Newsgroups' training posts and both SpamAssassin sets, about 16,000 files) under
-    /// `$SIGNATUR_DATA` (default `../shared/data`). Without them it does nothing, except
-    /// under `CI=true`, where it fails.
-    pub(crate) fn shared_mail(mut check: impl FnMut(&str)) {
-        let root = std::env::var_os("SIGNATUR_DATA")
+    /// The shared corpora: `$SIGNATUR_DATA`, default `../shared/data` beside the project.
+    pub(crate) fn data_dir() -> std::path::PathBuf {
+        std::env::var_os("SIGNATUR_DATA")
             .map(std::path::PathBuf::from)
             .unwrap_or_else(|| {
                 std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
-            });
+            })
+    }
+
+    /// Calls `check` with the raw text of every file of the shared mail corpora (20
+    /// Newsgroups' training posts and both SpamAssassin sets, about 16,000 files) under
+    /// [`data_dir`]. Without them it does nothing, except
+    /// under `CI=true`, where it fails.
+    pub(crate) fn shared_mail(mut check: impl FnMut(&str)) {
+        let root = data_dir();
         let mut dirs: Vec<std::path::PathBuf> =
             ["20news/train", "spamassassin", "spamassassin-later"]
                 .iter()
