@@ -19,6 +19,7 @@ use crate::model::onnx;
 use crate::model::params::{normalise, HeadInfo, Params};
 use crate::model::runtime::{self, Runtime};
 use crate::model::summary::Summary;
+use crate::model::top::top_k;
 use crate::model::writer::Writer;
 use crate::{Error, ErrorKind, Result};
 
@@ -468,14 +469,8 @@ impl Classifier {
         for (h, info) in view.heads.iter().enumerate() {
             let p = rows.get(h).copied().unwrap_or(&[]);
             // The top k only: a KLE head has thousands of labels.
-            let by_probability = |a: &usize, b: &usize| p[*b].total_cmp(&p[*a]).then(a.cmp(b));
-            let mut order: Vec<usize> = (0..p.len()).collect();
             let k = opts.top_k.max(1);
-            if order.len() > k {
-                order.select_nth_unstable_by(k - 1, by_probability);
-                order.truncate(k);
-            }
-            order.sort_by(by_probability);
+            let order = top_k(p, k);
             let labels: Vec<LabelScore> = order
                 .iter()
                 .map(|&i| LabelScore {

@@ -19,6 +19,7 @@ pub mod prior;
 pub(crate) mod rng;
 mod runtime;
 pub(crate) mod summary;
+mod top;
 mod writer;
 
 #[cfg(test)]

@@ -303,7 +303,12 @@ impl Runtime {
                     format!("output shape {:?}, expected [{n}, {size}]", view.shape()),
                 ));
             }
-            result.push(view.iter().copied().collect());
+            // One copy of the whole output when tract's is contiguous (it is: softmax
+            // writes a fresh tensor), rather than an element-wise walk of the view.
+            result.push(match view.as_slice() {
+                Some(flat) => flat.to_vec(),
+                None => view.iter().copied().collect(),
+            });
         }
         Ok(result)
     }
