@@ -226,8 +226,9 @@ impl Sink for Surfaces<'_> {
 pub(crate) struct Trace {
     /// Per occurrence, in the order featurisation met them: entry of the feature vector.
     entry: Vec<u32>,
-    /// Per occurrence: its key.
-    key: Vec<u32>,
+    /// The occurrences' keys, as runs of one key: the key and where the run ends (a word's
+    /// character n-grams and unigram are neighbours, with one key).
+    key_runs: Vec<(u32, u32)>,
     /// Per entry of the feature vector: its number of occurrences.
     counts: Vec<u32>,
     keys: Vec<Key>,
@@ -392,7 +393,11 @@ impl Sink for Tracer<'_> {
     #[inline]
     fn emit(&mut self, hash: u64, weight: f32, shown: u32, _: Field) {
         self.occ.push(((hash & self.mask) as u32, weight));
-        self.trace.key.push(shown);
+        let end = self.occ.len() as u32;
+        match self.trace.key_runs.last_mut() {
+            Some((key, run_end)) if *key == shown => *run_end = end,
+            _ => self.trace.key_runs.push((shown, end)),
+        }
     }
 
     fn emit2(&mut self, hash: u64, weight: f32, first: u32, second: u32, field: Field) {
@@ -417,8 +422,8 @@ pub(crate) struct Words<'t> {
     /// Distinct (first text, second text or [`ALONE`], field); a text is an index into
     /// the trace's texts or [`NAME`].
     groups: Vec<(u32, u32, Field)>,
-    /// Per key: its group.
-    key_group: Vec<u32>,
+    /// The occurrences in order, as runs of one group: the group and where the run ends.
+    runs: Vec<(u32, u32)>,
 }
 
 impl Trace {
@@ -432,6 +437,7 @@ impl Trace {
         let mut group_index =
             PrehashedMap::with_capacity_and_hasher(self.keys.len(), Default::default());
         let mut groups = Vec::with_capacity(self.keys.len());
+        // Per key: its group.
         let mut key_group = Vec::with_capacity(self.keys.len());
         for key in &self.keys {
             let (a, b, field) = match *key {
@@ -459,10 +465,18 @@ impl Trace {
             );
             key_group.push(g);
         }
+        let mut runs: Vec<(u32, u32)> = Vec::with_capacity(self.key_runs.len());
+        for &(key, end) in &self.key_runs {
+            let g = key_group[key as usize];
+            match runs.last_mut() {
+                Some((last, run_end)) if *last == g => *run_end = end,
+                _ => runs.push((g, end)),
+            }
+        }
         Words {
             trace: self,
             groups,
-            key_group,
+            runs,
         }
     }
 }
@@ -495,11 +509,22 @@ impl Words<'_> {
             .zip(&trace.counts)
             .map(|(&c, &n)| c / n as f32)
             .collect();
+        // Summed in the order of the occurrences, as the reference does, but a run's sum is
+        // kept out of memory until the run ends: adding into `totals[g]` occurrence after
+        // occurrence waits on the store of the add before, every time. The same additions
+        // in the same order, so the same totals.
         let mut totals = vec![0f32; self.groups.len()];
-        for (&i, &key) in trace.entry.iter().zip(&trace.key) {
-            if let Some(&s) = share.get(i as usize) {
-                totals[self.key_group[key as usize] as usize] += s;
+        let mut start = 0;
+        for &(g, end) in &self.runs {
+            let total = &mut totals[g as usize];
+            let mut acc = *total;
+            for &i in &trace.entry[start..end as usize] {
+                if let Some(&s) = share.get(i as usize) {
+                    acc += s;
+                }
             }
+            *total = acc;
+            start = end as usize;
         }
         let mut list: Vec<(u32, f32)> = (0..self.groups.len() as u32)
             .zip(totals)

@@ -112,6 +112,9 @@ pub struct Classifier {
     pub(super) summary: Summary,
     pub(super) featurizer: Featurizer,
     runtime: Runtime,
+    /// Whether tract's copy of the IDF vector has the parameters' values, so that an
+    /// explanation may read it ([`Runtime::gathered_idf`]). Checked once at load.
+    tract_idf: bool,
     offsets: Vec<usize>,
     /// The learned copy, once a correction arrived.
     pub(super) live: ArcSwapOption<Live>,
@@ -164,6 +167,7 @@ impl Classifier {
             .map(|h| h.labels.len())
             .collect();
         let runtime = Runtime::new(&proto, head_sizes, decoded.params.layers.table_name())?;
+        let tract_idf = runtime.gathered_idf() == Some(decoded.params.idf.as_slice());
         let featurizer = Featurizer::new(&decoded.params.features)?;
         let offsets = decoded.params.offsets();
         let kle_groups = decoded
@@ -177,6 +181,7 @@ impl Classifier {
             summary: decoded.summary,
             featurizer,
             runtime,
+            tract_idf,
             offsets,
             live: ArcSwapOption::const_empty(),
             writer: Mutex::new(Writer::new()),
@@ -408,7 +413,12 @@ impl Classifier {
         };
         let mut xn = Vec::new();
         if opts.explain > 0 {
-            normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
+            // tract's copy of the IDF vector, whose entries for `x` the run has just read.
+            let idf = match self.runtime.gathered_idf() {
+                Some(idf) if self.tract_idf => idf,
+                _ => &self.params.idf,
+            };
+            normalise(&x.ids, &x.vals, idf, &mut xn);
         }
         let view = View {
             heads,

@@ -71,6 +71,9 @@ pub(crate) struct Runtime {
     /// The float32 table the plan's `Gather` reads rows from (weights, or a low-rank
     /// model's embedding), as tract holds it: see [`Runtime::gathered_table`].
     table: Option<Arc<Tensor>>,
+    /// The IDF vector the plan gathers from, as tract holds it: see
+    /// [`Runtime::gathered_idf`].
+    idf: Option<Arc<Tensor>>,
     /// Labels per head, in output order, to check output shapes.
     head_sizes: Vec<usize>,
 }
@@ -149,9 +152,9 @@ pub(crate) fn check_graph(proto: &pb::ModelProto) -> Result<()> {
     Ok(())
 }
 
-/// The constant named `name` that a `Gather` of `model` reads rows from, if it is a
-/// float32 matrix.
-fn gathered_table(model: &TypedModel, name: &str) -> Option<Arc<Tensor>> {
+/// The constant named `name` that a `Gather` of `model` reads from, if it is float32 and
+/// of rank `rank`.
+fn gathered_const(model: &TypedModel, name: &str, rank: usize) -> Option<Arc<Tensor>> {
     use tract_onnx::tract_core::ops::array::Gather;
     use tract_onnx::tract_core::ops::konst::Const;
     // tract renames an initializer's node when it folds it (`weights.0`).
@@ -166,7 +169,7 @@ fn gathered_table(model: &TypedModel, name: &str) -> Option<Arc<Tensor>> {
         .filter(|n| n.op_is::<Gather>())
         .any(|n| n.inputs.first().map(|o| o.node) == Some(node.id));
     let table = node.op_as::<Const>()?.val();
-    (gathered && table.datum_type() == f32::datum_type() && table.rank() == 2)
+    (gathered && table.datum_type() == f32::datum_type() && table.rank() == rank)
         .then(|| table.clone())
 }
 
@@ -234,10 +237,12 @@ impl Runtime {
             .map_err(model_error)?
             .into_runnable()
             .map_err(model_error)?;
-        let table = gathered_table(plan.model(), table_name);
+        let table = gathered_const(plan.model(), table_name, 2);
+        let idf = gathered_const(plan.model(), "idf", 1);
         Ok(Runtime {
             plan,
             table,
+            idf,
             head_sizes,
         })
     }
@@ -248,6 +253,14 @@ impl Runtime {
     /// in cache, where the same rows of the parameters' copy are not.
     pub(crate) fn gathered_table(&self) -> Option<&[f32]> {
         self.table.as_ref()?.as_plain_ram()?.as_slice::<f32>().ok()
+    }
+
+    /// The float32 IDF vector the plan gathers from (the graph's `idf` initializer), read
+    /// in place. An explanation normalises the message's values again right after the run:
+    /// tract has just read these entries of its copy, so they are in cache, where the same
+    /// entries of the parameters' copy (1 MB at 2^18 buckets) mostly are not.
+    pub(crate) fn gathered_idf(&self) -> Option<&[f32]> {
+        self.idf.as_ref()?.as_plain_ram()?.as_slice::<f32>().ok()
     }
 
     /// Asks the processor to bring in the table rows that the plan's `Gather` is about to

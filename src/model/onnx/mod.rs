@@ -284,6 +284,7 @@ mod tests {
             let name = d.params.layers.table_name();
             let rt = Runtime::new(&wide, vec![2], name).unwrap();
             assert_eq!(rt.gathered_table(), Some(weights(&d.params)), "{name}");
+            assert_eq!(rt.gathered_idf(), Some(d.params.idf.as_slice()), "{name}");
             // The IDF vector is gathered too, but it is not a table of rows.
             let idf = Runtime::new(&wide, vec![2], "idf").unwrap();
             assert_eq!(idf.gathered_table(), None);
