@@ -112,8 +112,8 @@ pub struct Classifier {
     pub(super) summary: Summary,
     pub(super) featurizer: Featurizer,
     runtime: Runtime,
-    /// Whether tract's copy of the IDF vector has the parameters' values, so that an
-    /// explanation may read it ([`Runtime::gathered_idf`]). Checked once at load.
+    /// Whether tract's copy of the IDF vector has the parameters' values, bit for bit, so
+    /// that an explanation may read it ([`Runtime::gathered_idf`]). Checked once at load.
     tract_idf: bool,
     offsets: Vec<usize>,
     /// The learned copy, once a correction arrived.
@@ -167,7 +167,13 @@ impl Classifier {
             .map(|h| h.labels.len())
             .collect();
         let runtime = Runtime::new(&proto, head_sizes, decoded.params.layers.table_name())?;
-        let tract_idf = runtime.gathered_idf() == Some(decoded.params.idf.as_slice());
+        let tract_idf = runtime.gathered_idf().is_some_and(|idf| {
+            idf.len() == decoded.params.idf.len()
+                && idf
+                    .iter()
+                    .zip(&decoded.params.idf)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+        });
         let featurizer = Featurizer::new(&decoded.params.features)?;
         let offsets = decoded.params.offsets();
         let kle_groups = decoded
@@ -216,6 +222,12 @@ impl Classifier {
                 heads
             }
         }
+    }
+
+    /// Whether explanations normalise with tract's copy of the IDF vector.
+    #[cfg(test)]
+    pub(crate) fn reads_tract_idf(&self) -> bool {
+        self.tract_idf
     }
 
     /// The training summary stored in the file.

@@ -6,7 +6,8 @@
 const ONE_PASS_MAX_K: usize = 16;
 
 /// The indices of the `k` largest values of `p`, largest first; equal values in index
-/// order (`f32::total_cmp`, so a NaN sorts above every number and the order is total).
+/// order. Values compare by `f32::total_cmp`, so the order is total: a NaN with the sign
+/// bit clear sorts above every number, one with it set (what x86 arithmetic makes) below.
 ///
 /// A decision asks for three of a KLE head's 2,390 probabilities. Sorting or selecting a
 /// list of every index costs an allocation and many comparisons per label; one pass that
@@ -62,12 +63,15 @@ mod tests {
         let mut rng = crate::model::rng::Rng::new(7);
         for case in 0..3000 {
             let n = case % 60;
-            // Few distinct values, so that ties are common; a NaN and infinities now and then.
+            // Few distinct values, so that ties are common; NaNs of both signs and both
+            // infinities now and then.
             let p: Vec<f32> = (0..n)
                 .map(|_| match rng.below(40) {
                     0 => f32::NAN,
                     1 => f32::INFINITY,
                     2 => -0.0,
+                    3 => -f32::NAN,
+                    4 => f32::NEG_INFINITY,
                     r => (r % 7) as f32 / 7.0,
                 })
                 .collect();

@@ -15,18 +15,22 @@ use crate::text::{normalize, word_indices};
 /// upper-case letter followed by a lower-case one: `Mette`, not `KLE`) and does not start a
 /// sentence or a line.
 pub fn add_proper_nouns<S: BuildHasher>(text: &str, out: &mut HashSet<String, S>) {
-    // A proper noun's first two characters are an upper-case letter and a lower-case one,
-    // and no word crosses a space, a tab or a line end (UAX #29 breaks on both sides of
-    // them; combining marks after one stay with it and start no word either way). So only
-    // the runs between those that hold such a pair are segmented, found by a scan of the
-    // bytes ([`may_start_a_name`]); most of a text is never segmented.
+    // A proper noun's first two characters are an upper-case letter and a lower-case one.
+    // UAX #29 breaks before and after an ASCII space, tab, CR or LF, except that combining
+    // marks, format characters and a joiner after one stay with it (WB4, WB3c) and an
+    // ideographic space before one joins it (WB3d). So a word that starts with such a pair
+    // lies inside one run between those bytes and starts at the same place when the run is
+    // segmented alone: the names are the same, though a word that starts with a mark or a
+    // joiner after a space, which is never a name, may be segmented differently. Only the
+    // runs that hold such a pair are segmented, found by a scan of the bytes
+    // ([`may_start_a_name`]); most of a text is never segmented.
     let b = text.as_bytes();
     // Runs before this byte were read already.
     let mut read_to = 0;
-    for word in (0..b.len()).step_by(8) {
-        let mut starts = may_start_a_name(b, word);
+    for block in (0..b.len()).step_by(8) {
+        let mut starts = may_start_a_name(b, block);
         while starts != 0 {
-            let at = word + starts.trailing_zeros() as usize / 8;
+            let at = block + starts.trailing_zeros() as usize / 8;
             starts &= starts - 1;
             if at < read_to {
                 continue;
@@ -44,7 +48,7 @@ pub fn add_proper_nouns<S: BuildHasher>(text: &str, out: &mut HashSet<String, S>
             if has_upper_then_lower(run) {
                 for (start, word) in word_indices(run) {
                     if is_proper_noun(word, &text[..run_start + start]) {
-                        insert_normalized(word, out);
+                        out.insert(normalize(word).into_owned());
                     }
                 }
             }
@@ -94,15 +98,6 @@ fn may_start_a_name(b: &[u8], at: usize) -> u64 {
     // A non-ASCII character's first byte is `0b11xx_xxxx`.
     let lead = v & (v << 1) & HIGH;
     upper_then_lower | lead
-}
-
-/// Adds `word` normalised, allocating only when it is new: a message names the same
-/// person many times.
-fn insert_normalized<S: BuildHasher>(word: &str, out: &mut HashSet<String, S>) {
-    let word = normalize(word);
-    if !out.contains(word.as_ref()) {
-        out.insert(word.into_owned());
-    }
 }
 
 /// Whether `run` has an upper-case character followed by a lower-case one.
@@ -250,10 +245,13 @@ mod tests {
             both_ways(text);
         }
         // Letters of both cases, blanks, line ends and punctuation; a combining mark, a
-        // soft hyphen and a zero-width joiner, which UAX #29 attaches to the character
-        // before them (a space or a tab too), a digit and an underscore, which join words.
+        // soft hyphen, a zero-width joiner and an alphabetic vowel sign, which UAX #29
+        // attaches to the character before them (a space or a tab too); an ideographic
+        // space, which joins a space after it; circled letters, upper- and lower-case and
+        // pictographic (a joiner keeps one with what comes before); a digit and an
+        // underscore, which join words; the ends of the ASCII letter ranges.
         random_texts(
-            "aAbMeÆæøØåÅé \t\n\r.:-('\u{a0}Ωω\u{301}\u{ad}\u{200d}1_",
+            "aAbMeZzÆæøØåÅé \t\n\r.:-('\u{a0}Ωω\u{301}\u{ad}\u{200d}\u{93e}\u{3000}Ⓜⓔ1_",
             100_000,
             30,
             0x2545_f491_4f6c_dd1d,
