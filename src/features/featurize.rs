@@ -393,11 +393,7 @@ impl Sink for Tracer<'_> {
     #[inline]
     fn emit(&mut self, hash: u64, weight: f32, shown: u32, _: Field) {
         self.occ.push(((hash & self.mask) as u32, weight));
-        let end = self.occ.len() as u32;
-        match self.trace.key_runs.last_mut() {
-            Some((key, run_end)) if *key == shown => *run_end = end,
-            _ => self.trace.key_runs.push((shown, end)),
-        }
+        extend_run(&mut self.trace.key_runs, shown, self.occ.len() as u32);
     }
 
     fn emit2(&mut self, hash: u64, weight: f32, first: u32, second: u32, field: Field) {
@@ -407,6 +403,15 @@ impl Sink for Tracer<'_> {
             field,
         });
         self.emit(hash, weight, pair, field);
+    }
+}
+
+/// Extends the last of `runs` (each a value and where its run of occurrences ends) to
+/// `end` when it has `value`, else starts a new run.
+fn extend_run(runs: &mut Vec<(u32, u32)>, value: u32, end: u32) {
+    match runs.last_mut() {
+        Some((last, run_end)) if *last == value => *run_end = end,
+        _ => runs.push((value, end)),
     }
 }
 
@@ -467,11 +472,7 @@ impl Trace {
         }
         let mut runs: Vec<(u32, u32)> = Vec::with_capacity(self.key_runs.len());
         for &(key, end) in &self.key_runs {
-            let g = key_group[key as usize];
-            match runs.last_mut() {
-                Some((last, run_end)) if *last == g => *run_end = end,
-                _ => runs.push((g, end)),
-            }
+            extend_run(&mut runs, key_group[key as usize], end);
         }
         Words {
             trace: self,

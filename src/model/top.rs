@@ -20,7 +20,7 @@ pub(crate) fn top_k(p: &[f32], k: usize) -> Vec<usize> {
     if k > ONE_PASS_MAX_K {
         let mut order: Vec<usize> = (0..p.len()).collect();
         let by_value = |a: &usize, b: &usize| p[*b].total_cmp(&p[*a]).then(a.cmp(b));
-        if order.len() > k && k > 0 {
+        if order.len() > k {
             order.select_nth_unstable_by(k - 1, by_value);
             order.truncate(k);
         }
