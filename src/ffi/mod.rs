@@ -24,7 +24,9 @@
 //!   have fixed widths; enumerations are `uint32_t` constants.
 //!
 //! Everything `unsafe` in the crate lives in this module, and every `unsafe` block says why
-//! it is sound.
+//! it is sound. That is why `vector_state`, which the model's runtime calls after each
+//! tract run and which is no part of the C ABI, is here too: it is the crate's one other
+//! boundary with foreign code, tract's assembly kernels.
 
 // The C names are the API: `signatur_model`, not `SignaturModel`.
 #![allow(non_camel_case_types)]
@@ -67,3 +69,6 @@ pub mod learn;
 
 // Argument checking shared by the modules above.
 mod input;
+
+// The vector registers as tract's assembly kernels leave them (not part of the C ABI).
+pub(crate) mod vector_state;

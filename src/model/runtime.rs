@@ -50,9 +50,24 @@
 //! So per message tract touches the gathered rows three times (gather write, pack read
 //! and write, kernel read) where the in-process scorer ([`crate::model::lanes`]) reads
 //! them once with prefetch.
+//!
+//! Two things changed that picture (issue #18, stop 31):
+//!
+//! - **The kernel is chosen blind.** With `L` symbolic the kernel query has no `k`, and
+//!   tract's cost model then returns its default kernel, `avx512_mmm_f32_64x3`, whatever
+//!   `m` is (tract-linalg `src/frame/mmm/cost_model.rs:64-71`). For a model with 20 labels
+//!   that means a 64-row panel, two thirds zeros. A single message now runs through a plan
+//!   made for its feature count padded up to one of [`FIXED_LENGTHS`], where tract sees the
+//!   whole shape and picks `avx512_mmm_f32_16x1`.
+//! - **The kernels leave the vector registers dirty.** tract's x86-64 assembly returns
+//!   without `vzeroupper`, and all SSE-encoded code after it, tract's own packing in the
+//!   next run included, pays for that until something clears them: the copy into 16-row
+//!   panels took 85–90 µs instead of 3.7 µs. [`Runtime::run`] clears them after each run
+//!   ([`crate::ffi::vector_state`]).
 
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tract_onnx::pb;
 use tract_onnx::prelude::*;
@@ -76,7 +91,40 @@ pub(crate) struct Runtime {
     idf: Option<Arc<Tensor>>,
     /// Labels per head, in output order, to check output shapes.
     head_sizes: Vec<usize>,
+    /// The decluttered graph with symbolic `N` and `L`, from which [`Runtime::fixed`]'s
+    /// plans are made. Its constants (the table) are the plans' constants: shared, not
+    /// copied.
+    typed: TypedModel,
+    /// Plans for one message of exactly [`FIXED_LENGTHS`]`[i]` features, each made on first
+    /// use (`None` inside: tract could not make it, so the symbolic plan runs). Empty for a
+    /// low-rank model: see [`FIXED_LENGTHS`].
+    fixed: Box<[OnceLock<Option<Arc<TypedRunnableModel>>>]>,
 }
+
+/// The feature counts that a single message is padded up to, each with a plan of its own:
+/// `2^(k/4)` for `k` = 20…52 rounded up to a multiple of 8, so 32 to 8,192 features, and
+/// from 32 features on at most a quarter more rows (`fixed_lengths_follow_the_rule` checks
+/// the table). A longer message runs through the symbolic plan.
+///
+/// Why: with `L` symbolic, tract does not know the matmul's `k` when it picks a kernel, and
+/// its cost model then answers its default, `avx512_mmm_f32_64x3`
+/// (tract-linalg `src/frame/mmm/cost_model.rs:64-71`, `x86_64/intel_avx512_mmv_linear.rs:10`).
+/// That kernel packs the gathered rows into a 64-row panel, zeroed and copied on every run
+/// for a model with 20 labels. With `L` (and `N = 1`) fixed, tract sees `m:20 k:704 n:1` and
+/// picks `avx512_mmm_f32_16x1`: its pack fills two 16-row panels, and the
+/// normalisation's `Mul`s become tract's by-scalar and unicast kernels. Padding adds rows
+/// of id 0 with value 0: the same cached row each time, about 15 ns a row. Measured with
+/// a temporary probe over the 20 Newsgroups model's float32 graph, 677 random features
+/// padded to 704, per tract run: 53–58 µs symbolic, 38 µs fixed (pack 9.5 → 3.7 µs, matmul
+/// 4.2 → 2.3 µs); issue #18 has the end-to-end figures.
+///
+/// A low-rank model (over 256 labels) keeps the symbolic plan: its gathered rows are 64
+/// wide, which fills the default kernel's panel, and `kle_stress` measured fixed plans
+/// slower (5,569 → 4,855 classifications/s with every plan made at load, one run each).
+pub(crate) const FIXED_LENGTHS: [usize; 33] = [
+    32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 184, 216, 256, 312, 368, 432, 512, 616, 728, 864,
+    1024, 1224, 1456, 1728, 2048, 2440, 2904, 3448, 4096, 4872, 5800, 6896, 8192,
+];
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -232,7 +280,12 @@ impl Runtime {
                 format!("graph has {outs} outputs for {} heads", head_sizes.len()),
             ));
         }
-        let plan = model
+        let typed = model
+            .into_typed()
+            .and_then(|m| m.into_decluttered())
+            .map_err(model_error)?;
+        let plan = typed
+            .clone()
             .into_optimized()
             .map_err(model_error)?
             .into_runnable()
@@ -244,7 +297,38 @@ impl Runtime {
             table,
             idf,
             head_sizes,
+            fixed: if table_name == "weights" {
+                FIXED_LENGTHS.iter().map(|_| OnceLock::new()).collect()
+            } else {
+                Box::default()
+            },
+            typed,
         })
+    }
+
+    /// The plan for one message of `FIXED_LENGTHS[i]` features, made on first use (about
+    /// 0.3 ms for the 20 Newsgroups model), or `None` when there is none for this model.
+    /// Made lazily so that loading stays as fast as it was and only the lengths a host
+    /// meets cost anything; a host that wants no first-use pause can classify one message
+    /// of each length class after loading.
+    fn fixed_plan(&self, i: usize) -> Option<&Arc<TypedRunnableModel>> {
+        let len = i64::try_from(*FIXED_LENGTHS.get(i)?).ok()?;
+        let cell = self.fixed.get(i)?;
+        cell.get_or_init(|| {
+            let subs = HashMap::from([
+                (self.typed.symbols.sym("N"), TDim::Val(1)),
+                (self.typed.symbols.sym("L"), TDim::Val(len)),
+            ]);
+            without_panic(|| {
+                self.typed
+                    .set_symbols(&subs)
+                    .and_then(|m| m.into_optimized())
+                    .and_then(|m| m.into_runnable())
+                    .ok()
+            })
+            .flatten()
+        })
+        .as_ref()
     }
 
     /// The float32 table named by the `table_name` given to [`Runtime::new`] that the
@@ -284,8 +368,37 @@ impl Runtime {
         }
     }
 
+    /// The lengths whose plan has been made, for tests.
+    #[cfg(test)]
+    pub(crate) fn fixed_lengths_made(&self) -> Vec<usize> {
+        FIXED_LENGTHS
+            .iter()
+            .zip(self.fixed.iter())
+            .filter(|(_, cell)| cell.get().is_some_and(Option::is_some))
+            .map(|(&len, _)| len)
+            .collect()
+    }
+
+    /// Whether every fixed-length plan made so far gathers from the symbolic plan's table
+    /// itself, not from a copy, for tests.
+    #[cfg(test)]
+    pub(crate) fn fixed_plans_share_the_table(&self) -> bool {
+        self.fixed
+            .iter()
+            .filter_map(|c| c.get()?.as_ref())
+            .all(
+                |plan| match (gathered_const(plan.model(), "weights", 2), &self.table) {
+                    (Some(a), Some(b)) => Arc::ptr_eq(&a, b),
+                    _ => false,
+                },
+            )
+    }
+
     /// Runs a batch of `n` rows of `l` features (`ids` and `tf` are `n × l`, row-major,
     /// padded with id 0 and tf 0). Returns per head the `n × labels` probabilities.
+    ///
+    /// One row of at most 8,192 features runs through the plan for its length class
+    /// ([`FIXED_LENGTHS`]), padded the same way; a batch runs through the symbolic plan.
     pub(crate) fn run(
         &self,
         ids: Vec<i64>,
@@ -295,11 +408,22 @@ impl Runtime {
     ) -> Result<Vec<Vec<f32>>> {
         let infer = |e: TractError| Error::new(ErrorKind::Inference, format!("{e:#}"));
         self.prefetch_rows(&ids);
+        let (mut ids, mut tf, mut l) = (ids, tf, l);
+        let mut plan = &self.plan;
+        if n == 1 {
+            let i = FIXED_LENGTHS.partition_point(|&len| len < l);
+            if let Some(fixed) = self.fixed_plan(i) {
+                // Padding as in a batch: id 0 with value 0 adds nothing.
+                (plan, l) = (fixed, FIXED_LENGTHS[i]);
+                ids.resize(l, 0);
+                tf.resize(l, 0.0);
+            }
+        }
         let ids = Tensor::from_shape(&[n, l], &ids).map_err(infer)?;
         let tf = Tensor::from_shape(&[n, l], &tf).map_err(infer)?;
         // Behind a panic boundary like the build: the graph is the one libsignatur writes,
         // so a panic here is a bug, and it must not take the host down.
-        let outputs = without_panic(|| self.plan.run(tvec!(ids.into(), tf.into())))
+        let outputs = without_panic(|| plan.run(tvec!(ids.into(), tf.into())))
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Inference,
@@ -307,6 +431,9 @@ impl Runtime {
                 )
             })?
             .map_err(infer)?;
+        // tract's kernels leave the vector registers' upper halves dirty, which slows all
+        // SSE-encoded code after them, tract's own packing in the next run included.
+        crate::ffi::vector_state::clear_upper_halves();
         let mut result = Vec::with_capacity(outputs.len());
         for (out, &size) in outputs.iter().zip(&self.head_sizes) {
             let view = out.to_plain_array_view::<f32>().map_err(infer)?;

@@ -291,6 +291,53 @@ mod tests {
         }
     }
 
+    /// One message runs through a plan made for its feature count padded up to a length
+    /// class (`FIXED_LENGTHS`); it must give what the symbolic plan gives the same message
+    /// in a batch, at the edges of the classes, below the first and past the last.
+    #[test]
+    fn fixed_length_plans_give_the_symbolic_plans_probabilities() {
+        let d = decode(&encode(&params(), &Summary::default()).unwrap()).unwrap();
+        let mut wide = d.proto.clone();
+        widen_gathered_tables(&mut wide).unwrap();
+        let rt = Runtime::new(&wide, vec![2], "weights").unwrap();
+        for l in [1usize, 31, 32, 33, 129, 8192, 8193] {
+            let ids: Vec<i64> = (0..l).map(|i| ((i * 37 + 11) % 256) as i64).collect();
+            let tf: Vec<f32> = (0..l).map(|i| 0.5 + (i % 5) as f32 * 0.75).collect();
+            let single = rt.run(ids.clone(), tf.clone(), 1, l).unwrap();
+            let batch = rt
+                .run([ids.clone(), ids].concat(), [tf.clone(), tf].concat(), 2, l)
+                .unwrap();
+            assert_eq!(single[0].len(), 2);
+            for (s, b) in single[0].iter().zip(&batch[0][..2]) {
+                assert!(
+                    (s - b).abs() <= 1e-6,
+                    "{l} features: {s} alone, {b} in a batch"
+                );
+            }
+        }
+        // 1 and 31 share the class of 32; 8,193 is past the last class.
+        assert_eq!(rt.fixed_lengths_made(), [32, 40, 160, 8192]);
+        assert!(rt.fixed_plans_share_the_table());
+        // A low-rank model keeps the symbolic plan.
+        let d = decode(&encode(&low_rank_params(), &Summary::default()).unwrap()).unwrap();
+        let rt = Runtime::new(&d.proto, vec![2], "embed").unwrap();
+        rt.run(vec![1, 2, 3], vec![1.0; 3], 1, 3).unwrap();
+        assert!(rt.fixed_lengths_made().is_empty());
+    }
+
+    #[test]
+    fn fixed_lengths_follow_the_rule() {
+        use crate::model::runtime::FIXED_LENGTHS;
+        let rule: Vec<usize> = (20..=52)
+            .map(|k| (2f64.powf(f64::from(k) / 4.0).ceil() as usize).div_ceil(8) * 8)
+            .collect();
+        assert_eq!(FIXED_LENGTHS.to_vec(), rule);
+        for l in 32..=8192usize {
+            let len = FIXED_LENGTHS[FIXED_LENGTHS.partition_point(|&x| x < l)];
+            assert!(len >= l && len * 4 <= l * 5, "{l} features padded to {len}");
+        }
+    }
+
     #[test]
     fn a_float16_table_of_the_wrong_size_is_refused() {
         let bytes = encode(&params(), &Summary::default()).unwrap();
