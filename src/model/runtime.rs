@@ -2,7 +2,9 @@
 //! the exporter writes for the parameters read from the file) and runs it. Everything
 //! outside sees plain slices and `Vec`s.
 //!
-//! Part of `model`: must not import `crate::train` or `crate::eval`.
+//! Part of `model`: must not import `crate::train` or `crate::eval`. From `crate::ffi` it
+//! uses only `vector_state`, a leaf that holds the one `unsafe` this module needs (the
+//! crate keeps every `unsafe` in `ffi`).
 //!
 //! # Where a run's time goes (tract 0.23.9, read from its source)
 //!
@@ -30,8 +32,10 @@
 //! - Each pack allocates a fresh aligned `Blob` and, when the panel is partial, zeroes it
 //!   (tract-linalg `src/frame/pack.rs:254-265`), then copies the gathered rows into
 //!   panels: a second `L × C` float32 copy of what `Gather` just wrote.
-//! - Kernel choice for a symbolic `N` goes through `ModePicker::VecVsMat`
-//!   (`src/ops/einsum/kernel_selection.rs:110-150`): a matrix-vector kernel when `N = 1`.
+//! - Kernel choice: `N` is a batch axis and the matmul's `n` is the unit axis the
+//!   `Unsqueeze` adds, so the query has `n = 1` and `strategize` returns the platform's
+//!   pick (`src/ops/einsum/kernel_selection.rs:67-90`) without reaching the `VecVsMat`
+//!   grouping below it.
 //! - `ReduceSum` over a middle axis takes the generic ndarray path (`src/ops/nn/reduce.rs:161`
 //!   — fast paths are for the last axis or the leading axes only), which is why `Mul` +
 //!   `ReduceSum` at `[N,L,C]` does not beat the `MatMul`.
@@ -53,17 +57,19 @@
 //!
 //! Two things changed that picture (issue #18, stop 31):
 //!
-//! - **The kernel is chosen blind.** With `L` symbolic the kernel query has no `k`, and
-//!   tract's cost model then returns its default kernel, `avx512_mmm_f32_64x3`, whatever
-//!   `m` is (tract-linalg `src/frame/mmm/cost_model.rs:64-71`). For a model with 20 labels
-//!   that means a 64-row panel, two thirds zeros. A single message now runs through a plan
-//!   made for its feature count padded up to one of [`FIXED_LENGTHS`], where tract sees the
-//!   whole shape and picks `avx512_mmm_f32_16x1`.
+//! - **The kernel is chosen blind.** On Intel with AVX-512 (this project's machine), fewer
+//!   than 128 labels go to a cost model (tract-linalg `src/x86_64/mmm.rs:572-583`) that,
+//!   with `L` symbolic and so no `k`, returns its default kernel `avx512_mmm_f32_64x3`
+//!   (`src/frame/mmm/cost_model.rs:68-71`). For a model with 20 labels that means a 64-row
+//!   panel, two thirds zeros. A single message now runs through a plan made for its feature
+//!   count padded up to one of [`FIXED_LENGTHS`], where tract sees the whole shape and
+//!   picks `avx512_mmm_f32_16x1`. (On AMD with AVX-512 tract picks a 16-row kernel for
+//!   under 31 labels anyway, and on AVX2-only machines `fma_mmm_f32_64x1` either way; there
+//!   the fixed plans only spare the normalisation's generic broadcasting.)
 //! - **The kernels leave the vector registers dirty.** tract's x86-64 assembly returns
-//!   without `vzeroupper`, and all SSE-encoded code after it, tract's own packing in the
-//!   next run included, pays for that until something clears them: the copy into 16-row
-//!   panels took 85–90 µs instead of 3.7 µs. [`Runtime::run`] clears them after each run
-//!   ([`crate::ffi::vector_state`]).
+//!   without `vzeroupper`, and on this Xeon all SSE-encoded code after it, tract's own
+//!   packing in the next run included, ran slower until something cleared them.
+//!   [`Runtime::run`] clears them after each run ([`crate::ffi::vector_state`]).
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -96,31 +102,40 @@ pub(crate) struct Runtime {
     /// copied.
     typed: TypedModel,
     /// Plans for one message of exactly [`FIXED_LENGTHS`]`[i]` features, each made on first
-    /// use (`None` inside: tract could not make it, so the symbolic plan runs). Empty for a
-    /// low-rank model: see [`FIXED_LENGTHS`].
+    /// use (`None` inside: tract could not make it, so the symbolic plan runs). Empty unless
+    /// [`Runtime::new`] was asked for them (a linear model): see [`FIXED_LENGTHS`].
     fixed: Box<[OnceLock<Option<Arc<TypedRunnableModel>>>]>,
 }
 
-/// The feature counts that a single message is padded up to, each with a plan of its own:
-/// `2^(k/4)` for `k` = 20…52 rounded up to a multiple of 8, so 32 to 8,192 features, and
-/// from 32 features on at most a quarter more rows (`fixed_lengths_follow_the_rule` checks
-/// the table). A longer message runs through the symbolic plan.
+/// The feature counts that a single message of a linear model is padded up to, each with a
+/// plan of its own: `2^(k/4)` for `k` = 20…52 rounded up to a multiple of 8, so 32 to 8,192
+/// features, and from 32 features on at most a quarter more rows
+/// (`fixed_lengths_follow_the_rule` checks the table). A longer message runs through the
+/// symbolic plan.
 ///
 /// Why: with `L` symbolic, tract does not know the matmul's `k` when it picks a kernel, and
-/// its cost model then answers its default, `avx512_mmm_f32_64x3`
-/// (tract-linalg `src/frame/mmm/cost_model.rs:64-71`, `x86_64/intel_avx512_mmv_linear.rs:10`).
-/// That kernel packs the gathered rows into a 64-row panel, zeroed and copied on every run
-/// for a model with 20 labels. With `L` (and `N = 1`) fixed, tract sees `m:20 k:704 n:1` and
-/// picks `avx512_mmm_f32_16x1`: its pack fills two 16-row panels, and the
-/// normalisation's `Mul`s become tract's by-scalar and unicast kernels. Padding adds rows
-/// of id 0 with value 0: the same cached row each time, about 15 ns a row. Measured with
-/// a temporary probe over the 20 Newsgroups model's float32 graph, 677 random features
-/// padded to 704, per tract run: 53–58 µs symbolic, 38 µs fixed (pack 9.5 → 3.7 µs, matmul
-/// 4.2 → 2.3 µs); issue #18 has the end-to-end figures.
+/// on Intel with AVX-512 it then takes its default, `avx512_mmm_f32_64x3` (see the module
+/// documentation). That kernel packs the gathered rows into a 64-row panel, zeroed and
+/// copied on every run for a model with 20 labels. With `L` (and `N = 1`) fixed, tract
+/// sees for example `m:20 k:728 n:1` and picks `avx512_mmm_f32_16x1`, whose pack fills two
+/// 16-row panels, and the normalisation's `Mul`s become tract's by-scalar and unicast
+/// kernels. Padding adds rows of id 0 with value 0: the same cached row each time. The
+/// end-to-end figures are in issue #18 and the CHANGELOG (`cargo bench --bench classify`,
+/// `--bench ffi`).
 ///
-/// A low-rank model (over 256 labels) keeps the symbolic plan: its gathered rows are 64
-/// wide, which fills the default kernel's panel, and `kle_stress` measured fixed plans
-/// slower (5,569 → 4,855 classifications/s with every plan made at load, one run each).
+/// A low-rank model keeps the symbolic plan: its gathered rows have the hidden width (64
+/// by default), which fills the default kernel's panel, and `kle_stress` measured fixed
+/// plans slower (5,569 → 4,855 classifications/s with every plan made at load, one run
+/// each, from a temporary build).
+/// Which plans a [`Runtime`] makes besides the one with `N` and `L` symbolic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shapes {
+    /// That plan only (a low-rank model: see [`FIXED_LENGTHS`]).
+    Symbolic,
+    /// Also a plan per length class for a single message (a linear model).
+    PerLength,
+}
+
 pub(crate) const FIXED_LENGTHS: [usize; 33] = [
     32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 184, 216, 256, 312, 368, 432, 512, 616, 728, 864,
     1024, 1224, 1456, 1728, 2048, 2440, 2904, 3448, 4096, 4872, 5800, 6896, 8192,
@@ -243,21 +258,30 @@ impl Runtime {
     ///
     /// `table_name` names the initializer whose rows the graph gathers per feature
     /// (`weights` or `embed`), found again in the optimised plan for
-    /// [`Runtime::gathered_table`].
+    /// [`Runtime::gathered_table`]. `shapes` says whether single messages get plans of their
+    /// own length.
     pub(crate) fn new(
         proto: &pb::ModelProto,
         head_sizes: Vec<usize>,
         table_name: &str,
+        shapes: Shapes,
     ) -> Result<Runtime> {
-        without_panic(|| Runtime::build(proto, head_sizes, table_name)).unwrap_or_else(|| {
-            Err(Error::new(
-                ErrorKind::InvalidModel,
-                "tract could not build a plan from the graph (it panicked)",
-            ))
-        })
+        without_panic(|| Runtime::build(proto, head_sizes, table_name, shapes)).unwrap_or_else(
+            || {
+                Err(Error::new(
+                    ErrorKind::InvalidModel,
+                    "tract could not build a plan from the graph (it panicked)",
+                ))
+            },
+        )
     }
 
-    fn build(proto: &pb::ModelProto, head_sizes: Vec<usize>, table_name: &str) -> Result<Runtime> {
+    fn build(
+        proto: &pb::ModelProto,
+        head_sizes: Vec<usize>,
+        table_name: &str,
+        shapes: Shapes,
+    ) -> Result<Runtime> {
         let model = tract_onnx::onnx()
             .model_for_proto_model(proto)
             .map_err(model_error)?;
@@ -297,10 +321,9 @@ impl Runtime {
             table,
             idf,
             head_sizes,
-            fixed: if table_name == "weights" {
-                FIXED_LENGTHS.iter().map(|_| OnceLock::new()).collect()
-            } else {
-                Box::default()
+            fixed: match shapes {
+                Shapes::PerLength => FIXED_LENGTHS.iter().map(|_| OnceLock::new()).collect(),
+                Shapes::Symbolic => Box::default(),
             },
             typed,
         })
@@ -315,11 +338,14 @@ impl Runtime {
         let len = i64::try_from(*FIXED_LENGTHS.get(i)?).ok()?;
         let cell = self.fixed.get(i)?;
         cell.get_or_init(|| {
-            let subs = HashMap::from([
-                (self.typed.symbols.sym("N"), TDim::Val(1)),
-                (self.typed.symbols.sym("L"), TDim::Val(len)),
-            ]);
             without_panic(|| {
+                // `get`, not `sym`: a graph without these symbols gets no plan, rather than
+                // a "fixed" plan that substituted nothing.
+                let symbols = &self.typed.symbols;
+                let subs = HashMap::from([
+                    (symbols.get("N")?, TDim::Val(1)),
+                    (symbols.get("L")?, TDim::Val(len)),
+                ]);
                 self.typed
                     .set_symbols(&subs)
                     .and_then(|m| m.into_optimized())
@@ -368,6 +394,17 @@ impl Runtime {
         }
     }
 
+    /// The plan made for one message of `l` features and the length to pad it to, if
+    /// there is one (see [`FIXED_LENGTHS`]); `None` for a batch, a longer message, a
+    /// low-rank model or a length tract could not make a plan for.
+    fn plan_for(&self, n: usize, l: usize) -> Option<(&Arc<TypedRunnableModel>, usize)> {
+        if n != 1 {
+            return None;
+        }
+        let i = FIXED_LENGTHS.partition_point(|&len| len < l);
+        Some((self.fixed_plan(i)?, FIXED_LENGTHS[i]))
+    }
+
     /// The lengths whose plan has been made, for tests.
     #[cfg(test)]
     pub(crate) fn fixed_lengths_made(&self) -> Vec<usize> {
@@ -379,51 +416,94 @@ impl Runtime {
             .collect()
     }
 
-    /// Whether every fixed-length plan made so far gathers from the symbolic plan's table
-    /// itself, not from a copy, for tests.
+    /// Whether at least one fixed-length plan has been made and every one made gathers
+    /// from the symbolic plan's table and IDF vector themselves, not from copies (what
+    /// explanations read after a run: [`Runtime::gathered_table`]), for tests.
     #[cfg(test)]
-    pub(crate) fn fixed_plans_share_the_table(&self) -> bool {
-        self.fixed
+    pub(crate) fn fixed_plans_share_the_constants(&self) -> bool {
+        let same = |a: Option<Arc<Tensor>>, b: &Option<Arc<Tensor>>| match (a, b) {
+            (Some(a), Some(b)) => Arc::ptr_eq(&a, b),
+            _ => false,
+        };
+        let made: Vec<_> = self
+            .fixed
             .iter()
             .filter_map(|c| c.get()?.as_ref())
-            .all(
-                |plan| match (gathered_const(plan.model(), "weights", 2), &self.table) {
-                    (Some(a), Some(b)) => Arc::ptr_eq(&a, b),
-                    _ => false,
-                },
-            )
+            .collect();
+        !made.is_empty()
+            && made.iter().all(|plan| {
+                same(gathered_const(plan.model(), "weights", 2), &self.table)
+                    && same(gathered_const(plan.model(), "idf", 1), &self.idf)
+            })
+    }
+
+    /// Whether every fixed-length plan made so far takes inputs of exactly `[1, len]`, for
+    /// tests: a plan whose symbols were not substituted would still give the right
+    /// probabilities.
+    #[cfg(test)]
+    pub(crate) fn fixed_plans_are_fixed(&self) -> bool {
+        FIXED_LENGTHS
+            .iter()
+            .zip(self.fixed.iter())
+            .all(|(&len, cell)| {
+                let Some(Some(plan)) = cell.get() else {
+                    return true;
+                };
+                (0..2).all(|input| {
+                    plan.model()
+                        .input_fact(input)
+                        .ok()
+                        .and_then(|f| f.shape.as_concrete().map(<[usize]>::to_vec))
+                        == Some(vec![1, len])
+                })
+            })
     }
 
     /// Runs a batch of `n` rows of `l` features (`ids` and `tf` are `n × l`, row-major,
     /// padded with id 0 and tf 0). Returns per head the `n × labels` probabilities.
     ///
-    /// One row of at most 8,192 features runs through the plan for its length class
-    /// ([`FIXED_LENGTHS`]), padded the same way; a batch runs through the symbolic plan.
+    /// For a linear model, one row of at most 8,192 features runs through the plan for its
+    /// length class ([`FIXED_LENGTHS`]), padded the same way; a batch runs through the
+    /// symbolic plan.
     pub(crate) fn run(
         &self,
-        ids: Vec<i64>,
-        tf: Vec<f32>,
+        mut ids: Vec<i64>,
+        mut tf: Vec<f32>,
         n: usize,
-        l: usize,
+        mut l: usize,
     ) -> Result<Vec<Vec<f32>>> {
         let infer = |e: TractError| Error::new(ErrorKind::Inference, format!("{e:#}"));
-        self.prefetch_rows(&ids);
-        let (mut ids, mut tf, mut l) = (ids, tf, l);
-        let mut plan = &self.plan;
-        if n == 1 {
-            let i = FIXED_LENGTHS.partition_point(|&len| len < l);
-            if let Some(fixed) = self.fixed_plan(i) {
-                // Padding as in a batch: id 0 with value 0 adds nothing.
-                (plan, l) = (fixed, FIXED_LENGTHS[i]);
-                ids.resize(l, 0);
-                tf.resize(l, 0.0);
-            }
+        if ids.len() != n * l || tf.len() != n * l {
+            return Err(Error::new(
+                ErrorKind::Inference,
+                format!(
+                    "{} ids and {} values for {n} × {l} features",
+                    ids.len(),
+                    tf.len()
+                ),
+            ));
         }
+        self.prefetch_rows(&ids);
+        let plan = match self.plan_for(n, l) {
+            Some((fixed, len)) => {
+                // Padding as in a batch: id 0 with value 0 adds nothing.
+                ids.resize(len, 0);
+                tf.resize(len, 0.0);
+                l = len;
+                fixed
+            }
+            None => &self.plan,
+        };
         let ids = Tensor::from_shape(&[n, l], &ids).map_err(infer)?;
         let tf = Tensor::from_shape(&[n, l], &tf).map_err(infer)?;
         // Behind a panic boundary like the build: the graph is the one libsignatur writes,
         // so a panic here is a bug, and it must not take the host down.
-        let outputs = without_panic(|| plan.run(tvec!(ids.into(), tf.into())))
+        let outputs = without_panic(|| plan.run(tvec!(ids.into(), tf.into())));
+        // tract's kernels leave the vector registers' upper halves dirty, which slows the
+        // SSE-encoded code after them (tract's own packing in the next run included), also
+        // after a failed run.
+        crate::ffi::vector_state::clear_upper_halves();
+        let outputs = outputs
             .ok_or_else(|| {
                 Error::new(
                     ErrorKind::Inference,
@@ -431,9 +511,6 @@ impl Runtime {
                 )
             })?
             .map_err(infer)?;
-        // tract's kernels leave the vector registers' upper halves dirty, which slows all
-        // SSE-encoded code after them, tract's own packing in the next run included.
-        crate::ffi::vector_state::clear_upper_halves();
         let mut result = Vec::with_capacity(outputs.len());
         for (out, &size) in outputs.iter().zip(&self.head_sizes) {
             let view = out.to_plain_array_view::<f32>().map_err(infer)?;

@@ -133,7 +133,7 @@ mod tests {
     use super::*;
     use crate::features::FeatureConfig;
     use crate::model::params::{HeadInfo, Layers, Loss};
-    use crate::model::runtime::Runtime;
+    use crate::model::runtime::{Runtime, Shapes};
 
     fn params() -> Params {
         let features = FeatureConfig {
@@ -222,8 +222,8 @@ mod tests {
         let d1 = decode(&old.encode_to_vec()).unwrap();
         assert_eq!(weights(&d1.params), weights(&p));
         assert_eq!(d1.params.loss, Loss::Softmax);
-        Runtime::new(&d1.proto, vec![2], "weights").unwrap();
-        Runtime::new(&d.proto, vec![2], "weights").unwrap();
+        Runtime::new(&d1.proto, vec![2], "weights", Shapes::PerLength).unwrap();
+        Runtime::new(&d.proto, vec![2], "weights", Shapes::PerLength).unwrap();
     }
 
     #[test]
@@ -249,8 +249,8 @@ mod tests {
         // The same probabilities, bit for bit: float16 to float32 is exact.
         let ids: Vec<i64> = vec![3, 17, 255, 0];
         let tf = vec![1.0f32, 2.0, 0.5, 0.0];
-        let a = Runtime::new(&d.proto, vec![2], "weights").unwrap();
-        let b = Runtime::new(&wide, vec![2], "weights").unwrap();
+        let a = Runtime::new(&d.proto, vec![2], "weights", Shapes::PerLength).unwrap();
+        let b = Runtime::new(&wide, vec![2], "weights", Shapes::PerLength).unwrap();
         assert_eq!(
             a.run(ids.clone(), tf.clone(), 1, 4).unwrap(),
             b.run(ids, tf, 1, 4).unwrap()
@@ -282,24 +282,29 @@ mod tests {
             let mut wide = again;
             widen_gathered_tables(&mut wide).unwrap();
             let name = d.params.layers.table_name();
-            let rt = Runtime::new(&wide, vec![2], name).unwrap();
+            let shapes = match name {
+                "weights" => Shapes::PerLength,
+                _ => Shapes::Symbolic,
+            };
+            let rt = Runtime::new(&wide, vec![2], name, shapes).unwrap();
             assert_eq!(rt.gathered_table(), Some(weights(&d.params)), "{name}");
             assert_eq!(rt.gathered_idf(), Some(d.params.idf.as_slice()), "{name}");
             // The IDF vector is gathered too, but it is not a table of rows.
-            let idf = Runtime::new(&wide, vec![2], "idf").unwrap();
+            let idf = Runtime::new(&wide, vec![2], "idf", Shapes::Symbolic).unwrap();
             assert_eq!(idf.gathered_table(), None);
         }
     }
 
     /// One message runs through a plan made for its feature count padded up to a length
     /// class (`FIXED_LENGTHS`); it must give what the symbolic plan gives the same message
-    /// in a batch, at the edges of the classes, below the first and past the last.
+    /// in a batch: below the first class (1, 31), at its edge (32, 33), inside a class
+    /// (129), at the last (8,192) and past it (8,193).
     #[test]
     fn fixed_length_plans_give_the_symbolic_plans_probabilities() {
         let d = decode(&encode(&params(), &Summary::default()).unwrap()).unwrap();
         let mut wide = d.proto.clone();
         widen_gathered_tables(&mut wide).unwrap();
-        let rt = Runtime::new(&wide, vec![2], "weights").unwrap();
+        let rt = Runtime::new(&wide, vec![2], "weights", Shapes::PerLength).unwrap();
         for l in [1usize, 31, 32, 33, 129, 8192, 8193] {
             let ids: Vec<i64> = (0..l).map(|i| ((i * 37 + 11) % 256) as i64).collect();
             let tf: Vec<f32> = (0..l).map(|i| 0.5 + (i % 5) as f32 * 0.75).collect();
@@ -317,10 +322,11 @@ mod tests {
         }
         // 1 and 31 share the class of 32; 8,193 is past the last class.
         assert_eq!(rt.fixed_lengths_made(), [32, 40, 160, 8192]);
-        assert!(rt.fixed_plans_share_the_table());
+        assert!(rt.fixed_plans_share_the_constants());
+        assert!(rt.fixed_plans_are_fixed());
         // A low-rank model keeps the symbolic plan.
         let d = decode(&encode(&low_rank_params(), &Summary::default()).unwrap()).unwrap();
-        let rt = Runtime::new(&d.proto, vec![2], "embed").unwrap();
+        let rt = Runtime::new(&d.proto, vec![2], "embed", Shapes::Symbolic).unwrap();
         rt.run(vec![1, 2, 3], vec![1.0; 3], 1, 3).unwrap();
         assert!(rt.fixed_lengths_made().is_empty());
     }
