@@ -166,10 +166,11 @@ impl Classifier {
             .iter()
             .map(|h| h.labels.len())
             .collect();
-        // Plans per message length help the linear form only (see `FIXED_LENGTHS`).
-        let shapes = match decoded.params.layers {
-            Layers::Linear { .. } => Shapes::PerLength,
-            Layers::LowRank { .. } => Shapes::Symbolic,
+        // Plans per message length help a linear model without a keyword or ranker prior
+        // only (see `FIXED_LENGTHS`).
+        let shapes = match (&decoded.params.layers, &decoded.params.prior) {
+            (Layers::Linear { .. }, None) => Shapes::PerLength,
+            _ => Shapes::Symbolic,
         };
         let layers = &decoded.params.layers;
         let runtime = Runtime::new(&proto, head_sizes, layers.table_name(), shapes)?;

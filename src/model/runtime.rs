@@ -107,9 +107,9 @@ pub(crate) struct Runtime {
     fixed: Box<[OnceLock<Option<Arc<TypedRunnableModel>>>]>,
 }
 
-/// The feature counts that a single message of a linear model is padded up to, each with a
-/// plan of its own: `2^(k/4)` for `k` = 20…52 rounded up to a multiple of 8, so 32 to 8,192
-/// features, and from 32 features on at most a quarter more rows
+/// The feature counts that a single message of a linear model without a prior is padded up
+/// to, each with a plan of its own: `2^(k/4)` for `k` = 20…52 rounded up to a multiple of
+/// 8, so 32 to 8,192 features, and from 32 features on at most a quarter more rows
 /// (`fixed_lengths_follow_the_rule` checks the table). A longer message runs through the
 /// symbolic plan.
 ///
@@ -126,13 +126,15 @@ pub(crate) struct Runtime {
 /// A low-rank model keeps the symbolic plan: its gathered rows have the hidden width (64
 /// by default), which fills the default kernel's panel, and `kle_stress` measured fixed
 /// plans slower (5,569 → 4,855 classifications/s with every plan made at load, one run
-/// each, from a temporary build).
+/// each, from a temporary build). So does a model with a keyword or ranker prior, whose
+/// time goes to the prior's scatters: `cargo bench --bench kle -- text_to_decision`, two
+/// alternating pairs, ranker 858–870 → 857–867 texts/s, keyword 1,005–1,013 → 975–979.
 /// Which plans a [`Runtime`] makes besides the one with `N` and `L` symbolic.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shapes {
-    /// That plan only (a low-rank model: see [`FIXED_LENGTHS`]).
+    /// That plan only (a low-rank model, or one with a prior: see [`FIXED_LENGTHS`]).
     Symbolic,
-    /// Also a plan per length class for a single message (a linear model).
+    /// Also a plan per length class for a single message (a linear model without a prior).
     PerLength,
 }
 
@@ -462,9 +464,9 @@ impl Runtime {
     /// Runs a batch of `n` rows of `l` features (`ids` and `tf` are `n × l`, row-major,
     /// padded with id 0 and tf 0). Returns per head the `n × labels` probabilities.
     ///
-    /// For a linear model, one row of at most 8,192 features runs through the plan for its
-    /// length class ([`FIXED_LENGTHS`]), padded the same way; a batch runs through the
-    /// symbolic plan.
+    /// With [`Shapes::PerLength`], one row of at most 8,192 features runs through the plan
+    /// for its length class ([`FIXED_LENGTHS`]), padded the same way; a batch runs through
+    /// the symbolic plan.
     pub(crate) fn run(
         &self,
         mut ids: Vec<i64>,
