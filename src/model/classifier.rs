@@ -336,6 +336,13 @@ impl Classifier {
         self.tract_probabilities(xs)
     }
 
+    /// Whether tract has made a plan for some single message's length (see
+    /// `runtime::FIXED_LENGTHS`), for tests.
+    #[cfg(test)]
+    pub(crate) fn made_length_plans(&self) -> bool {
+        !self.runtime.fixed_lengths_made().is_empty()
+    }
+
     pub(super) fn check_ids(&self, x: &SparseVec) -> Result<()> {
         if x.ids.len() != x.vals.len() {
             return Err(Error::new(

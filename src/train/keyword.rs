@@ -597,6 +597,28 @@ mod tests {
         keyword_model(&taxonomy(), &four_five(), &KeywordOptions::default()).unwrap()
     }
 
+    /// A linear model with a prior keeps tract's symbolic plan; the same model without its
+    /// prior gets a plan per message length (see `model::runtime::FIXED_LENGTHS`, which
+    /// says why). The keyword model itself is low-rank, which keeps the symbolic plan too.
+    #[test]
+    fn only_a_linear_model_without_a_prior_gets_plans_per_length() {
+        let m = model();
+        let text = Message::from_text("Hvornår kommer snerydning?");
+        let made = |p: Params| {
+            let clf = crate::Classifier::from_model(&Model::new(p, m.summary().clone())).unwrap();
+            clf.classify(&text).unwrap();
+            clf.made_length_plans()
+        };
+        assert!(!made(m.params().clone()), "the keyword model");
+        let mut p = m.params().clone();
+        p.layers = Layers::Linear {
+            w: vec![0.0; p.dim() * p.classes()],
+        };
+        assert!(!made(p.clone()), "linear, with the prior");
+        p.prior = None;
+        assert!(made(p), "linear, without a prior");
+    }
+
     #[test]
     fn a_keyword_counts_by_its_weight_in_the_body() {
         let m = model();
