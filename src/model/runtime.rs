@@ -103,8 +103,17 @@ pub(crate) struct Runtime {
     typed: TypedModel,
     /// Plans for one message of exactly [`FIXED_LENGTHS`]`[i]` features, each made on first
     /// use (`None` inside: tract could not make it, so the symbolic plan runs). Empty unless
-    /// [`Runtime::new`] was asked for them (a linear model): see [`FIXED_LENGTHS`].
+    /// [`Runtime::new`] was asked for them ([`Shapes::PerLength`]): see [`FIXED_LENGTHS`].
     fixed: Box<[OnceLock<Option<Arc<TypedRunnableModel>>>]>,
+}
+
+/// Which plans a [`Runtime`] makes besides the one with `N` and `L` symbolic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shapes {
+    /// That plan only (a low-rank model, or one with a prior: see [`FIXED_LENGTHS`]).
+    Symbolic,
+    /// Also a plan per length class for a single message (a linear model without a prior).
+    PerLength,
 }
 
 /// The feature counts that a single message of a linear model without a prior is padded up
@@ -129,15 +138,6 @@ pub(crate) struct Runtime {
 /// each, from a temporary build). So does a model with a keyword or ranker prior, whose
 /// time goes to the prior's scatters: `cargo bench --bench kle -- text_to_decision`, two
 /// alternating pairs, ranker 858–870 → 857–867 texts/s, keyword 1,005–1,013 → 975–979.
-/// Which plans a [`Runtime`] makes besides the one with `N` and `L` symbolic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Shapes {
-    /// That plan only (a low-rank model, or one with a prior: see [`FIXED_LENGTHS`]).
-    Symbolic,
-    /// Also a plan per length class for a single message (a linear model without a prior).
-    PerLength,
-}
-
 pub(crate) const FIXED_LENGTHS: [usize; 33] = [
     32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 184, 216, 256, 312, 368, 432, 512, 616, 728, 864,
     1024, 1224, 1456, 1728, 2048, 2440, 2904, 3448, 4096, 4872, 5800, 6896, 8192,
@@ -397,8 +397,8 @@ impl Runtime {
     }
 
     /// The plan made for one message of `l` features and the length to pad it to, if
-    /// there is one (see [`FIXED_LENGTHS`]); `None` for a batch, a longer message, a
-    /// low-rank model or a length tract could not make a plan for.
+    /// there is one (see [`FIXED_LENGTHS`]); `None` for a batch, a longer message, a runtime
+    /// with [`Shapes::Symbolic`] or a length tract could not make a plan for.
     fn plan_for(&self, n: usize, l: usize) -> Option<(&Arc<TypedRunnableModel>, usize)> {
         if n != 1 {
             return None;
