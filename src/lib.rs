@@ -50,6 +50,7 @@ pub mod ingest;
 pub mod kle;
 pub mod message;
 pub mod model;
+mod prefetch;
 pub mod text;
 pub mod train;
 

@@ -23,21 +23,13 @@
 //!
 //! Part of `model`: must not import `crate::train` or `crate::eval`.
 
+use crate::prefetch::prefetch;
+
 /// Floats per lane.
 pub(crate) const LANE: usize = 8;
 
 /// How many features ahead the loops prefetch a row (training's loops too).
 pub(crate) const AHEAD: usize = 16;
-
-/// Asks the processor to bring the cache line of `v` in (a hint: no effect on results,
-/// and none where there is no prefetch instruction).
-#[inline(always)]
-pub(crate) fn prefetch<T>(v: &T) {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
-    safe_arch::prefetch_t0(v);
-    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
-    let _ = v;
-}
 
 /// Prefetches every cache line of row `id` (if any) of a plain row-major `[_, width]` table
 /// (training's tables, which are as large and as randomly read as these).

@@ -9,8 +9,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::features::FeatureConfig;
-use crate::model::lanes::{prefetch, prefetch_flat_row, AHEAD};
+use crate::model::lanes::{prefetch_flat_row, AHEAD};
 use crate::model::prior::KeywordPrior;
+use crate::prefetch::prefetch;
 use crate::{Error, ErrorKind};
 
 /// One prediction target ("head"), e.g. `unit`, `kle` or `facet`.

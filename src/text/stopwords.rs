@@ -34,6 +34,17 @@ impl StopWords {
         }
     }
 
+    /// Every word of this list (Danish before English; a word in both comes twice).
+    pub fn words(self) -> impl Iterator<Item = &'static str> {
+        let (danish, english): (&[&str], &[&str]) = match self {
+            StopWords::DanishEnglish => (DANISH, ENGLISH),
+            StopWords::Danish => (DANISH, &[]),
+            StopWords::English => (&[], ENGLISH),
+            StopWords::None => (&[], &[]),
+        };
+        danish.iter().chain(english).copied()
+    }
+
     /// Whether `word` (lowercase) is a stop word in this list.
     pub fn contains(self, word: &str) -> bool {
         match self {
