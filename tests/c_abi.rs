@@ -728,6 +728,10 @@ fn readme_c_example_compiles_and_runs() {
         .arg(&lib.dir)
         .arg("-lsignatur")
         .arg(format!("-Wl,-rpath,{}", lib.dir.display())));
-    let out = run(Command::new(&exe).current_dir(&dir));
+    // Without `cargo test`'s LD_LIBRARY_PATH, as in the other programs' runs: an older
+    // target/release/libsignatur.so there would be loaded instead of the rpath's.
+    let out = run(Command::new(&exe)
+        .current_dir(&dir)
+        .env_remove("LD_LIBRARY_PATH"));
     assert!(out.starts_with("affald ("), "{out}");
 }

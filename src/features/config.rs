@@ -168,6 +168,20 @@ pub struct FeatureConfig {
     /// At most this many bytes of each text field are featurised, which bounds the work per
     /// message.
     pub max_field_bytes: u32,
+    /// Weight of the shared word space, relative to the field's own weight; 0 turns it off.
+    ///
+    /// Each field is a space of its own, so `byggetilladelse` in the subject and in the
+    /// body are two features, and each learns from only the messages that have it there.
+    /// With the shared space, a word of the subject, the body, the quotes or an
+    /// attachment's text is also one feature of no particular field, learned from every
+    /// message that has it anywhere; the field's own feature stays for what the field
+    /// adds. On 20 Newsgroups' latest posts this raised accuracy by 0.6 point and the
+    /// coverage at 95 % precision by 2.4 points, and on the demo corpus's `kle` head by
+    /// 2 points (the CHANGELOG has every split).
+    ///
+    /// Files written before it have none, which reads as 0: they featurise as before.
+    #[serde(default)]
+    pub shared_words: f32,
 }
 
 impl Default for FeatureConfig {
@@ -183,6 +197,7 @@ impl Default for FeatureConfig {
             stop_words: StopWords::DanishEnglish.as_str().to_string(),
             fields: FieldWeights::default(),
             max_field_bytes: 64 * 1024,
+            shared_words: 1.0,
         }
     }
 }
@@ -220,6 +235,9 @@ impl FeatureConfig {
         if !self.char_weight.is_finite() || self.char_weight < 0.0 {
             return bad(format!("char_weight is {}", self.char_weight));
         }
+        if !self.shared_words.is_finite() || self.shared_words < 0.0 {
+            return bad(format!("shared_words is {}", self.shared_words));
+        }
         Ok(())
     }
 
@@ -227,11 +245,26 @@ impl FeatureConfig {
     /// and 5-grams. Without training data, keywords are all a model has, and 4-grams catch
     /// more of a keyword inside a Danish compound: on the demo corpus top-1 0.205 against
     /// 0.169 with 5-grams alone (`cargo run --release --example cold_start -- cold`).
+    ///
+    /// Without the shared word space: a keyword model's features are the taxonomy's words,
+    /// and its figures (and those of the KLE ranker built on it) were measured so.
     pub fn for_keywords() -> FeatureConfig {
         FeatureConfig {
             char_ngrams: [4, 5],
+            shared_words: 0.0,
             ..FeatureConfig::default()
         }
+    }
+
+    /// Whether a word of `field` is also a feature of the shared word space
+    /// ([`FeatureConfig::shared_words`]): the texts a message is about, not its
+    /// addresses, headers or file names.
+    pub fn shares_words_of(&self, field: Field) -> bool {
+        self.shared_words > 0.0
+            && matches!(
+                field,
+                Field::Subject | Field::Body | Field::Quoted | Field::AttachmentText
+            )
     }
 
     /// The number of hash buckets.

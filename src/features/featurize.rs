@@ -69,6 +69,12 @@ const NS_ADDRESS: u64 = 0x04;
 const NS_DOMAIN: u64 = 0x05;
 const NS_LOCAL: u64 = 0x06;
 const NS_MEDIA: u64 = 0x07;
+/// The shared word space ([`FeatureConfig::shared_words`]), with [`SHARED_SPACE`] in place
+/// of a field's namespace.
+const NS_SHARED_WORD: u64 = 0x08;
+/// The namespace of the shared word space (a field's namespace is four letters of its
+/// name; this is `Text`).
+const SHARED_SPACE: u64 = 0x5465_7874;
 
 /// Turns messages into feature vectors under one [`FeatureConfig`].
 ///
@@ -905,8 +911,9 @@ impl Featurizer {
         }
     }
 
-    /// A text field: stemmed word unigrams, bigrams of neighbouring non-stop words, and
-    /// character n-grams of longer words.
+    /// A text field: stemmed word unigrams (each also in the shared word space when the
+    /// field [shares its words](FeatureConfig::shares_words_of)), bigrams of neighbouring
+    /// non-stop words, and character n-grams of longer words.
     ///
     /// The field's tokens are found first, and each word's stem cache slot is prefetched
     /// as its word is found; the features are made in a second pass over the tokens. In
@@ -930,6 +937,9 @@ impl Featurizer {
         let bigrams = self.config.word_ngrams[1] >= 2;
         let unigrams = self.config.word_ngrams[0] <= 1;
         let char_weight = weight * self.config.char_weight;
+        let shared_seed = self.config.seed ^ SHARED_SPACE ^ (NS_SHARED_WORD << 56);
+        let shared_weight = (self.config.shares_words_of(field) && unigrams)
+            .then_some(weight * self.config.shared_words);
         let mut prev = None;
         let Scratch {
             grams: buf,
@@ -956,11 +966,14 @@ impl Featurizer {
             // Numbers show as their class (`#cpr`), never as their digits.
             let surface = tok.feature_text(text);
             let rest = || text.get(tok.end..).unwrap_or("");
+            // The token's hash before its field is mixed in.
+            let token_key;
             let (h, shown) = match tok.kind {
                 TokenKind::Word => {
                     let Some(stem_key) = self.stem_key(surface, key) else {
                         continue;
                     };
+                    token_key = stem_key;
                     let shown = sink.shown(field, tok.kind, surface, rest());
                     if c0 > 0 && long_enough(surface, self.config.char_min_word_len as usize) {
                         char_ngrams(surface, c0, c1, buf, offsets, |gram| {
@@ -969,13 +982,20 @@ impl Featurizer {
                     }
                     (fmix64(stem_key ^ uni_seed), shown)
                 }
-                TokenKind::Number(_) => (
-                    fmix64(hash_bytes(STEM_SEED, surface.as_bytes()) ^ uni_seed),
-                    sink.shown(field, tok.kind, surface, rest()),
-                ),
+                TokenKind::Number(_) => {
+                    token_key = hash_bytes(STEM_SEED, surface.as_bytes());
+                    (
+                        fmix64(token_key ^ uni_seed),
+                        sink.shown(field, tok.kind, surface, rest()),
+                    )
+                }
             };
             if unigrams {
                 sink.emit(h, weight, shown, field);
+            }
+            if let Some(w) = shared_weight {
+                // Shown as the word in its field: an explanation names where it stood.
+                sink.emit(fmix64(token_key ^ shared_seed), w, shown, field);
             }
             if bigrams {
                 if let Some((ph, psurface)) = prev {
@@ -1438,13 +1458,107 @@ mod tests {
 
     #[test]
     fn fields_are_separate_spaces() {
-        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let f = Featurizer::new(&FeatureConfig {
+            shared_words: 0.0,
+            ..FeatureConfig::default()
+        })
+        .unwrap();
         let mut a = msg("byggesag", "");
         a.sender = None;
         let mut b = msg("", "byggesag");
         b.sender = None;
         let (a, b) = (f.featurize(&a), f.featurize(&b));
         assert!(a.ids.iter().all(|id| b.ids.binary_search(id).is_err()));
+    }
+
+    /// The ids `a` and `b` have in common.
+    fn common(a: &SparseVec, b: &SparseVec) -> Vec<u32> {
+        a.ids
+            .iter()
+            .copied()
+            .filter(|id| b.ids.binary_search(id).is_ok())
+            .collect()
+    }
+
+    #[test]
+    fn a_word_of_any_text_field_is_also_one_shared_feature() {
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let texts = [
+            Field::Subject,
+            Field::Body,
+            Field::Quoted,
+            Field::AttachmentText,
+        ];
+        let one = |field: Field, text: &str| {
+            let mut m = msg("", "");
+            m.sender = None;
+            match field {
+                Field::Subject => m.subject = text.into(),
+                Field::Body => m.body.new_text = text.into(),
+                Field::Quoted => m.body.quoted = text.into(),
+                Field::AttachmentText => {
+                    m.attachments.push(crate::message::Attachment {
+                        name: None,
+                        media_type: String::new(),
+                        size: 0,
+                        text: Some(text.into()),
+                        pages: None,
+                        extraction: crate::message::Extraction::Extracted,
+                    });
+                }
+                Field::Headers => m.headers.push(crate::message::Header {
+                    name: "Keywords".into(),
+                    value: text.into(),
+                }),
+                _ => unreachable!(),
+            }
+            let mut x = f.featurize(&m);
+            if field == Field::AttachmentText {
+                // The attachment's media type (empty here) is a feature of its own.
+                let empty = f.featurize(&{
+                    let mut e = m.clone();
+                    e.attachments[0].text = None;
+                    e
+                });
+                x.ids.retain(|id| empty.ids.binary_search(id).is_err());
+            }
+            x
+        };
+        for (i, &a) in texts.iter().enumerate() {
+            for &b in &texts[i + 1..] {
+                // One word: its shared unigram is the one feature both have.
+                let shared = common(&one(a, "byggesag"), &one(b, "byggesag"));
+                assert_eq!(shared.len(), 1, "{a:?} and {b:?}");
+                // Another word shares nothing with it.
+                assert!(common(&one(a, "byggesag"), &one(b, "skole")).is_empty());
+            }
+            // Headers are not a text the message is about: no shared word.
+            assert!(common(&one(a, "byggesag"), &one(Field::Headers, "byggesag")).is_empty());
+        }
+        // Off: as before the shared space, no feature in common.
+        let off = Featurizer::new(&FeatureConfig {
+            shared_words: 0.0,
+            ..FeatureConfig::default()
+        })
+        .unwrap();
+        let (mut a, mut b) = (msg("byggesag", ""), msg("", "byggesag"));
+        a.sender = None;
+        b.sender = None;
+        assert!(common(&off.featurize(&a), &off.featurize(&b)).is_empty());
+    }
+
+    #[test]
+    fn a_configuration_written_before_the_shared_space_reads_as_without_it() {
+        let mut json = serde_json::to_value(FeatureConfig::default()).unwrap();
+        json.as_object_mut().unwrap().remove("shared_words");
+        let old: FeatureConfig = serde_json::from_value(json).unwrap();
+        assert_eq!(old.shared_words, 0.0);
+        assert!(!old.shares_words_of(Field::Body));
+        let bad = FeatureConfig {
+            shared_words: f32::NAN,
+            ..FeatureConfig::default()
+        };
+        assert!(bad.validate().is_err());
     }
 
     #[test]

@@ -108,9 +108,16 @@ pub fn onnxruntime_difference(
     assert!(st.success(), "onnx_check.py failed for {what}");
     let out: serde_json::Value = serde_json::from_slice(&std::fs::read(&output).unwrap()).unwrap();
     assert!(out["opset"][0].as_i64().unwrap() >= 13);
-    // Format 4 only for a ranker-form prior; every other file stays readable by format 2.
+    // Format 5 for features with the shared word space, else 4 for a ranker-form prior;
+    // every other file stays readable by format 2.
     let ranker = model.params().prior.as_ref().is_some_and(|p| p.is_ranker());
-    let format = if ranker { "4" } else { "2" };
+    let format = if model.params().features.shared_words > 0.0 {
+        "5"
+    } else if ranker {
+        "4"
+    } else {
+        "2"
+    };
     assert_eq!(out["metadata"]["signatur.format_version"], format);
     let mut max_diff = 0.0f64;
     for (h, probs) in tract.iter().enumerate() {

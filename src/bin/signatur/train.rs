@@ -122,6 +122,11 @@ pub struct Training {
     /// `recipient`, `attachment_name`, `attachment_text`, `headers`; 0 turns it off.
     #[arg(long = "field-weight", value_parser = parse_field_weight)]
     pub field_weights: Vec<(Field, f32)>,
+    /// Weight of the shared word space, relative to each field's weight: the words of the
+    /// subject, body, quotes and attachments' text also count as words of no particular
+    /// field (default 1; 0 turns it off and writes a model older versions can read).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub shared_words: Option<f32>,
 }
 
 impl Training {
@@ -175,6 +180,9 @@ impl Training {
         }
         for &(field, w) in &self.field_weights {
             *f.fields.get_mut(field) = w;
+        }
+        if let Some(w) = self.shared_words {
+            f.shared_words = w;
         }
         f
     }

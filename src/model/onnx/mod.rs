@@ -24,7 +24,7 @@
 //!
 //! | key | value |
 //! |---|---|
-//! | `signatur.format_version` | `4` for a file with a ranker-form prior (opset 16; `3`, the ranker graph before `NonZero` compaction, is still read), else `2` (float16 weight table; `1`, float32, is still read); a larger number is refused |
+//! | `signatur.format_version` | `5` when the features use the shared word space ([`FeatureConfig::shared_words`](crate::features::FeatureConfig::shared_words) > 0; the graph is that of format 2 or 4, but a version that reads only up to 4 would featurise without the space, so it must refuse the file), else `4` for a file with a ranker-form prior (opset 16; `3`, the ranker graph before `NonZero` compaction, is still read), else `2` (float16 weight table; `1`, float32, is still read); a larger number is refused |
 //! | `signatur.library_version` | the crate version that wrote the file |
 //! | `signatur.features` | JSON [`FeatureConfig`](crate::features::FeatureConfig): hash seed and bits, n-gram ranges, stemmer, stop words, field weights |
 //! | `signatur.heads` | JSON list of [`HeadInfo`](crate::model::HeadInfo): name, labels, per-label counts, temperature, threshold, target precision |
@@ -59,8 +59,9 @@ pub(crate) use read::{decode, widen_gathered_tables};
 pub use write::encode;
 pub(crate) use write::model_proto;
 
-/// The newest model format this library reads and the one it writes.
-pub const FORMAT_VERSION: u32 = 4;
+/// The newest model format this library reads, and the one it writes for features with the
+/// shared word space (the default).
+pub const FORMAT_VERSION: u32 = 5;
 
 /// The ONNX opset of a file with a ranker-form prior (`ScatterElements` with `reduction`);
 /// other files are written at opset 13.

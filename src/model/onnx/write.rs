@@ -151,12 +151,17 @@ pub(crate) fn model_proto(params: &Params, summary: &Summary) -> Result<pb::Mode
     ];
     let json = |v: &dyn erased::Json| v.json();
     // The ranker form needs ScatterElements with `reduction` (opset 16) and format 4; other
-    // files stay format 2 at opset 13, readable by older versions.
+    // files stay format 2 at opset 13, readable by older versions. Features with the
+    // shared word space make format 5 (the graph is the same): an older version would
+    // read the file but featurise without the space, and decide wrongly without a word.
     let ranker = params.prior.as_ref().is_some_and(KeywordPrior::is_ranker);
-    let (format, opset) = if ranker {
-        (FORMAT_VERSION, RANKER_OPSET)
+    let opset = if ranker { RANKER_OPSET } else { 13 };
+    let format = if params.features.shared_words > 0.0 {
+        FORMAT_VERSION
+    } else if ranker {
+        4
     } else {
-        (2, 13)
+        2
     };
     let mut meta = vec![
         (KEY_FORMAT, format.to_string()),
