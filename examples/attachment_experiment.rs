@@ -14,7 +14,8 @@
 //! 3. `original mail (reference)`: the posts as they are, body in the body;
 //! 4. `trained on original, tested on attachments`: model 3 scoring the rewritten held-out
 //!    mail, which shows what happens when a model trained on ordinary mail meets a letter
-//!    that arrives as an attachment (attachment text is a feature space of its own).
+//!    that arrives as an attachment (attachment text is a feature space of its own; since
+//!    #16 its words are also in the shared word space, where the body's words are).
 //!
 //! 20 Newsgroups headers name their authors and organisations, who post to the same groups
 //! in the training and the held-out part, so headers alone route much of it. HEADERS

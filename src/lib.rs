@@ -9,7 +9,7 @@
 //!
 //! 1. [`ingest`]: raw MIME bytes, mailboxes, host-parsed fields → [`Message`];
 //! 2. `text`: normalisation, tokenizing, stemming;
-//! 3. `features`: hashed feature vectors per field;
+//! 3. `features`: hashed feature vectors per field, and a word space the texts share;
 //! 4. [`model`]: what a model is and how it runs: parameters, the ONNX file, inference
 //!    through tract, the [`Classifier`] and online learning from corrections; beside it,
 //!    [`train`] makes models (SGD, calibration, the KLE ranker and keyword model) and

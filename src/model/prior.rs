@@ -42,9 +42,10 @@ pub struct KeywordStats {
 /// are added to that head's logits in the same graph.
 ///
 /// Two forms:
-/// - the **keyword** form (format 2): one table of `K` (label, weight) entries per row, and
+/// - the **keyword** form (format 2, or 5 in a learned model with the shared word space):
+///   one table of `K` (label, weight) entries per row, and
 ///   a feature counts when present (its normalised value is above zero);
-/// - the **ranker** form (format 4, [`KeywordPrior::is_ranker`]): rows in tiers of
+/// - the **ranker** form (format 4, or 5 as above, [`KeywordPrior::is_ranker`]): rows in tiers of
 ///   different `K` (most rows need few entries), a feature counts with its normalised
 ///   value, and the table's labels are the head's emner followed by *group* columns (the
 ///   grupper and hovedgrupper), so that an emne's score is its own column plus those of its

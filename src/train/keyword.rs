@@ -125,6 +125,9 @@ impl KeywordPrior {
             ));
         }
         features.validate()?;
+        // The model's own features may have the shared word space; the prior's rows are
+        // the words where they stand (`FeatureConfig::without_shared_words`).
+        let features = &features.without_shared_words();
         let index: HashMap<KleCode, u16> = labels
             .iter()
             .enumerate()
@@ -439,7 +442,9 @@ pub const KEYWORD_THRESHOLD: f32 = 0.5;
 ///
 /// The learned part of the file is a zero low-rank layer of width 1 (so that the file has
 /// the same graph and the online learner can start from it), the IDF is 1, and the summary
-/// says `kind: "keyword"`.
+/// says `kind: "keyword"`. The model's features are `features` without the shared word
+/// space ([`FeatureConfig::without_shared_words`]): its prior has no rows there, so the
+/// space would only cost time.
 ///
 /// ```no_run
 /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -456,6 +461,7 @@ pub fn keyword_model(
     features: &FeatureConfig,
     opts: &KeywordOptions,
 ) -> Result<Model> {
+    let features = &features.without_shared_words();
     let labels = emne_labels(taxonomy, opts.skip_outdated);
     if labels.is_empty() {
         return Err(Error::new(
@@ -617,6 +623,28 @@ mod tests {
         assert!(!made(p.clone()), "linear, with the prior");
         p.prior = None;
         assert!(made(p), "linear, without a prior");
+    }
+
+    #[test]
+    fn keyword_priors_and_models_are_built_without_the_shared_word_space() {
+        let t = taxonomy();
+        let shared = FeatureConfig {
+            shared_words: 1.0,
+            ..four_five()
+        };
+        let without = shared.without_shared_words();
+        assert_eq!(without.shared_words, 0.0);
+        let labels = emne_labels(&t, true);
+        let opts = KeywordOptions::default();
+        // The prior a learned model with the shared space gets is the one built without it.
+        assert_eq!(
+            KeywordPrior::from_taxonomy(&t, &shared, 0, &labels, &opts).unwrap(),
+            KeywordPrior::from_taxonomy(&t, &without, 0, &labels, &opts).unwrap()
+        );
+        // A cold-start model keeps none of it: no shared features, an older format. (The
+        // ranker's half of this test is in `ranker.rs`.)
+        let m = keyword_model(&t, &shared, &opts).unwrap();
+        assert_eq!(m.params().features, without);
     }
 
     #[test]

@@ -201,6 +201,9 @@ pub fn build_ranker(
     opts: &RankerOptions,
 ) -> Result<Ranker> {
     features.validate()?;
+    // The rows are the taxonomy's words where they stand, not the shared word space
+    // (`FeatureConfig::without_shared_words`).
+    let features = &features.without_shared_words();
     let bad = |m: String| Err(Error::new(ErrorKind::InvalidInput, m));
     if labels.is_empty() || labels.len() > 60_000 {
         return bad(format!(
@@ -492,7 +495,8 @@ fn group_title(taxonomy: &Taxonomy, code: &KleCode, level: Level) -> Option<Stri
 
 /// A cold-start model: one head `kle` over the emner of `taxonomy`, scored by the ranker
 /// alone (the IDF is the taxonomy's, the learned part a zero low-rank layer of width 1, as
-/// in [`crate::train::keyword_model`]); the summary says `kind: "ranker"`.
+/// in [`crate::train::keyword_model`]); the summary says `kind: "ranker"`. Its features
+/// are `features` without the shared word space, as a keyword model's.
 ///
 /// ```no_run
 /// # fn example() -> Result<(), Box<dyn std::error::Error>> {
@@ -508,6 +512,7 @@ pub fn ranker_model(
     features: &FeatureConfig,
     opts: &RankerOptions,
 ) -> Result<Model> {
+    let features = &features.without_shared_words();
     let labels = emne_labels(taxonomy, opts.skip_outdated);
     let ranker = build_ranker(taxonomy, features, 0, &labels, opts)?;
     if ranker.prior.stats().entries == 0 {
@@ -531,6 +536,26 @@ pub fn ranker_model(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rankers_and_their_models_are_built_without_the_shared_word_space() {
+        let t = Taxonomy::from_os2kle_txt(
+            "KLENummer='02.34.02':KLETitel='Byggetilladelser':Keywords[Weight]=byggetilladelse[5];carport[5];\n\
+             KLENummer='05.07.02':KLETitel='Snerydning':Keywords[Weight]=snerydning[100];\n",
+        )
+        .unwrap();
+        let shared = FeatureConfig {
+            shared_words: 1.0,
+            ..ranker_features()
+        };
+        let without = shared.without_shared_words();
+        let labels = emne_labels(&t, true);
+        let opts = RankerOptions::default();
+        let prior = |f: &FeatureConfig| build_ranker(&t, f, 0, &labels, &opts).unwrap().prior;
+        assert_eq!(prior(&shared), prior(&without));
+        let m = ranker_model(&t, &shared, &opts).unwrap();
+        assert_eq!(m.params().features, without);
+    }
 
     #[test]
     fn general_titles_lose_i_almindelighed() {
