@@ -19,5 +19,6 @@ pub use prior::train_with_prior;
 pub use ranker::{build_ranker, ranker_features, ranker_model, RankerOptions};
 pub use retrain::retrain;
 pub use sgd::{
-    train, Example, HeadSpec, TrainOptions, TrainReport, MAX_CLASS_WEIGHT, MIN_CLASS_WEIGHT,
+    train, Example, HeadSpec, TrainOptions, TrainReport, MAX_CLASS_WEIGHT, MAX_ENSEMBLE,
+    MIN_CLASS_WEIGHT,
 };

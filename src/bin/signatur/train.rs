@@ -127,6 +127,10 @@ pub struct Training {
     /// field (default 1; 0 turns it off and writes a model older versions can read).
     #[arg(long, value_parser = parse_non_negative)]
     pub shared_words: Option<f32>,
+    /// How many linear models are trained, each with its own order and blankout, and
+    /// averaged into the one model (default 2; 1 trains one).
+    #[arg(long)]
+    pub ensemble: Option<u32>,
 }
 
 impl Training {
@@ -150,6 +154,9 @@ impl Training {
         }
         if let Some(p) = self.nb_power {
             o.nb_power = p;
+        }
+        if let Some(k) = self.ensemble {
+            o.ensemble = k;
         }
         if let Some(z) = self.threshold_margin {
             o.threshold_margin = z;
