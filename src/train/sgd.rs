@@ -4,8 +4,8 @@
 //! Deterministic for a fixed seed: the only randomness is a seeded SplitMix64 that orders
 //! the examples and initialises embeddings, and each SGD run is single-threaded
 //! (featurisation runs on several threads, each on its own slice, merged in order; the
-//! members of an ensemble, [`TrainOptions::ensemble`], each on a thread of its own, with
-//! seeds of their own, averaged in their order).
+//! members of an ensemble, [`TrainOptions::ensemble`], run side by side with seeds of
+//! their own and are averaged in their order).
 //!
 //! Part of `train`: uses `crate::model`; must not import `crate::eval`.
 
@@ -135,13 +135,14 @@ pub struct TrainOptions {
     /// own (the first with `seed`, so it is the model a single run makes), and averaged
     /// into the one model: a linear model's average is a linear model, so the file, its
     /// graph and the time per decision are those of one. 0 or 1 trains one; a low-rank
-    /// model always trains one. The members run on threads of their own, each with its
-    /// own copy of the weight table.
+    /// model always trains one. The first member trains on the calling thread and each
+    /// other on a thread of its own, all at once, each with its own weight table (a
+    /// 20-label model of 2^18 buckets: 21 MB a member).
     ///
     /// One run of SGD with blankout is one draw: on 20 Newsgroups' latest posts the
     /// accuracy of seeds 42, 1 and 2 spans 0.9006–0.9064. The average of two draws is
-    /// nearer the model all draws agree on. The default 2, against 1, mean of seeds 42, 1
-    /// and 2 (`bash benches/peers/seeds.sh [-- --ensemble 1]`): spamassassin →
+    /// nearer the model all draws agree on. Against one model, the default of two (mean
+    /// of seeds 42, 1 and 2, `bash benches/peers/seeds.sh [-- --ensemble 1]`): spamassassin →
     /// spamassassin-later 0.9750 → 0.9747, 20 Newsgroups latest 20 % 0.9044 → 0.9096
     /// (coverage at 95 % precision 0.918 → 0.924), 5-fold 0.9338 → 0.9358, demo corpus
     /// 5-fold unit / kle / facet 0.9636 / 0.8846 / 0.9803 → 0.9620 / 0.8884 / 0.9841; over
@@ -487,6 +488,12 @@ pub fn train(
         }
         if opts.refit_on_all {
             let all: Vec<usize> = order;
+            // The first fit's table is not needed any more: freed before the members of
+            // the refit each make their own.
+            drop(std::mem::replace(
+                &mut layers,
+                Layers::Linear { w: Vec::new() },
+            ));
             let (l, b) = sgd.fit_averaged(&normed, &all, &mut rng);
             layers = l;
             bias = b;
@@ -658,6 +665,7 @@ impl Sgd<'_> {
         // Summed in the members' order, so the average is the same on every machine.
         let (mut layers, mut bias) = first;
         for (l, b) in &others {
+            debug_assert!(matches!(l, Layers::Linear { .. }), "members are linear");
             if let (Layers::Linear { w }, Layers::Linear { w: v }) = (&mut layers, l) {
                 for (x, y) in w.iter_mut().zip(v) {
                     *x += y;
@@ -1118,6 +1126,55 @@ mod tests {
         assert_eq!(
             linear(one.fit_averaged(&data, &idx, &mut Rng::new(7)).0),
             first
+        );
+        assert_ne!(member_seed(opts.seed, 1), opts.seed);
+        // The same every time, whichever member finishes first.
+        assert_eq!(
+            linear(sgd.fit_averaged(&data, &idx, &mut Rng::new(7)).0),
+            averaged
+        );
+        // Biases are averaged too.
+        let with_bias = TrainOptions {
+            intercept: true,
+            ..opts.clone()
+        };
+        let biased = Sgd {
+            opts: &with_bias,
+            ..sgd
+        };
+        let bias_of = |seed: u64, rng_seed: u64| {
+            biased
+                .fit(&data, &idx, &mut Rng::new(rng_seed), seed, &scale)
+                .1
+        };
+        let seeds = [member_seed(opts.seed, 1), member_seed(opts.seed, 2)];
+        let b0 = bias_of(opts.seed, 7);
+        let b1 = bias_of(seeds[0], seeds[0]);
+        let b2 = bias_of(seeds[1], seeds[1]);
+        assert!(b0.iter().any(|&b| b != 0.0), "{b0:?}");
+        let expected_bias: Vec<f32> = (0..b0.len())
+            .map(|i| (b0[i] + b1[i] + b2[i]) * (1.0 / 3.0))
+            .collect();
+        assert_eq!(
+            biased.fit_averaged(&data, &idx, &mut Rng::new(7)).1,
+            expected_bias
+        );
+        // A low-rank model trains one, whatever `ensemble` says.
+        let low_rank = Sgd {
+            hidden: Some(4),
+            ..sgd
+        };
+        let embed = |l: Layers| match l {
+            Layers::LowRank { embed, .. } => embed,
+            Layers::Linear { .. } => panic!("a low-rank model"),
+        };
+        assert_eq!(
+            embed(low_rank.fit_averaged(&data, &idx, &mut Rng::new(7)).0),
+            embed(
+                low_rank
+                    .fit(&data, &idx, &mut Rng::new(7), opts.seed, &[])
+                    .0
+            )
         );
         // Too many members is an error, not a machine out of memory.
         let heads = [HeadSpec {

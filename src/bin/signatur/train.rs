@@ -127,9 +127,10 @@ pub struct Training {
     /// field (default 1; 0 turns it off and writes a model older versions can read).
     #[arg(long, value_parser = parse_non_negative)]
     pub shared_words: Option<f32>,
-    /// How many linear models are trained, each with its own order and blankout, and
-    /// averaged into the one model (default 2; 1 trains one).
-    #[arg(long)]
+    /// How many linear models are trained side by side, each with its own order and
+    /// blankout, and averaged into the one model (default 2; 1 trains one; at most 16; a
+    /// low-rank model trains one).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
     pub ensemble: Option<u32>,
 }
 
