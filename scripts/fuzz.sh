@@ -60,7 +60,8 @@ fi
 
 SEEDS="fuzz/seeds"
 rm -rf "$SEEDS"
-BIN=target/release/signatur
+# The CLI makes the model seeds; cargo puts it under CARGO_TARGET_DIR when that is set.
+BIN="${CARGO_TARGET_DIR:-target}/release/signatur"
 if [ ! -x "$BIN" ]; then
   log "building the signatur binary (model seeds)"
   cargo build --release --bin signatur
