@@ -11,9 +11,9 @@ use signatur::features::{FeatureConfig, Featurizer, Field};
 use signatur::kle::Taxonomy;
 use signatur::model::{Loss, Model};
 use signatur::train::KeywordOptions;
-use signatur::train::TrainOptions;
 use signatur::train::{ranker_features, ranker_model, RankerOptions};
 use signatur::train::{train_prepared, train_prepared_with_taxonomy, PriorKind};
+use signatur::train::{TrainOptions, MAX_ENSEMBLE};
 
 use crate::progress::bar;
 
@@ -130,7 +130,7 @@ pub struct Training {
     /// How many linear models are trained side by side, each with its own order and
     /// blankout, and averaged into the one model (default 2; 1 trains one; at most 16; a
     /// low-rank model trains one).
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=16))]
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_ENSEMBLE)))]
     pub ensemble: Option<u32>,
 }
 
