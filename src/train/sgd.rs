@@ -135,8 +135,8 @@ pub struct TrainOptions {
     /// own (the first with `seed`, so it is the model a single run makes), and averaged
     /// into the one model: a linear model's average is a linear model, so the file, its
     /// graph and the time per decision are those of one. 0 or 1 trains one; a low-rank
-    /// model always trains one. The first member trains on the calling thread and each
-    /// other on a thread of its own, all at once, each with its own weight table (a
+    /// model always trains one. Members train as many at once as the machine has cores,
+    /// the first on the calling thread, each with its own weight table while it trains (a
     /// 20-label model of 2^18 buckets: 21 MB a member).
     ///
     /// One run of SGD with blankout is one draw: on 20 Newsgroups' latest posts the
@@ -618,8 +618,29 @@ struct Sgd<'a> {
 impl Sgd<'_> {
     /// [`Sgd::fit`], or for a linear model with [`TrainOptions::ensemble`] above 1 the
     /// average of that many fits: the first with `rng` and the options' seed (so it is the
-    /// model one fit makes), the others with seeds of their own.
+    /// model one fit makes), the others with seeds of their own. As many members train at
+    /// once as the machine has cores ([`std::thread::available_parallelism`]).
     fn fit_averaged(&self, data: &[Norm<'_>], idx: &[usize], rng: &mut Rng) -> (Layers, Vec<f32>) {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        self.fit_averaged_on(data, idx, rng, cores)
+    }
+
+    /// [`Sgd::fit_averaged`] with at most `workers` members training at once.
+    ///
+    /// Members train in waves of `workers`: the first of a wave on the calling thread, the
+    /// others on threads of their own. Each member holds a weight table of its own while it
+    /// trains (a 20-label model of 2^18 buckets: 21 MB; 256 labels: 268 MB), so waves bound
+    /// the memory to `workers` tables and the sum, whatever [`TrainOptions::ensemble`] is,
+    /// and more threads than cores would not train faster. A wave's members are added to
+    /// the sum in their order before the next wave starts, so the average is the same,
+    /// bit for bit, for every `workers`.
+    fn fit_averaged_on(
+        &self,
+        data: &[Norm<'_>],
+        idx: &[usize],
+        rng: &mut Rng,
+        workers: usize,
+    ) -> (Layers, Vec<f32>) {
         let members = if self.hidden.is_none() {
             self.opts.ensemble.max(1) as u64
         } else {
@@ -637,43 +658,58 @@ impl Sgd<'_> {
             return self.fit(data, idx, rng, self.opts.seed, step_scale);
         }
         // Each member after the first: its own order and blankout, from a seed of its own.
-        let seeds: Vec<u64> = (1..members)
-            .map(|j| member_seed(self.opts.seed, j))
-            .collect();
-        let member = |seed: u64| self.fit(data, idx, &mut Rng::new(seed), seed, step_scale);
-        let (first, others) = std::thread::scope(|scope| {
-            // A member whose thread cannot be made is trained on this one, after the first.
-            let spawned: Vec<(u64, Option<_>)> = seeds
-                .iter()
-                .map(|&seed| {
-                    let thread = std::thread::Builder::new()
-                        .spawn_scoped(scope, move || member(seed))
-                        .ok();
-                    (seed, thread)
-                })
-                .collect();
-            let first = self.fit(data, idx, rng, self.opts.seed, step_scale);
-            let others: Vec<(Layers, Vec<f32>)> = spawned
-                .into_iter()
-                .map(|(seed, thread)| match thread {
+        let member = |j: u64| {
+            let seed = member_seed(self.opts.seed, j);
+            self.fit(data, idx, &mut Rng::new(seed), seed, step_scale)
+        };
+        // Members `start..end`: `here` (member `start`) on this thread, the others on
+        // threads of their own; a member whose thread cannot be made trains here, in turn.
+        let wave = |start: u64, end: u64, here: &mut dyn FnMut() -> (Layers, Vec<f32>)| {
+            std::thread::scope(|scope| {
+                let spawned: Vec<(u64, Option<_>)> = (start + 1..end)
+                    .map(|j| {
+                        let thread = std::thread::Builder::new()
+                            .spawn_scoped(scope, move || member(j))
+                            .ok();
+                        (j, thread)
+                    })
+                    .collect();
+                let mut done = vec![here()];
+                done.extend(spawned.into_iter().map(|(j, thread)| match thread {
                     Some(t) => t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                    None => member(seed),
-                })
-                .collect();
-            (first, others)
-        });
-        // Summed in the members' order, so the average is the same on every machine.
-        let (mut layers, mut bias) = first;
-        for (l, b) in &others {
-            debug_assert!(matches!(l, Layers::Linear { .. }), "members are linear");
-            if let (Layers::Linear { w }, Layers::Linear { w: v }) = (&mut layers, l) {
-                for (x, y) in w.iter_mut().zip(v) {
+                    None => member(j),
+                }));
+                done
+            })
+        };
+        let workers = workers.max(1) as u64;
+        let mut end = members.min(workers);
+        let mut done = wave(0, end, &mut || {
+            self.fit(data, idx, rng, self.opts.seed, step_scale)
+        })
+        .into_iter();
+        let (mut layers, mut bias) = done
+            .next()
+            .unwrap_or_else(|| self.fit(data, idx, rng, self.opts.seed, step_scale));
+        loop {
+            // Summed in the members' order, so the average is the same on every machine.
+            for (l, b) in done {
+                debug_assert!(matches!(l, Layers::Linear { .. }), "members are linear");
+                if let (Layers::Linear { w }, Layers::Linear { w: v }) = (&mut layers, &l) {
+                    for (x, y) in w.iter_mut().zip(v) {
+                        *x += y;
+                    }
+                }
+                for (x, y) in bias.iter_mut().zip(&b) {
                     *x += y;
                 }
             }
-            for (x, y) in bias.iter_mut().zip(b) {
-                *x += y;
+            if end >= members {
+                break;
             }
+            let start = end;
+            end = members.min(start + workers);
+            done = wave(start, end, &mut || member(start)).into_iter();
         }
         let scale = 1.0 / members as f32;
         if let Layers::Linear { w } = &mut layers {
@@ -1114,6 +1150,12 @@ mod tests {
             .map(|i| (first[i] + members[0][i] + members[1][i]) * (1.0 / 3.0))
             .collect();
         assert_eq!(averaged, expected);
+        // Trained one, two or three at a time (waves of one member each, a wave of two and
+        // one of one, one wave of three): the same sum in the same order.
+        for workers in [1, 2, 3, 8] {
+            let waves = sgd.fit_averaged_on(&data, &idx, &mut Rng::new(7), workers);
+            assert_eq!(linear(waves.0), expected, "{workers} at a time");
+        }
         // One member is the model a single fit makes.
         let single = TrainOptions {
             ensemble: 1,
