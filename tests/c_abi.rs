@@ -291,6 +291,8 @@ struct Library {
     model: PathBuf,
     /// A KLE ranker (head `kle`) built from `tests/fixtures/kle/emneplan.xml`.
     kle_model: PathBuf,
+    /// A model trained on the same corpus with the options of [`tuned_options`].
+    tuned_model: PathBuf,
 }
 
 fn corpus() -> PathBuf {
@@ -367,7 +369,10 @@ fn library() -> &'static Library {
             .join("c_abi");
         std::fs::create_dir_all(&work).expect("create target/<profile>/c_abi");
         let model = work.join("test-model.onnx");
-        train_test_model(&model);
+        train_test_model(&model, &test_features(), &TrainOptions::default());
+        let tuned_model = work.join("test-model-tuned.onnx");
+        let (features, options) = tuned_options();
+        train_test_model(&tuned_model, &features, &options);
         let kle_model = work.join("test-kle-model.onnx");
         build_kle_model(&kle_model);
         Library {
@@ -375,27 +380,42 @@ fn library() -> &'static Library {
             work,
             model,
             kle_model,
+            tuned_model,
         }
     })
 }
 
-/// Trains the test model through the Rust API, as `signatur train` does.
-fn train_test_model(out: &Path) {
-    let dataset = Dataset::load(corpus()).expect("corpus loads");
-    let features = FeatureConfig {
+/// The test model's features: the defaults with [`TEST_HASH_BITS`].
+fn test_features() -> FeatureConfig {
+    FeatureConfig {
         hash_bits: TEST_HASH_BITS,
         ..FeatureConfig::default()
+    }
+}
+
+/// Options that `tests/c/train.c` sets through the C API for its second model: one member
+/// instead of two, a lighter shared word space, and the sender's field weighed less.
+fn tuned_options() -> (FeatureConfig, TrainOptions) {
+    let mut features = FeatureConfig {
+        shared_words: 0.5,
+        ..test_features()
     };
-    let featurizer = Featurizer::new(&features).expect("featurizer");
+    features.fields.sender = 0.25;
+    let options = TrainOptions {
+        ensemble: 1,
+        ..TrainOptions::default()
+    };
+    (features, options)
+}
+
+/// Trains a test model through the Rust API, as `signatur train` does.
+fn train_test_model(out: &Path, features: &FeatureConfig, options: &TrainOptions) {
+    let dataset = Dataset::load(corpus()).expect("corpus loads");
+    let featurizer = Featurizer::new(features).expect("featurizer");
     let prepared = prepare(&dataset, &featurizer, TextMode::Mail, 2, None);
     assert!(prepared.failures.is_empty(), "every corpus message parses");
-    let (model, _) = train_prepared(
-        &prepared,
-        &dataset.heads,
-        &features,
-        &TrainOptions::default(),
-    )
-    .expect("training");
+    let (model, _) =
+        train_prepared(&prepared, &dataset.heads, features, options).expect("training");
     model.save(out).expect("save the test model");
 }
 
@@ -447,7 +467,11 @@ fn program_args(lib: &Library, name: &str, tag: &str) -> Vec<std::ffi::OsString>
         "walkthrough" => vec![lib.model.clone().into()],
         "abuse" => vec![lib.model.clone().into(), scratch.into()],
         "threads" => vec![lib.model.clone().into(), "10000".into()],
-        "train" => vec![corpus().into(), lib.model.clone().into()],
+        "train" => vec![
+            corpus().into(),
+            lib.model.clone().into(),
+            lib.tuned_model.clone().into(),
+        ],
         "directory" => vec![lib.model.clone().into()],
         "levels" => vec![lib.kle_model.clone().into()],
         _ => unreachable!("unknown program {name}"),

@@ -3,11 +3,11 @@
 
 use crate::eval::prepare;
 use crate::eval::{Dataset, TextMode};
-use crate::features::{FeatureConfig, Featurizer};
+use crate::features::{FeatureConfig, Featurizer, Field};
 use crate::ffi::input::{object, object_mut, text, Failure, Out};
 use crate::ffi::status::{boundary, free_boxed, signatur_status};
 use crate::train::train_prepared;
-use crate::train::TrainOptions;
+use crate::train::{TrainOptions, MAX_ENSEMBLE};
 
 /// Bytes owned by the library (a trained model file).
 ///
@@ -256,6 +256,99 @@ pub unsafe extern "C" fn signatur_train_options_set_plain_text(
     }
 }
 
+/// Sets how many linear models are trained side by side, each with an example order and
+/// blankout of its own, and averaged into the one model (1 to 16; the default 2; 1 trains
+/// one). The average of linear models is a linear model: the file and the time per decision
+/// are those of one, and training takes about `members / cores` times as long. As many
+/// members train at once as the machine has cores, each with a weight table of its own
+/// (21 MB for 20 labels at 2^18 buckets). A low-rank model always trains one.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_ensemble(
+    options: *mut signatur_train_options,
+    members: u32,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update("signatur_train_options_set_ensemble", options, |o| {
+            if !(1..=MAX_ENSEMBLE).contains(&members) {
+                return Err(Failure::new(
+                    signatur_status::InvalidInput,
+                    format!("ensemble {members} is outside 1..={MAX_ENSEMBLE}"),
+                ));
+            }
+            o.train.ensemble = members;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the weight of the shared word space, relative to each field's own weight (finite
+/// and at least 0; the default 1): the words of the subject, the body, the quotes and the
+/// attachments' text also count as words of no particular field. 0 turns it off and trains
+/// a model that library versions before the shared space can read.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_shared_words(
+    options: *mut signatur_train_options,
+    weight: f32,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        update("signatur_train_options_set_shared_words", options, |o| {
+            let mut features = o.features.clone();
+            features.shared_words = weight;
+            features.validate()?;
+            o.features = features;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the weight of the field named by the UTF-8 text `(name, len)` (finite and at least
+/// 0; 0 turns the field off): `subject`, `body`, `quoted`, `sender`, `recipient`,
+/// `attachment_name`, `attachment_text` or `headers`, as `signatur train --field-weight`
+/// takes them. The defaults are 1.5, 1, 0.5, 1, 1, 0.7, 0.8 and 0.5.
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread; `name` NULL (only with
+/// `len` 0) or readable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_field_weight(
+    options: *mut signatur_train_options,
+    name: *const u8,
+    len: usize,
+    weight: f32,
+) -> signatur_status {
+    boundary("signatur_train_options_set_field_weight", || {
+        // SAFETY: the caller guarantees live options used by this thread only.
+        let o = unsafe { object_mut(options, "options") }?;
+        // SAFETY: the caller guarantees `name` is readable for `len` bytes or NULL.
+        let name = unsafe { text(name, len, "name") }?;
+        let field = Field::ALL
+            .into_iter()
+            .find(|f| f.name() == name)
+            .ok_or_else(|| {
+                Failure::new(
+                    signatur_status::InvalidInput,
+                    format!("unknown field {name:?}"),
+                )
+            })?;
+        let mut features = o.features.clone();
+        *features.fields.get_mut(field) = weight;
+        features.validate()?;
+        o.features = features;
+        Ok(())
+    })
+}
+
 /// Frees training options. NULL is a no-op; must not be called twice for the same options.
 ///
 /// # Safety
@@ -273,7 +366,8 @@ pub unsafe extern "C" fn signatur_train_options_free(options: *mut signatur_trai
 /// reads. Files that fail to parse are skipped and counted in the model's summary
 /// (`signatur_model_summary_json` after loading it).
 ///
-/// Blocks until done; reading and featurising use all cores. On `SIGNATUR_STATUS_OK`,
+/// Blocks until done; reading, featurising and the averaged models' training use all
+/// cores. On `SIGNATUR_STATUS_OK`,
 /// `*out_model` holds the bytes of the model file, to be written to disk or loaded with
 /// `signatur_model_from_bytes`, and freed with `signatur_bytes_free`; on failure nothing is
 /// written (`SIGNATUR_STATUS_IO` for a missing path, `SIGNATUR_STATUS_TRAINING` when no

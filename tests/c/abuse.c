@@ -248,6 +248,23 @@ static void bad_training(const char *scratch) {
     EXPECT_STATUS(signatur_train_options_set_target_precision(o, 0.0f), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT(signatur_train_options_set_stemmer(o, TEXT("klingon")) != SIGNATUR_STATUS_OK);
     EXPECT_STATUS(signatur_train_options_set_stemmer(o, TEXT("none")), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_train_options_set_ensemble(o, 0), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_ensemble(o, 17), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_ensemble(NULL, 2), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_train_options_set_ensemble(o, 16), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_train_options_set_shared_words(o, -1.0f), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_shared_words(o, NAN), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_shared_words(o, INFINITY), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_shared_words(NULL, 1.0f), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_train_options_set_shared_words(o, 0.0f), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("sender"), -0.5f), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("sender"), NAN), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("Sender"), 1.0f), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT(""), 1.0f), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, (const uint8_t *)"\xff", 1, 1.0f), SIGNATUR_STATUS_INVALID_UTF8);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, NULL, 6, 1.0f), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(NULL, TEXT("sender"), 1.0f), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("recipient"), 0.0f), SIGNATUR_STATUS_OK);
     EXPECT_STATUS(signatur_train_from_path(TEXT("/nonexistent/corpus"), o, &out), SIGNATUR_STATUS_IO);
     EXPECT_STATUS(signatur_train_from_path(TEXT("/nonexistent/corpus"), NULL, &out), SIGNATUR_STATUS_NULL_ARGUMENT);
     /* A folder without label folders holding messages. */
