@@ -259,9 +259,10 @@ pub unsafe extern "C" fn signatur_train_options_set_plain_text(
 /// Sets how many linear models are trained side by side, each with an example order and
 /// blankout of its own, and averaged into the one model (1 to 16; the default 2; 1 trains
 /// one). The average of linear models is a linear model: the file and the time per decision
-/// are those of one, and training takes about `members / cores` times as long. As many
-/// members train at once as the machine has cores, each with a weight table of its own
-/// (21 MB for 20 labels at 2^18 buckets). A low-rank model always trains one.
+/// are those of one. The members train in waves of one to two per core, each with a weight
+/// table of its own (21 MB for 20 labels at 2^18 buckets), so their SGD takes about
+/// `max(1, members / cores)` times as long as one model's. A low-rank model always trains
+/// one.
 ///
 /// # Safety
 ///
@@ -367,10 +368,9 @@ pub unsafe extern "C" fn signatur_train_options_free(options: *mut signatur_trai
 /// (`signatur_model_summary_json` after loading it).
 ///
 /// Blocks until done; reading, featurising and the averaged models' training use all
-/// cores. On `SIGNATUR_STATUS_OK`,
-/// `*out_model` holds the bytes of the model file, to be written to disk or loaded with
-/// `signatur_model_from_bytes`, and freed with `signatur_bytes_free`; on failure nothing is
-/// written (`SIGNATUR_STATUS_IO` for a missing path, `SIGNATUR_STATUS_TRAINING` when no
+/// cores. On `SIGNATUR_STATUS_OK`, `*out_model` holds the bytes of the model file, to be
+/// written to disk or loaded with `signatur_model_from_bytes`, and freed with
+/// `signatur_bytes_free`; on failure nothing is written (`SIGNATUR_STATUS_IO` for a missing path, `SIGNATUR_STATUS_TRAINING` when no
 /// model can be learnt from the data).
 ///
 /// Thread safety: may be called from any number of threads at once.

@@ -53,12 +53,13 @@
 //! - The same with the fixed shapes of [`FIXED_LENGTHS`] (issue #18, stop 34), where no
 //!   move is needed: `Transpose` of the normalised values to `[1, L, 1]`, `Mul` with the
 //!   rows and `ReduceSum` over axes 0 and 1, which takes the column-sum fast path of
-//!   `src/ops/nn/reduce.rs:162-199`. The probabilities were the same, but a classified 20
-//!   Newsgroups post took 97 µs instead of 91–95 µs (three alternating runs, probe mode
-//!   `classify`): the `Mul` becomes an `OptBinByScalar` (`src/ops/binary.rs:391-405`)
-//!   that calls its kernel once per gathered row of 20 floats, each call borrowing a
-//!   thread-local scratch buffer (tract-linalg `src/frame/element_wise_helper.rs:18`), so
-//!   perf put 9 % of the whole decision in that per-row overhead and the column sum.
+//!   `src/ops/nn/reduce.rs:161-205`. Timed rather than counted: the probabilities were
+//!   the same to 1e-6, but a classified 20 Newsgroups post took 97 µs instead of 91–95 µs
+//!   (three alternating runs, probe mode `classify`). The `Mul` becomes an
+//!   `OptBinByScalar` (`src/ops/binary.rs:391-407`), whose `eval` calls its kernel once
+//!   per gathered row of 20 floats (`:748-757`), each call borrowing a thread-local
+//!   scratch buffer (tract-linalg `src/frame/element_wise_helper.rs:18`): perf put 9 % of
+//!   the whole decision in that per-row overhead and the column sum.
 //!
 //! So per message tract touches the gathered rows three times (gather write, pack read
 //! and write, kernel read) where the in-process scorer ([`crate::model::lanes`]) reads

@@ -4,8 +4,8 @@
 //! Deterministic for a fixed seed: the only randomness is a seeded SplitMix64 that orders
 //! the examples and initialises embeddings, and each SGD run is single-threaded
 //! (featurisation runs on several threads, each on its own slice, merged in order; the
-//! members of an ensemble, [`TrainOptions::ensemble`], run side by side with seeds of
-//! their own and are averaged in their order).
+//! members of an ensemble, [`TrainOptions::ensemble`], train in waves with seeds of their
+//! own and are averaged in their order).
 //!
 //! Part of `train`: uses `crate::model`; must not import `crate::eval`.
 
@@ -135,9 +135,8 @@ pub struct TrainOptions {
     /// own (the first with `seed`, so it is the model a single run makes), and averaged
     /// into the one model: a linear model's average is a linear model, so the file, its
     /// graph and the time per decision are those of one. 0 or 1 trains one; a low-rank
-    /// model always trains one. Members train as many at once as the machine has cores,
-    /// the first on the calling thread, each with its own weight table while it trains (a
-    /// 20-label model of 2^18 buckets: 21 MB a member).
+    /// model always trains one. Members train in waves of one to two per core, each with its
+    /// own weight table while it trains (a 20-label model of 2^18 buckets: 21 MB a member).
     ///
     /// One run of SGD with blankout is one draw: on 20 Newsgroups' latest posts the
     /// accuracy of seeds 42, 1 and 2 spans 0.9006–0.9064. The average of two draws is
@@ -618,22 +617,26 @@ struct Sgd<'a> {
 impl Sgd<'_> {
     /// [`Sgd::fit`], or for a linear model with [`TrainOptions::ensemble`] above 1 the
     /// average of that many fits: the first with `rng` and the options' seed (so it is the
-    /// model one fit makes), the others with seeds of their own. As many members train at
-    /// once as the machine has cores ([`std::thread::available_parallelism`]).
+    /// model one fit makes), the others with seeds of their own, in waves sized to the
+    /// machine's cores ([`std::thread::available_parallelism`], see
+    /// [`Sgd::fit_averaged_on`]).
     fn fit_averaged(&self, data: &[Norm<'_>], idx: &[usize], rng: &mut Rng) -> (Layers, Vec<f32>) {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         self.fit_averaged_on(data, idx, rng, cores)
     }
 
-    /// [`Sgd::fit_averaged`] with at most `workers` members training at once.
+    /// [`Sgd::fit_averaged`] on `workers` cores.
     ///
-    /// Members train in waves of `workers`: the first of a wave on the calling thread, the
-    /// others on threads of their own. Each member holds a weight table of its own while it
-    /// trains (a 20-label model of 2^18 buckets: 21 MB; 256 labels: 268 MB), so waves bound
-    /// the memory to `workers` tables and the sum, whatever [`TrainOptions::ensemble`] is,
-    /// and more threads than cores would not train faster. A wave's members are added to
-    /// the sum in their order before the next wave starts, so the average is the same,
-    /// bit for bit, for every `workers`.
+    /// Each member holds a weight table of its own while it trains (a 20-label model of
+    /// 2^18 buckets: 21 MB; 256 labels: 268 MB), so the members train in waves rather than
+    /// all at once: [`waves`] makes `members / workers` waves (at least one), as even as
+    /// can be, so each has `workers` to `2 · workers - 1` members. The first of a wave
+    /// trains on the calling thread, the others on threads of their own. A wave of `s`
+    /// members on `workers` cores takes `s / workers` member times, so the waves together
+    /// take `members / workers`, as all at once would, while at most `2 · workers - 1`
+    /// tables (besides the sum and the shared step scales) are held at once, not
+    /// `members`. Each wave is added to the sum in the members' order before the next
+    /// starts, so the average is the same, bit for bit, for every `workers`.
     fn fit_averaged_on(
         &self,
         data: &[Norm<'_>],
@@ -674,26 +677,26 @@ impl Sgd<'_> {
                         (j, thread)
                     })
                     .collect();
-                let mut done = vec![here()];
-                done.extend(spawned.into_iter().map(|(j, thread)| match thread {
-                    Some(t) => t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                    None => member(j),
-                }));
-                done
+                let first = here();
+                let others: Vec<(Layers, Vec<f32>)> = spawned
+                    .into_iter()
+                    .map(|(j, thread)| match thread {
+                        Some(t) => t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                        None => member(j),
+                    })
+                    .collect();
+                (first, others)
             })
         };
-        let workers = workers.max(1) as u64;
-        let mut end = members.min(workers);
-        let mut done = wave(0, end, &mut || {
+        let ends = waves(members, workers as u64);
+        let mut ends = ends.iter().copied();
+        let mut start = ends.next().unwrap_or(members);
+        let ((mut layers, mut bias), mut others) = wave(0, start, &mut || {
             self.fit(data, idx, rng, self.opts.seed, step_scale)
-        })
-        .into_iter();
-        let (mut layers, mut bias) = done
-            .next()
-            .unwrap_or_else(|| self.fit(data, idx, rng, self.opts.seed, step_scale));
+        });
         loop {
             // Summed in the members' order, so the average is the same on every machine.
-            for (l, b) in done {
+            for (l, b) in others {
                 debug_assert!(matches!(l, Layers::Linear { .. }), "members are linear");
                 if let (Layers::Linear { w }, Layers::Linear { w: v }) = (&mut layers, &l) {
                     for (x, y) in w.iter_mut().zip(v) {
@@ -704,12 +707,12 @@ impl Sgd<'_> {
                     *x += y;
                 }
             }
-            if end >= members {
+            let Some(end) = ends.next() else {
                 break;
-            }
-            let start = end;
-            end = members.min(start + workers);
-            done = wave(start, end, &mut || member(start)).into_iter();
+            };
+            let (first, rest) = wave(start, end, &mut || member(start));
+            others = std::iter::once(first).chain(rest).collect();
+            start = end;
         }
         let scale = 1.0 / members as f32;
         if let Layers::Linear { w } = &mut layers {
@@ -869,6 +872,22 @@ impl Sgd<'_> {
         decay.fold(&mut layers);
         (layers, bias)
     }
+}
+
+/// Where each wave of [`Sgd::fit_averaged_on`] ends: `members / workers` waves (at least
+/// one) of consecutive members, the first ones a member larger when they do not divide
+/// evenly, so every wave but a lone one has `workers` to `2 · workers - 1` members.
+fn waves(members: u64, workers: u64) -> Vec<u64> {
+    let workers = workers.max(1);
+    let n = (members / workers).max(1);
+    let (size, extra) = (members / n, members % n);
+    let mut end = 0;
+    (0..n)
+        .map(|w| {
+            end += size + u64::from(w < extra);
+            end
+        })
+        .collect()
 }
 
 /// The seed of member `j` (from 1) of an ensemble ([`TrainOptions::ensemble`]).
@@ -1104,6 +1123,33 @@ mod tests {
     }
 
     #[test]
+    fn waves_cover_the_members_in_order_with_workers_to_twice_as_many_each() {
+        assert_eq!(waves(2, 2), [2]);
+        assert_eq!(waves(3, 2), [3]);
+        assert_eq!(waves(5, 2), [3, 5]);
+        assert_eq!(waves(8, 2), [2, 4, 6, 8]);
+        assert_eq!(waves(16, 2), [2, 4, 6, 8, 10, 12, 14, 16]);
+        assert_eq!(waves(5, 8), [5]);
+        assert_eq!(waves(4, 0), [1, 2, 3, 4]);
+        for members in 1..=16 {
+            for workers in 1..=9 {
+                let ends = waves(members, workers);
+                assert_eq!(ends.last(), Some(&members));
+                let mut start = 0;
+                for &end in &ends {
+                    let size = end - start;
+                    assert!(
+                        size >= 1 && size < 2 * workers,
+                        "{members} on {workers}: {ends:?}"
+                    );
+                    assert!(ends.len() == 1 || size >= workers, "{members} on {workers}");
+                    start = end;
+                }
+            }
+        }
+    }
+
+    #[test]
     fn an_ensemble_is_the_average_of_its_members() {
         let examples = skewed_examples();
         let data: Vec<Norm<'_>> = examples
@@ -1150,12 +1196,6 @@ mod tests {
             .map(|i| (first[i] + members[0][i] + members[1][i]) * (1.0 / 3.0))
             .collect();
         assert_eq!(averaged, expected);
-        // Trained one, two or three at a time (waves of one member each, a wave of two and
-        // one of one, one wave of three): the same sum in the same order.
-        for workers in [1, 2, 3, 8] {
-            let waves = sgd.fit_averaged_on(&data, &idx, &mut Rng::new(7), workers);
-            assert_eq!(linear(waves.0), expected, "{workers} at a time");
-        }
         // One member is the model a single fit makes.
         let single = TrainOptions {
             ensemble: 1,
@@ -1201,6 +1241,38 @@ mod tests {
             biased.fit_averaged(&data, &idx, &mut Rng::new(7)).1,
             expected_bias
         );
+        // Five members with biases, trained on one, two, three and eight cores: waves of
+        // one each; of three and two; one of five. The same sums, added in the members'
+        // order (0 to 4, explicitly) however the waves fall.
+        let five_opts = TrainOptions {
+            ensemble: 5,
+            ..with_bias.clone()
+        };
+        let five = Sgd {
+            opts: &five_opts,
+            ..sgd
+        };
+        let fits: Vec<(Vec<f32>, Vec<f32>)> = (0..5)
+            .map(|j| {
+                let (seed, rng_seed) = match j {
+                    0 => (opts.seed, 7),
+                    j => (member_seed(opts.seed, j), member_seed(opts.seed, j)),
+                };
+                let (l, b) = five.fit(&data, &idx, &mut Rng::new(rng_seed), seed, &scale);
+                (linear(l), b)
+            })
+            .collect();
+        let mut sum = fits[0].clone();
+        for (w, b) in &fits[1..] {
+            sum.0.iter_mut().zip(w).for_each(|(x, y)| *x += y);
+            sum.1.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        }
+        sum.0.iter_mut().for_each(|x| *x *= 1.0 / 5.0);
+        sum.1.iter_mut().for_each(|x| *x *= 1.0 / 5.0);
+        for workers in [1, 2, 3, 8] {
+            let (l, b) = five.fit_averaged_on(&data, &idx, &mut Rng::new(7), workers);
+            assert_eq!((linear(l), b), sum, "{workers} at a time");
+        }
         // A low-rank model trains one, whatever `ensemble` says.
         let low_rank = Sgd {
             hidden: Some(4),

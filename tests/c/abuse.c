@@ -259,6 +259,7 @@ static void bad_training(const char *scratch) {
     EXPECT_STATUS(signatur_train_options_set_shared_words(o, 0.0f), SIGNATUR_STATUS_OK);
     EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("sender"), -0.5f), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("sender"), NAN), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("sender"), INFINITY), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT("Sender"), 1.0f), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_field_weight(o, TEXT(""), 1.0f), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_field_weight(o, (const uint8_t *)"\xff", 1, 1.0f), SIGNATUR_STATUS_INVALID_UTF8);
