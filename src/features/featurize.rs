@@ -1236,42 +1236,75 @@ fn merge_sorted<T: Copy>(
     }
 }
 
-/// What featurisation reuses from one message to the next on a thread: the occurrence list,
-/// the radix sort's second buffer and the tokens' scratch, which a post of 20 Newsgroups
-/// grows to over a thousand entries each. Taken out of the thread's slot for the duration
-/// of a call (so a call never holds a borrow of it) and put back after, unless a buffer
-/// grew past [`KEEP_ENTRIES`]: one huge message does not pin its memory to the thread.
-#[derive(Default)]
+/// What featurisation reuses from one message to the next on a thread: the occurrence list
+/// and the radix sort's second buffer (a post of 20 Newsgroups has about a thousand
+/// occurrences), and the tokens' scratch (a field's tokens, one word's character n-grams).
+/// Taken out of the thread's slot for the duration of a call (so a call never holds a
+/// borrow of it) and put back after, unless a buffer grew past [`KEEP_BYTES`]: one huge
+/// message does not pin its memory to the thread.
 struct Buffers {
     occ: Vec<(u32, f32)>,
     sorted: Vec<(u32, f32)>,
     scratch: Scratch,
 }
 
-/// The most occurrences (or tokens) a thread's [`Buffers`] keep room for between messages:
-/// 16,384, 128 KB of occurrences; a 20 Newsgroups post has about 1,000.
-const KEEP_ENTRIES: usize = 1 << 14;
+impl Buffers {
+    const EMPTY: Buffers = Buffers {
+        occ: Vec::new(),
+        sorted: Vec::new(),
+        scratch: Scratch {
+            grams: Vec::new(),
+            offsets: Vec::new(),
+            tokens: Vec::new(),
+        },
+    };
+}
+
+/// The most room, in bytes, each of a thread's five [`Buffers`] vectors keeps between
+/// messages: 128 KiB, 16,384 occurrences or 4,096 tokens, so at most 640 KiB a thread
+/// beside its stem cache; a 20 Newsgroups post's occurrence list takes about 8 KiB.
+const KEEP_BYTES: usize = 128 << 10;
+
+/// The bytes `v` has room for.
+fn room<T>(v: &Vec<T>) -> usize {
+    v.capacity().saturating_mul(std::mem::size_of::<T>())
+}
 
 thread_local! {
-    static BUFFERS: RefCell<Buffers> = RefCell::new(Buffers::default());
+    static BUFFERS: RefCell<Buffers> = const { RefCell::new(Buffers::EMPTY) };
 }
 
 impl Buffers {
     /// This thread's buffers (new ones if they are out, or the thread is ending).
     fn take() -> Buffers {
         BUFFERS
-            .try_with(|b| b.try_borrow_mut().map(|mut b| std::mem::take(&mut *b)))
+            .try_with(|b| {
+                b.try_borrow_mut()
+                    .map(|mut b| std::mem::replace(&mut *b, Buffers::EMPTY))
+            })
             .ok()
             .and_then(Result::ok)
-            .unwrap_or_default()
+            .unwrap_or(Buffers::EMPTY)
     }
 
     /// Gives the buffers back to this thread, empty, if they are not too large to keep.
     fn put_back(mut self) {
-        let big = self.occ.capacity().max(self.sorted.capacity()) > KEEP_ENTRIES
-            || self.scratch.tokens.capacity() > KEEP_ENTRIES
-            || self.scratch.grams.capacity() > KEEP_ENTRIES;
-        if big {
+        let Scratch {
+            grams,
+            offsets,
+            tokens,
+        } = &self.scratch;
+        let largest = [
+            room(&self.occ),
+            room(&self.sorted),
+            room(grams),
+            room(offsets),
+            room(tokens),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        if largest > KEEP_BYTES {
             return;
         }
         self.occ.clear();
@@ -1500,25 +1533,51 @@ mod tests {
     #[test]
     fn reused_buffers_give_the_features_of_fresh_ones() {
         let f = Featurizer::new(&FeatureConfig::default()).unwrap();
-        // Past `KEEP_ENTRIES` occurrences, so its buffers are dropped, not kept.
-        let long = msg(
-            "Byggesag",
-            &"carport ansøgning tilladelse sagsbehandler ".repeat(4000),
-        );
+        let words = "carport ansøgning tilladelse sagsbehandler ";
         let msgs = [
             msg("Skole", "Vores datter skal skifte skole."),
-            long,
+            // Past `KEEP_BYTES`: its buffers are dropped, not kept.
+            msg("Byggesag", &words.repeat(4000)),
             msg("Re: skole", "Tak for svaret om skoleskift."),
             msg("", ""),
-            msg("Affald", "Skraldespanden er ikke tømt."),
+            // Past `RADIX_MIN` occurrences and within `KEEP_BYTES`: sorted with a kept
+            // spare buffer, and its buffers kept for the next message.
+            msg("Byggesag", &words.repeat(40)),
+            msg(
+                "Affald",
+                "Skraldespanden er ikke tømt. Non-ASCII: æblegrød, ø, å.",
+            ),
+            msg("Byggesag", &words.repeat(30)),
         ];
-        // Twice over: each message after every kind of message before it.
-        for m in msgs.iter().chain(&msgs) {
-            let (mut occ, mut fresh) = (Vec::new(), SparseVec::default());
-            f.featurize_into(m, &mut occ, &mut fresh);
+        // The features of each message on a thread of its own, whose buffers are new.
+        let fresh: Vec<SparseVec> = std::thread::scope(|scope| {
+            msgs.iter()
+                .map(|m| scope.spawn(|| f.featurize(m)))
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|t| t.join().unwrap())
+                .collect()
+        });
+        let mut occ = Vec::new();
+        f.walk_with(
+            &msgs[1],
+            &mut Occurrences(&mut occ, f.mask),
+            &mut Scratch::default(),
+        );
+        assert!(std::mem::size_of_val(&occ[..]) > KEEP_BYTES);
+        occ.clear();
+        f.walk_with(
+            &msgs[4],
+            &mut Occurrences(&mut occ, f.mask),
+            &mut Scratch::default(),
+        );
+        assert!(occ.len() >= RADIX_MIN && std::mem::size_of_val(&occ[..]) < KEEP_BYTES);
+        // Twice over on this thread: each message after every kind of message before it.
+        for (m, fresh) in msgs.iter().zip(&fresh).chain(msgs.iter().zip(&fresh)) {
             let got = f.featurize(m);
             assert_eq!((&got.ids, &got.vals), (&fresh.ids, &fresh.vals));
             assert_eq!(got.ids.capacity(), got.ids.len(), "sized to fit");
+            assert_eq!(got.vals.capacity(), got.vals.len(), "sized to fit");
         }
     }
 
