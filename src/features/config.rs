@@ -57,6 +57,11 @@ impl Field {
         }
     }
 
+    /// The field named `name` ([`Field::name`]), if there is one.
+    pub fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+
     /// The namespace mixed into the hash, so that `byggesag` in the subject and in the body
     /// are different features.
     pub fn namespace(self) -> u64 {

@@ -1258,23 +1258,7 @@ impl Buffers {
             tokens: Vec::new(),
         },
     };
-}
 
-/// The most room, in bytes, each of a thread's five [`Buffers`] vectors keeps between
-/// messages: 128 KiB, 16,384 occurrences or 4,096 tokens, so at most 640 KiB a thread
-/// beside its stem cache; a 20 Newsgroups post's occurrence list takes about 8 KiB.
-const KEEP_BYTES: usize = 128 << 10;
-
-/// The bytes `v` has room for.
-fn room<T>(v: &Vec<T>) -> usize {
-    v.capacity().saturating_mul(std::mem::size_of::<T>())
-}
-
-thread_local! {
-    static BUFFERS: RefCell<Buffers> = const { RefCell::new(Buffers::EMPTY) };
-}
-
-impl Buffers {
     /// This thread's buffers (new ones if they are out, or the thread is ending).
     fn take() -> Buffers {
         BUFFERS
@@ -1315,6 +1299,20 @@ impl Buffers {
             }
         });
     }
+}
+
+/// The most room, in bytes, each of a thread's five [`Buffers`] vectors keeps between
+/// messages: 128 KiB, 16,384 occurrences or 4,096 tokens, so at most 640 KiB a thread
+/// beside its stem cache; a 20 Newsgroups post's occurrence list takes about 8 KiB.
+const KEEP_BYTES: usize = 128 << 10;
+
+/// The bytes `v` has room for.
+fn room<T>(v: &Vec<T>) -> usize {
+    v.capacity().saturating_mul(std::mem::size_of::<T>())
+}
+
+thread_local! {
+    static BUFFERS: RefCell<Buffers> = const { RefCell::new(Buffers::EMPTY) };
 }
 
 /// Occurrences below which a comparison sort beats clearing the radix counters.

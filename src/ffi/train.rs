@@ -333,15 +333,12 @@ pub unsafe extern "C" fn signatur_train_options_set_field_weight(
         let o = unsafe { object_mut(options, "options") }?;
         // SAFETY: the caller guarantees `name` is readable for `len` bytes or NULL.
         let name = unsafe { text(name, len, "name") }?;
-        let field = Field::ALL
-            .into_iter()
-            .find(|f| f.name() == name)
-            .ok_or_else(|| {
-                Failure::new(
-                    signatur_status::InvalidInput,
-                    format!("unknown field {name:?}"),
-                )
-            })?;
+        let field = Field::from_name(name).ok_or_else(|| {
+            Failure::new(
+                signatur_status::InvalidInput,
+                format!("unknown field {name:?}"),
+            )
+        })?;
         let mut features = o.features.clone();
         *features.fields.get_mut(field) = weight;
         features.validate()?;

@@ -32,7 +32,7 @@ pub const MAX_CLASS_WEIGHT: f32 = 5.0;
 pub const MIN_CLASS_WEIGHT: f32 = 0.1;
 
 /// The most members [`TrainOptions::ensemble`] may ask for: each holds a weight table of
-/// its own while the members train side by side.
+/// its own while it trains, and as many train at once as a wave has (see `waves`).
 pub const MAX_ENSEMBLE: u32 = 16;
 
 /// One training example: features and, per head, the index of its label (or `None` where
@@ -688,8 +688,7 @@ impl Sgd<'_> {
                 (first, others)
             })
         };
-        let ends = waves(members, workers as u64);
-        let mut ends = ends.iter().copied();
+        let mut ends = waves(members, workers as u64).into_iter();
         let mut start = ends.next().unwrap_or(members);
         let ((mut layers, mut bias), mut others) = wave(0, start, &mut || {
             self.fit(data, idx, rng, self.opts.seed, step_scale)

@@ -215,10 +215,7 @@ pub fn parse_field_weight(s: &str) -> Result<(Field, f32), String> {
     let (name, w) = s
         .split_once('=')
         .ok_or("expected FIELD=WEIGHT, e.g. recipient=0.5")?;
-    let field = Field::ALL
-        .into_iter()
-        .find(|f| f.name() == name)
-        .ok_or_else(|| format!("unknown field {name:?}"))?;
+    let field = Field::from_name(name).ok_or_else(|| format!("unknown field {name:?}"))?;
     Ok((field, parse_non_negative(w)?))
 }
 
