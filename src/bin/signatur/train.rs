@@ -78,6 +78,9 @@ pub struct Training {
     /// Character n-gram orders, `LO-HI` (default `5-5`; `0-0` turns them off).
     #[arg(long, value_parser = parse_range)]
     pub char_ngrams: Option<[u8; 2]>,
+    /// Weight of a character n-gram relative to a word (default 0.4; 0 weighs them out).
+    #[arg(long, value_parser = parse_non_negative)]
+    pub char_weight: Option<f32>,
     /// After calibrating on the held-out part, train again on all messages (the default;
     /// accepted for scripts written before it was).
     #[arg(long, conflicts_with = "no_refit")]
@@ -186,6 +189,9 @@ impl Training {
         if let Some(c) = self.char_ngrams {
             f.char_ngrams = c;
         }
+        if let Some(w) = self.char_weight {
+            f.char_weight = w;
+        }
         for &(field, w) in &self.field_weights {
             *f.fields.get_mut(field) = w;
         }
@@ -254,6 +260,7 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
                 stemmer: args.training.stemmer.clone(),
                 hash_bits: args.training.hash_bits.unwrap_or(r.hash_bits),
                 char_ngrams: args.training.char_ngrams.unwrap_or(r.char_ngrams),
+                char_weight: args.training.char_weight.unwrap_or(r.char_weight),
                 ..r
             };
             let model = ranker_model(t, &feats, &RankerOptions::default())?;
