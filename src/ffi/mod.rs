@@ -25,8 +25,9 @@
 //!
 //! Everything `unsafe` in the crate lives in this module, and every `unsafe` block says why
 //! it is sound. That is why `vector_state`, which the model's runtime calls after each
-//! tract run and which is no part of the C ABI, is here too: it is the crate's one other
-//! boundary with foreign code, tract's assembly kernels.
+//! tract run, and `pages`, which it calls once per loaded model, are here too, though no
+//! part of the C ABI: they are the crate's other boundaries with foreign code (tract's
+//! assembly kernels, the kernel's memory management).
 
 // The C names are the API: `signatur_model`, not `SignaturModel`.
 #![allow(non_camel_case_types)]
@@ -72,3 +73,6 @@ mod input;
 
 // The vector registers as tract's assembly kernels leave them (not part of the C ABI).
 pub(crate) mod vector_state;
+
+// Huge pages for the table tract gathers from (not part of the C ABI).
+pub(crate) mod pages;

@@ -3,8 +3,8 @@
 //! outside sees plain slices and `Vec`s.
 //!
 //! Part of `model`: must not import `crate::train` or `crate::eval`. From `crate::ffi` it
-//! uses only `vector_state`, a leaf that holds the one `unsafe` this module needs (the
-//! crate keeps every `unsafe` in `ffi`).
+//! uses only `vector_state` and `pages`, leaves that hold the `unsafe` this module needs
+//! (the crate keeps every `unsafe` in `ffi`).
 //!
 //! # Where a run's time goes (tract 0.23.9, read from its source)
 //!
@@ -80,6 +80,12 @@
 //!   without `vzeroupper`, and on this Xeon all SSE-encoded code after it, tract's own
 //!   packing in the next run included, ran slower until something cleared them.
 //!   [`Runtime::run`] clears them after each run ([`crate::ffi::vector_state`]).
+//!
+//! And one that is not tract's (issue #18, stop 35): tract allocates the float32 table when
+//! it reads the model, in 4 KB pages, and a message's rows are scattered over all of it,
+//! so nearly every row was a TLB miss too. [`Runtime::new`] has the kernel back the table
+//! with huge pages once the plan is built (see [`HUGE_PAGE_ROWS`] and
+//! [`crate::ffi::pages`]).
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -88,6 +94,7 @@ use std::sync::{Arc, OnceLock};
 use tract_onnx::pb;
 use tract_onnx::prelude::*;
 
+use crate::ffi::pages::{back_with_huge_pages, HugePages};
 use crate::model::lanes::prefetch_flat_row;
 use crate::{Error, ErrorKind, Result};
 
@@ -95,6 +102,18 @@ use crate::{Error, ErrorKind, Result};
 /// 2,048 rows of 20 labels are 160 KB of values (up to 384 KB of cache lines, since an
 /// 80-byte row can straddle three), inside a core's L2 cache.
 const PREFETCH_ROWS: usize = 2048;
+
+/// The widest table row (in floats) for which [`Runtime::new`] asks for the table to be
+/// backed by huge pages ([`back_with_huge_pages`]).
+///
+/// A message's rows are scattered over the whole table, so with 4 KB pages nearly every
+/// row is a TLB miss as well as a cache miss. For a row of one or two cache lines the page
+/// walk is a large part of its cost: on a 20 Newsgroups model (rows of 20 floats, a 21 MB
+/// table) a routed decision got 1.4–12 % faster and an explained one 0.4–8.5 % (issue #18,
+/// stop 35, `cargo bench --bench classify`, three alternating pairs). A low-rank model's rows are 64 floats, four lines
+/// that share one walk: `kle_stress`'s 67 MB embedding gave no measurable gain (−2 % to +6
+/// %), while making the huge pages took 0.2 s more at load.
+const HUGE_PAGE_ROWS: usize = 32;
 
 /// An optimised, runnable plan. `Send + Sync`: one per model, shared by all threads.
 pub(crate) struct Runtime {
@@ -107,6 +126,9 @@ pub(crate) struct Runtime {
     idf: Option<Arc<Tensor>>,
     /// Labels per head, in output order, to check output shapes.
     head_sizes: Vec<usize>,
+    /// Whether the table is backed by huge pages ([`back_with_huge_pages`]).
+    #[cfg_attr(not(test), allow(dead_code))]
+    huge_pages: HugePages,
     /// The decluttered graph with symbolic `N` and `L`, from which [`Runtime::fixed`]'s
     /// plans are made. Its constants (the table) are the plans' constants: shared, not
     /// copied.
@@ -327,12 +349,21 @@ impl Runtime {
             .into_runnable()
             .map_err(model_error)?;
         let table = gathered_const(plan.model(), table_name, 2);
+        // Narrow rows are gathered from all over the table: see `HUGE_PAGE_ROWS`.
+        let huge_pages = table
+            .as_ref()
+            .filter(|t| t.shape().get(1).is_some_and(|&w| w <= HUGE_PAGE_ROWS))
+            .and_then(|t| t.as_plain_ram()?.as_slice::<f32>().ok())
+            .map_or(HugePages::NotAsked, |flat| {
+                back_with_huge_pages(bytemuck::cast_slice(flat))
+            });
         let idf = gathered_const(plan.model(), "idf", 1);
         Ok(Runtime {
             plan,
             table,
             idf,
             head_sizes,
+            huge_pages,
             fixed: match shapes {
                 Shapes::PerLength => FIXED_LENGTHS.iter().map(|_| OnceLock::new()).collect(),
                 Shapes::Symbolic => Box::default(),
@@ -415,6 +446,12 @@ impl Runtime {
         }
         let i = FIXED_LENGTHS.partition_point(|&len| len < l);
         Some((self.fixed_plan(i)?, FIXED_LENGTHS[i]))
+    }
+
+    /// What asking for huge pages for the table did, for tests.
+    #[cfg(test)]
+    pub(crate) fn huge_pages(&self) -> HugePages {
+        self.huge_pages
     }
 
     /// The lengths whose plan has been made, for tests.

@@ -332,6 +332,67 @@ mod tests {
         assert!(rt.fixed_lengths_made().is_empty());
     }
 
+    /// A table of several huge pages (2^20 buckets of two labels: 8 MB) is backed by huge
+    /// pages once the plan is built, where the system allows them, and still gives the
+    /// file's values (`crate::ffi::pages`); a low-rank embedding of wide rows (40 floats)
+    /// is not asked (`runtime::HUGE_PAGE_ROWS`).
+    #[test]
+    fn a_large_gathered_table_is_asked_for_huge_pages() {
+        use crate::ffi::pages::HugePages;
+        let dim = 1usize << 20;
+        let p = Params {
+            features: FeatureConfig {
+                hash_bits: 20,
+                ..FeatureConfig::default()
+            },
+            idf: vec![1.0; dim],
+            layers: Layers::Linear {
+                w: (0..2 * dim)
+                    .map(|i| ((i % 1000) as f32 - 500.0) / 64.0)
+                    .collect(),
+            },
+            ..params()
+        };
+        let d = decode(&encode(&p, &Summary::default()).unwrap()).unwrap();
+        let mut wide = d.proto.clone();
+        widen_gathered_tables(&mut wide).unwrap();
+        let rt = Runtime::new(&wide, vec![2], "weights", Shapes::PerLength).unwrap();
+        assert_eq!(rt.gathered_table(), Some(weights(&d.params)));
+        let thp = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
+            .is_ok_and(|s| !s.contains("[never]"));
+        // `Marked`: asked, but no huge page was free just then (`ffi::pages`'s own test
+        // checks the collapse).
+        match rt.huge_pages() {
+            HugePages::Collapsed(bytes) => assert!(bytes >= 4 << 20, "{bytes}"),
+            HugePages::Marked => {}
+            other => assert!(
+                !(cfg!(target_os = "linux") && thp),
+                "transparent huge pages are allowed, but the table got {other:?}"
+            ),
+        }
+
+        let dim = 1usize << 16;
+        let p = Params {
+            features: FeatureConfig {
+                hash_bits: 16,
+                ..FeatureConfig::default()
+            },
+            idf: vec![1.0; dim],
+            layers: Layers::LowRank {
+                hidden: 40,
+                embed: (0..40 * dim).map(|i| (i as f32 * 0.11).cos()).collect(),
+                out: (0..80).map(|i| (i as f32 * 0.3).sin()).collect(),
+            },
+            ..params()
+        };
+        let d = decode(&encode(&p, &Summary::default()).unwrap()).unwrap();
+        let mut wide = d.proto.clone();
+        widen_gathered_tables(&mut wide).unwrap();
+        let rt = Runtime::new(&wide, vec![2], "embed", Shapes::Symbolic).unwrap();
+        assert!(rt.gathered_table().is_some_and(|t| t.len() == 40 * dim));
+        assert_eq!(rt.huge_pages(), HugePages::NotAsked);
+    }
+
     #[test]
     fn fixed_lengths_follow_the_rule() {
         use crate::model::runtime::FIXED_LENGTHS;
