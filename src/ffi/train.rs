@@ -83,6 +83,19 @@ unsafe fn update(
     })
 }
 
+/// Changes a copy of the options' feature configuration with `change` and keeps it only
+/// if it validates, so a refused value leaves the options as they were.
+fn set_features(
+    o: &mut signatur_train_options,
+    change: impl FnOnce(&mut FeatureConfig),
+) -> Result<(), Failure> {
+    let mut features = o.features.clone();
+    change(&mut features);
+    features.validate()?;
+    o.features = features;
+    Ok(())
+}
+
 /// Sets the seed for splitting, ordering and initialisation: the same data, options and
 /// seed give the same model.
 ///
@@ -198,11 +211,7 @@ pub unsafe extern "C" fn signatur_train_options_set_hash_bits(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         update("signatur_train_options_set_hash_bits", options, |o| {
-            let mut features = o.features.clone();
-            features.hash_bits = u8::try_from(bits).unwrap_or(u8::MAX);
-            features.validate()?;
-            o.features = features;
-            Ok(())
+            set_features(o, |f| f.hash_bits = u8::try_from(bits).unwrap_or(u8::MAX))
         })
     }
 }
@@ -224,11 +233,7 @@ pub unsafe extern "C" fn signatur_train_options_set_stemmer(
         let o = unsafe { object_mut(options, "options") }?;
         // SAFETY: the caller guarantees `name` is readable for `len` bytes or NULL.
         let name = unsafe { text(name, len, "name") }?;
-        let mut features = o.features.clone();
-        features.stemmer = name.to_string();
-        features.validate()?;
-        o.features = features;
-        Ok(())
+        set_features(o, |f| f.stemmer = name.to_string())
     })
 }
 
@@ -303,11 +308,7 @@ pub unsafe extern "C" fn signatur_train_options_set_shared_words(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         update("signatur_train_options_set_shared_words", options, |o| {
-            let mut features = o.features.clone();
-            features.shared_words = weight;
-            features.validate()?;
-            o.features = features;
-            Ok(())
+            set_features(o, |f| f.shared_words = weight)
         })
     }
 }
@@ -339,11 +340,7 @@ pub unsafe extern "C" fn signatur_train_options_set_field_weight(
                 format!("unknown field {name:?}"),
             )
         })?;
-        let mut features = o.features.clone();
-        *features.fields.get_mut(field) = weight;
-        features.validate()?;
-        o.features = features;
-        Ok(())
+        set_features(o, |f| *f.fields.get_mut(field) = weight)
     })
 }
 

@@ -339,25 +339,32 @@ mod tests {
     #[test]
     fn a_large_gathered_table_is_asked_for_huge_pages() {
         use crate::ffi::pages::HugePages;
-        let dim = 1usize << 20;
-        let p = Params {
-            features: FeatureConfig {
-                hash_bits: 20,
-                ..FeatureConfig::default()
-            },
-            idf: vec![1.0; dim],
-            layers: Layers::Linear {
-                w: (0..2 * dim)
-                    .map(|i| ((i % 1000) as f32 - 500.0) / 64.0)
-                    .collect(),
-            },
-            ..params()
+        // `params()` over `2^bits` buckets with `layers`, through the file and widened.
+        let runtime = |bits: u8, layers: Layers, shapes: Shapes| {
+            let p = Params {
+                features: FeatureConfig {
+                    hash_bits: bits,
+                    ..FeatureConfig::default()
+                },
+                idf: vec![1.0; 1 << bits],
+                layers,
+                ..params()
+            };
+            let d = decode(&encode(&p, &Summary::default()).unwrap()).unwrap();
+            let mut wide = d.proto.clone();
+            widen_gathered_tables(&mut wide).unwrap();
+            let name = d.params.layers.table_name();
+            (
+                Runtime::new(&wide, vec![2], name, shapes).unwrap(),
+                d.params,
+            )
         };
-        let d = decode(&encode(&p, &Summary::default()).unwrap()).unwrap();
-        let mut wide = d.proto.clone();
-        widen_gathered_tables(&mut wide).unwrap();
-        let rt = Runtime::new(&wide, vec![2], "weights", Shapes::PerLength).unwrap();
-        assert_eq!(rt.gathered_table(), Some(weights(&d.params)));
+        let dim = 1usize << 20;
+        let w = (0..2 * dim)
+            .map(|i| ((i % 1000) as f32 - 500.0) / 64.0)
+            .collect();
+        let (rt, p) = runtime(20, Layers::Linear { w }, Shapes::PerLength);
+        assert_eq!(rt.gathered_table(), Some(weights(&p)));
         let thp = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
             .is_ok_and(|s| !s.contains("[never]"));
         // `Marked`: asked, but no huge page was free just then (`ffi::pages`'s own test
@@ -372,23 +379,12 @@ mod tests {
         }
 
         let dim = 1usize << 16;
-        let p = Params {
-            features: FeatureConfig {
-                hash_bits: 16,
-                ..FeatureConfig::default()
-            },
-            idf: vec![1.0; dim],
-            layers: Layers::LowRank {
-                hidden: 40,
-                embed: (0..40 * dim).map(|i| (i as f32 * 0.11).cos()).collect(),
-                out: (0..80).map(|i| (i as f32 * 0.3).sin()).collect(),
-            },
-            ..params()
+        let layers = Layers::LowRank {
+            hidden: 40,
+            embed: (0..40 * dim).map(|i| (i as f32 * 0.11).cos()).collect(),
+            out: (0..80).map(|i| (i as f32 * 0.3).sin()).collect(),
         };
-        let d = decode(&encode(&p, &Summary::default()).unwrap()).unwrap();
-        let mut wide = d.proto.clone();
-        widen_gathered_tables(&mut wide).unwrap();
-        let rt = Runtime::new(&wide, vec![2], "embed", Shapes::Symbolic).unwrap();
+        let (rt, _) = runtime(16, layers, Shapes::Symbolic);
         assert!(rt.gathered_table().is_some_and(|t| t.len() == 40 * dim));
         assert_eq!(rt.huge_pages(), HugePages::NotAsked);
     }
