@@ -1288,6 +1288,18 @@ signatur_status signatur_train_options_set_stemmer(signatur_train_options *optio
                                                    const uint8_t *name,
                                                    size_t len);
 
+// Sets by name (UTF-8) which stop words are left out of the word features:
+// `danish+english` (the default), `danish`, `english` or `none` (every word counts; for a
+// mailbox of English prose, see docs/cli.md).
+//
+// # Safety
+//
+// `options` must be live options not used by another thread; `name` NULL (only with
+// `len` 0) or readable for `len` bytes.
+signatur_status signatur_train_options_set_stop_words(signatur_train_options *options,
+                                                      const uint8_t *name,
+                                                      size_t len);
+
 // Sets how message files are read: 1 reads each file as the plain UTF-8 text of a
 // message's body; 0 (the default) as RFC 5322 mail, or MeMo XML when it looks like it.
 //

@@ -279,6 +279,40 @@ fn exported_symbols_match_the_committed_list_and_the_header() {
     );
 }
 
+/// The README's table of the C API names every function of the committed symbol list: a
+/// row names one function in full and its siblings by the suffix after a shared prefix
+/// (`signatur_model_load`, `_free` stands for `signatur_model_free`).
+#[test]
+fn readme_table_names_every_exported_function() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("README.md");
+    let symbols = std::fs::read_to_string(root().join("include/signatur.symbols"))
+        .expect("include/signatur.symbols");
+    let mut named = BTreeSet::new();
+    for row in readme.lines().filter(|l| l.starts_with("| ")) {
+        let names: Vec<&str> = row
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .filter(|t| t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .collect();
+        for full in names.iter().filter(|n| n.starts_with("signatur_")) {
+            named.insert(full.to_string());
+            // Every prefix of a full name that ends before one of its underscores.
+            let cuts = full.match_indices('_').map(|(i, _)| &full[..i]);
+            for prefix in cuts {
+                for suffix in names.iter().filter(|n| n.starts_with('_')) {
+                    named.insert(format!("{prefix}{suffix}"));
+                }
+            }
+        }
+    }
+    let missing: Vec<&str> = symbols.lines().filter(|s| !named.contains(*s)).collect();
+    assert!(
+        missing.is_empty(),
+        "README.md's C API table does not name {missing:?}"
+    );
+}
+
 // --- the built library and a model ----------------------------------------------------------
 
 /// Where the release library is, and a model trained for the tests.
@@ -394,10 +428,12 @@ fn test_features() -> FeatureConfig {
 }
 
 /// Options that `tests/c/train.c` sets through the C API for its second model: one member
-/// instead of two, a lighter shared word space, and the sender's field weighed less.
+/// instead of two, a lighter shared word space, the sender's field weighed less, and every
+/// word counted (no stop words).
 fn tuned_options() -> (FeatureConfig, TrainOptions) {
     let mut features = FeatureConfig {
         shared_words: 0.5,
+        stop_words: "none".to_string(),
         ..test_features()
     };
     features.fields.sender = 0.25;

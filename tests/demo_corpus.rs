@@ -342,9 +342,10 @@ fn sbsys_numbers_in_the_subject_decide_kle_and_facet_as_the_manifest_says() {
 }
 
 /// The featurisation flags of `signatur train` reach the model file (what `signatur
-/// inspect` reads back), and a weight that is not a finite number >= 0 is refused.
+/// inspect` reads back), and a weight that is not a finite number >= 0 or an unknown
+/// stop-word list is refused with the flag's name.
 #[test]
-fn train_flags_for_character_ngrams_reach_the_model_file() {
+fn train_flags_for_character_ngrams_and_stop_words_reach_the_model_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("m.onnx");
     let manifest = corpus_dir().join("manifest.csv");
@@ -362,22 +363,34 @@ fn train_flags_for_character_ngrams_reach_the_model_file() {
         args.extend_from_slice(extra);
         args.iter().map(|a| a.to_string()).collect::<Vec<_>>()
     };
-    let args = train(&["--char-ngrams", "4-5", "--char-weight", "0.25"]);
+    let args = train(&[
+        "--char-ngrams",
+        "4-5",
+        "--char-weight",
+        "0.25",
+        "--stop-words",
+        "none",
+    ]);
     common::signatur_ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let info: serde_json::Value =
         serde_json::from_slice(&common::signatur_ok(&["inspect", out]).stdout).unwrap();
     assert_eq!(info["features"]["char_ngrams"], serde_json::json!([4, 5]));
     assert_eq!(info["features"]["char_weight"], 0.25);
     assert_eq!(info["features"]["hash_bits"], 12);
+    assert_eq!(info["features"]["stop_words"], "none");
     // `=`: clap would take a `-1` of its own for a flag.
-    for bad in ["-1", "nan", "inf", "x"] {
-        let bad_arg = format!("--char-weight={bad}");
+    let bad_args = ["-1", "nan", "inf", "x"]
+        .map(|bad| ("char-weight", bad))
+        .into_iter()
+        .chain([("stop-words", "german"), ("stop-words", "")]);
+    for (flag, bad) in bad_args {
+        let bad_arg = format!("--{flag}={bad}");
         let run = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
             .args(train(&[&bad_arg]))
             .output()
             .unwrap();
-        assert!(!run.status.success(), "--char-weight {bad} was accepted");
+        assert!(!run.status.success(), "{bad_arg} was accepted");
         let err = String::from_utf8_lossy(&run.stderr);
-        assert!(err.contains("char-weight"), "{bad}: {err}");
+        assert!(err.contains(flag), "{bad_arg}: {err}");
     }
 }

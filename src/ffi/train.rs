@@ -96,6 +96,29 @@ fn set_features(
     Ok(())
 }
 
+/// Sets a named feature setting (a stemmer, a stop-word list) to the UTF-8 text `name`
+/// with `set`, as [`set_features`] does.
+///
+/// # Safety
+///
+/// `options` NULL or live options not used by another thread; `name` NULL (only with `len`
+/// 0) or readable for `len` bytes.
+unsafe fn set_named_feature(
+    function: &'static str,
+    options: *mut signatur_train_options,
+    name: *const u8,
+    len: usize,
+    set: impl FnOnce(&mut FeatureConfig, &str),
+) -> signatur_status {
+    let change = |o: &mut signatur_train_options| {
+        // SAFETY: the caller guarantees `name` is readable for `len` bytes or NULL.
+        let name = unsafe { text(name, len, "name") }?;
+        set_features(o, |f| set(f, name))
+    };
+    // SAFETY: forwarded from this function's contract.
+    unsafe { update(function, options, change) }
+}
+
 /// Sets the seed for splitting, ordering and initialisation: the same data, options and
 /// seed give the same model.
 ///
@@ -228,13 +251,42 @@ pub unsafe extern "C" fn signatur_train_options_set_stemmer(
     name: *const u8,
     len: usize,
 ) -> signatur_status {
-    boundary("signatur_train_options_set_stemmer", || {
-        // SAFETY: the caller guarantees live options used by this thread only.
-        let o = unsafe { object_mut(options, "options") }?;
-        // SAFETY: the caller guarantees `name` is readable for `len` bytes or NULL.
-        let name = unsafe { text(name, len, "name") }?;
-        set_features(o, |f| f.stemmer = name.to_string())
-    })
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        set_named_feature(
+            "signatur_train_options_set_stemmer",
+            options,
+            name,
+            len,
+            |f, n| f.stemmer = n.to_string(),
+        )
+    }
+}
+
+/// Sets by name (UTF-8) which stop words are left out of the word features:
+/// `danish+english` (the default), `danish`, `english` or `none` (every word counts; for a
+/// mailbox of English prose, see docs/cli.md).
+///
+/// # Safety
+///
+/// `options` must be live options not used by another thread; `name` NULL (only with
+/// `len` 0) or readable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn signatur_train_options_set_stop_words(
+    options: *mut signatur_train_options,
+    name: *const u8,
+    len: usize,
+) -> signatur_status {
+    // SAFETY: forwarded from this function's contract.
+    unsafe {
+        set_named_feature(
+            "signatur_train_options_set_stop_words",
+            options,
+            name,
+            len,
+            |f, n| f.stop_words = n.to_string(),
+        )
+    }
 }
 
 /// Sets how message files are read: 1 reads each file as the plain UTF-8 text of a

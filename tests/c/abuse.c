@@ -248,6 +248,11 @@ static void bad_training(const char *scratch) {
     EXPECT_STATUS(signatur_train_options_set_target_precision(o, 0.0f), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT(signatur_train_options_set_stemmer(o, TEXT("klingon")) != SIGNATUR_STATUS_OK);
     EXPECT_STATUS(signatur_train_options_set_stemmer(o, TEXT("none")), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_train_options_set_stop_words(o, TEXT("german")), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT_STATUS(signatur_train_options_set_stop_words(o, (const uint8_t *)"\xff", 1), SIGNATUR_STATUS_INVALID_UTF8);
+    EXPECT_STATUS(signatur_train_options_set_stop_words(o, NULL, 4), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_train_options_set_stop_words(NULL, TEXT("none")), SIGNATUR_STATUS_NULL_ARGUMENT);
+    EXPECT_STATUS(signatur_train_options_set_stop_words(o, TEXT("none")), SIGNATUR_STATUS_OK);
     EXPECT_STATUS(signatur_train_options_set_ensemble(o, 0), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_ensemble(o, 17), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_ensemble(NULL, 2), SIGNATUR_STATUS_NULL_ARGUMENT);

@@ -2,8 +2,8 @@
  * Training through the C API: train on a corpus with the options the Rust test used, load
  * the model from the returned bytes, and check that it decides exactly like the model the
  * Rust API trained (training is deterministic for a seed). Then the same with the options
- * the Rust test tuned (one member, shared words at 0.5, sender at 0.25), set through their
- * setters, against the model trained with those.
+ * the Rust test tuned (one member, shared words at 0.5, sender at 0.25, no stop words), set
+ * through their setters, against the model trained with those.
  *
  * usage: train CORPUS_DIR RUST_MODEL.onnx RUST_TUNED_MODEL.onnx
  */
@@ -28,6 +28,7 @@ static const signatur_model *train(const char *corpus, int tuned) {
         EXPECT_STATUS(signatur_train_options_set_ensemble(options, 1), SIGNATUR_STATUS_OK);
         EXPECT_STATUS(signatur_train_options_set_shared_words(options, 0.5f), SIGNATUR_STATUS_OK);
         EXPECT_STATUS(signatur_train_options_set_field_weight(options, TEXT("sender"), 0.25f), SIGNATUR_STATUS_OK);
+        EXPECT_STATUS(signatur_train_options_set_stop_words(options, TEXT("none")), SIGNATUR_STATUS_OK);
     }
     EXPECT_STATUS(signatur_train_from_path(TEXT(corpus), options, &bytes), SIGNATUR_STATUS_OK);
     signatur_train_options_free(options);

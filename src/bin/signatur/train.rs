@@ -10,6 +10,7 @@ use signatur::eval::{Dataset, TextMode};
 use signatur::features::{FeatureConfig, Featurizer, Field};
 use signatur::kle::Taxonomy;
 use signatur::model::{Loss, Model};
+use signatur::text::StopWords;
 use signatur::train::KeywordOptions;
 use signatur::train::{ranker_features, ranker_model, RankerOptions};
 use signatur::train::{train_prepared, train_prepared_with_taxonomy, PriorKind};
@@ -81,6 +82,10 @@ pub struct Training {
     /// Weight of a character n-gram relative to a word (default 0.4; 0 weighs them out).
     #[arg(long, value_parser = parse_non_negative)]
     pub char_weight: Option<f32>,
+    /// Stop words left out of the word features: `danish+english` (the default), `danish`,
+    /// `english` or `none` (every word counts, in unigrams and bigrams alike).
+    #[arg(long, value_parser = parse_named::<StopWords>)]
+    pub stop_words: Option<StopWords>,
     /// After calibrating on the held-out part, train again on all messages (the default;
     /// accepted for scripts written before it was).
     #[arg(long, conflicts_with = "no_refit")]
@@ -93,7 +98,7 @@ pub struct Training {
     pub learning_rate: Option<f32>,
     /// The loss: squared-hinge (one-vs-rest, as a linear SVM) or softmax (default:
     /// squared-hinge for a linear model, softmax for a low-rank one).
-    #[arg(long, value_parser = parse_loss)]
+    #[arg(long, value_parser = parse_named::<Loss>)]
     pub loss: Option<Loss>,
     /// Class weighting: each message counts `(n / (k · n_label))^P` (default 1; 0 turns
     /// it off, 1 balances the labels fully).
@@ -192,6 +197,9 @@ impl Training {
         if let Some(w) = self.char_weight {
             f.char_weight = w;
         }
+        if let Some(s) = self.stop_words {
+            f.stop_words = s.as_str().to_string();
+        }
         for &(field, w) in &self.field_weights {
             *f.fields.get_mut(field) = w;
         }
@@ -202,9 +210,10 @@ impl Training {
     }
 }
 
-/// Parses a loss name.
-pub fn parse_loss(s: &str) -> Result<Loss, String> {
-    s.parse::<Loss>().map_err(|e| e.message().to_string())
+/// Parses a name the library reads with `FromStr` (a loss, a stop-word list), with the
+/// library's message.
+pub fn parse_named<T: std::str::FromStr<Err = signatur::Error>>(s: &str) -> Result<T, String> {
+    s.parse::<T>().map_err(|e| e.message().to_string())
 }
 
 /// Parses a finite number of at least 0.
@@ -261,6 +270,10 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
                 hash_bits: args.training.hash_bits.unwrap_or(r.hash_bits),
                 char_ngrams: args.training.char_ngrams.unwrap_or(r.char_ngrams),
                 char_weight: args.training.char_weight.unwrap_or(r.char_weight),
+                stop_words: args
+                    .training
+                    .stop_words
+                    .map_or(r.stop_words.clone(), |s| s.as_str().to_string()),
                 ..r
             };
             let model = ranker_model(t, &feats, &RankerOptions::default())?;
