@@ -242,11 +242,15 @@ pub struct FieldReference {
 /// Spans are byte offsets into `text` and always fall on character boundaries, so
 /// `&text[r.start..r.end]` is the identifier as written.
 pub fn find(text: &str) -> Vec<Reference> {
-    let hits = scan::keyword_hits(text);
+    find_with(text, &scan::keyword_hits(text))
+}
+
+/// [`find`] with the context words `hits` of `text` ([`scan::keyword_hits`]).
+fn find_with(text: &str, hits: &[scan::Hit]) -> Vec<Reference> {
     let mut found = Vec::new();
     let mut last_reg: Option<(usize, usize)> = None;
     for chunk in scan::chunks(text) {
-        let ctx = scan::context_before(text, &hits, chunk.start);
+        let ctx = scan::context_before(text, hits, chunk.start);
         let c = Candidate {
             text,
             chunk: &chunk,
@@ -263,8 +267,8 @@ pub fn find(text: &str) -> Vec<Reference> {
         }
     }
     contact::emails(text, &mut found);
-    bank::ibans(text, &hits, &mut found);
-    case::after_keywords(text, &hits, &mut found);
+    bank::ibans(text, hits, &mut found);
+    case::after_keywords(text, hits, &mut found);
     resolve_overlaps(found)
 }
 
@@ -330,6 +334,45 @@ fn resolve_overlaps(mut found: Vec<Reference>) -> Vec<Reference> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::samples::{demo_messages, random_texts, shared_mail};
+
+    /// What `find` finds with only the context words near digits is what it finds with
+    /// every context word of the text.
+    fn same_as_with_every_hit(text: &str) {
+        let every = find_with(text, &scan::all_keyword_hits(text));
+        assert_eq!(find(text), every, "{text:?}");
+    }
+
+    #[test]
+    fn context_words_far_from_digits_change_nothing() {
+        same_as_with_every_hit("cpr-nr. ");
+        // At the edge of what each detector reads (one byte further and the outcome
+        // changes): a number 32 bytes after its context word, an IBAN whose country code
+        // is, and a case identifier 12 bytes after its word whose last digit is its 48th
+        // byte.
+        let (gap, filler) = (" ".repeat(32), ".".repeat(12));
+        let id = format!("{}123", "A".repeat(45));
+        for text in [
+            format!("cpr{gap}0101901234"),
+            format!("iban{gap}DK5000400440116243"),
+            format!("sagsnr{filler}{id}"),
+        ] {
+            assert_ne!(
+                find(&text),
+                find(&text.replacen(' ', "  ", 1).replacen('.', "..", 1))
+            );
+            same_as_with_every_hit(&text);
+        }
+        random_texts(
+            "cprtlfkontoregnsjvfiIBAN DK.-/:#0123456789æø\u{a0}\n",
+            3000,
+            400,
+            0x5eed_4e75,
+            same_as_with_every_hit,
+        );
+        demo_messages(same_as_with_every_hit);
+        shared_mail(same_as_with_every_hit);
+    }
 
     fn r(kind: RefKind, start: usize, end: usize, confidence: f32) -> Reference {
         Reference {

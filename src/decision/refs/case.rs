@@ -136,7 +136,10 @@ pub(super) fn kle_or_sbsys(c: &Candidate<'_>) -> Option<Reference> {
 }
 
 /// Longest identifier taken after a case word.
-const MAX_CASE_ID: usize = 48;
+pub(super) const MAX_CASE_ID: usize = 48;
+
+/// The most bytes [`skip_filler`] may skip between a case word and its identifier.
+pub(super) const MAX_FILLER: usize = 12;
 
 /// Longest run of digits in a case identifier; longer runs are measurements, not cases.
 const MAX_DIGIT_RUN: usize = 12;
@@ -182,7 +185,7 @@ pub(super) fn after_keywords(text: &str, hits: &[Hit], out: &mut Vec<Reference>)
         .filter(|h| matches!(h.ctx, Ctx::Case | Ctx::WeakCase))
     {
         let start = skip_filler(text, hit.end);
-        if start - hit.end > 12 {
+        if start - hit.end > MAX_FILLER {
             continue;
         }
         let Some(rest) = text.get(start..) else {

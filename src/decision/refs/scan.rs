@@ -543,25 +543,106 @@ fn keyword_at(bytes: &[u8], i: usize) -> Option<&'static Keyword> {
     best
 }
 
-/// All context words of `text` at word starts, in order. One pass over the bytes; only word
-/// starts are compared against the keyword table.
+/// The longest keyword, in bytes.
+const MAX_KEYWORD: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        if KEYWORDS[i].text.len() > longest {
+            longest = KEYWORDS[i].text.len();
+        }
+        i += 1;
+    }
+    longest
+};
+
+/// How far before a digit a context word may end and still be read by a detector.
+///
+/// A hit is read in three places, each within reach of a digit after its end:
+/// [`context_before`] of a chunk (which starts with a digit) takes a hit at most
+/// [`CONTEXT_WINDOW`] bytes before it; an IBAN's context is asked at its country code, two
+/// bytes before its check digits; and `case::after_keywords` takes an identifier that starts
+/// at most `case::MAX_FILLER` bytes after the hit, is at most `case::MAX_CASE_ID` bytes
+/// long and holds three digits.
+const REACH: usize = {
+    let chunk = CONTEXT_WINDOW + 2;
+    let case = super::case::MAX_FILLER + super::case::MAX_CASE_ID;
+    if chunk > case {
+        chunk
+    } else {
+        case
+    }
+};
+
+/// The context words of `text` that a detector can read, in order: those at word starts
+/// whose end lies at most [`REACH`] bytes before a digit.
+///
+/// Only the text before and among digits is looked at: mail is mostly prose, and where
+/// there is no number no context word is wanted. A hit further from every digit could not
+/// change a decision (see [`REACH`]): [`context_before`] of any number and the case words'
+/// identifiers come out as with every hit of the text, which the tests check against
+/// [`hits_between`] over the whole text.
 pub(super) fn keyword_hits(text: &str) -> Vec<Hit> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for (start, _) in byte_runs(bytes, &WORD_BYTES) {
+    // The hits' ends wanted: the union of `start - REACH .. end` over the digit runs,
+    // merged into disjoint windows in order.
+    let mut window: Option<(usize, usize)> = None;
+    for (start, end) in byte_runs(bytes, &DIGITS) {
+        let lo = start.saturating_sub(REACH);
+        window = match window {
+            Some((l, h)) if lo <= h => Some((l, end)),
+            Some((l, h)) => {
+                hits_between(bytes, l, h, &mut out);
+                Some((lo, end))
+            }
+            None => Some((lo, end)),
+        };
+    }
+    if let Some((l, h)) = window {
+        hits_between(bytes, l, h, &mut out);
+    }
+    out
+}
+
+/// Appends the context words at word starts whose end lies in `lo..hi`, in order. One
+/// pass over the bytes from `lo - MAX_KEYWORD` on; only word starts are compared against
+/// the keyword table.
+fn hits_between(bytes: &[u8], lo: usize, hi: usize, out: &mut Vec<Hit>) {
+    let from = lo.saturating_sub(MAX_KEYWORD);
+    let Some(span) = bytes.get(from..hi.min(bytes.len())) else {
+        return;
+    };
+    for (run, _) in byte_runs(span, &WORD_BYTES) {
+        let start = from + run;
+        // A run at the span's first byte may go on a word that started before it.
+        let inside_word = start > 0
+            && bytes
+                .get(start - 1)
+                .is_some_and(|&p| WORD_BYTES.0[usize::from(p)]);
+        if run == 0 && inside_word {
+            continue;
+        }
         let Some(&[a, b, ..]) = bytes.get(start..) else {
             continue;
         };
         let indexed = pair_slot(a, b).is_some_and(|s| KEYWORD_PAIRS.contains(s));
         if a.is_ascii_alphabetic() && indexed {
             if let Some(k) = keyword_at(bytes, start) {
-                out.push(Hit {
-                    end: start + k.text.len(),
-                    ctx: k.ctx,
-                });
+                let end = start + k.text.len();
+                if (lo..hi).contains(&end) {
+                    out.push(Hit { end, ctx: k.ctx });
+                }
             }
         }
     }
+}
+
+/// Every context word of `text` at a word start, in order, wherever the digits are.
+#[cfg(test)]
+pub(super) fn all_keyword_hits(text: &str) -> Vec<Hit> {
+    let mut out = Vec::new();
+    hits_between(text.as_bytes(), 0, usize::MAX, &mut out);
     out
 }
 
@@ -712,8 +793,19 @@ mod tests {
     }
 
     fn same_scans(text: &str) {
-        let hits: Vec<(usize, Ctx)> = keyword_hits(text).iter().map(|h| (h.end, h.ctx)).collect();
-        assert_eq!(hits, keyword_hits_bytewise(text), "{text:?}");
+        let pairs =
+            |hits: Vec<Hit>| -> Vec<(usize, Ctx)> { hits.iter().map(|h| (h.end, h.ctx)).collect() };
+        let all = keyword_hits_bytewise(text);
+        assert_eq!(pairs(all_keyword_hits(text)), all, "{text:?}");
+        // The hits a detector can read: those ending at most REACH bytes before a digit.
+        let bytes = text.as_bytes();
+        let near_a_digit = |end: usize| {
+            bytes
+                .get(end..(end + REACH + 1).min(bytes.len()))
+                .is_some_and(|after| after.iter().any(u8::is_ascii_digit))
+        };
+        let near: Vec<(usize, Ctx)> = all.into_iter().filter(|h| near_a_digit(h.0)).collect();
+        assert_eq!(pairs(keyword_hits(text)), near, "{text:?}");
         for class in [&WORD_BYTES, &DIGITS] {
             let runs: Vec<(usize, usize)> = byte_runs(text.as_bytes(), class).collect();
             assert_eq!(runs, runs_bytewise(text.as_bytes(), class), "{text:?}");
@@ -799,7 +891,7 @@ mod tests {
     #[test]
     fn every_keyword_is_indexed() {
         for k in KEYWORDS {
-            let hits = keyword_hits(std::str::from_utf8(k.text).unwrap_or(""));
+            let hits = all_keyword_hits(std::str::from_utf8(k.text).unwrap_or(""));
             let first = hits.first().map(|h| (h.end, h.ctx));
             assert_eq!(
                 first,
@@ -819,7 +911,7 @@ mod tests {
 
     #[test]
     fn keywords_at_word_starts_only() {
-        let hits = keyword_hits("CPR-nr.: x, telefonnummer y, telt z, økonto, Tlf.");
+        let hits = all_keyword_hits("CPR-nr.: x, telefonnummer y, telt z, økonto, Tlf.");
         let found: Vec<Ctx> = hits.iter().map(|h| h.ctx).collect();
         assert_eq!(found, vec![Ctx::Cpr, Ctx::Phone, Ctx::Phone]);
     }
