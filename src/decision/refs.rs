@@ -363,6 +363,17 @@ mod tests {
             );
             same_as_with_every_hit(&text);
         }
+        // Windows apart and scans that begin inside a word: numbers 200 bytes apart, with a
+        // context word inside a longer word (no hit) or at a word start, at every offset.
+        for pad in 0..90 {
+            for gap in [1, 20, 32] {
+                let x = "x".repeat(pad);
+                let y = "y".repeat(200);
+                let g = " ".repeat(gap);
+                same_as_with_every_hit(&format!("{x}cpr{g}0101901234 {y} tlf{g}12345678"));
+                same_as_with_every_hit(&format!("{x} cpr{g}0101901234 {y}xtlf{g}12345678"));
+            }
+        }
         random_texts(
             "cprtlfkontoregnsjvfiIBAN DK.-/:#0123456789æø\u{a0}\n",
             3000,

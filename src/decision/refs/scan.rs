@@ -889,6 +889,20 @@ mod tests {
     }
 
     #[test]
+    fn scans_that_begin_inside_a_word_find_no_word_there() {
+        // A keyword inside a longer word, ending about REACH bytes before a digit: where
+        // `keyword_hits` begins its scan at or near the keyword's first byte.
+        for k in KEYWORDS {
+            let k = std::str::from_utf8(k.text).unwrap_or("");
+            for gap in REACH.saturating_sub(MAX_KEYWORD + 2)..=REACH + 2 {
+                let spaces = " ".repeat(gap);
+                same_scans(&format!("x{k}{spaces}1"));
+                same_scans(&format!("æ{k}{spaces}1 {k}"));
+            }
+        }
+    }
+
+    #[test]
     fn every_keyword_is_indexed() {
         for k in KEYWORDS {
             let hits = all_keyword_hits(std::str::from_utf8(k.text).unwrap_or(""));
