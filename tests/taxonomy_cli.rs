@@ -38,6 +38,22 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
     assert_eq!(info["loss"], "softmax");
     assert_eq!(info["heads"][0]["head"], "kle");
     assert!(info["heads"][0]["labels"].as_array().unwrap().len() > 2000);
+    assert_eq!(info["features"]["stop_words"], "danish+english");
+    // `--stop-words` reaches the ranker's features as it reaches a learned model's.
+    let every_word_model = dir.path().join("kle-every-word.onnx");
+    common::signatur_ok(&[
+        "train",
+        "--taxonomy",
+        &spec,
+        "--stop-words",
+        "none",
+        "--out",
+        s(&every_word_model),
+    ]);
+    let every_word: serde_json::Value =
+        serde_json::from_slice(&common::signatur_ok(&["inspect", s(&every_word_model)]).stdout)
+            .unwrap();
+    assert_eq!(every_word["features"]["stop_words"], "none");
     // A reader that stops early (`signatur inspect kle.onnx | head`): the 80 KB of JSON
     // outgrow the pipe, and the write that meets the closed pipe ends the run quietly.
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))

@@ -199,6 +199,15 @@ extern "C" {
     fn signatur_train_options_set_hash_bits(o: Handle, bits: u32) -> Status;
     fn signatur_train_options_set_stemmer(o: Handle, n: *const u8, l: usize) -> Status;
     fn signatur_train_options_set_plain_text(o: Handle, plain: u8) -> Status;
+    fn signatur_train_options_set_stop_words(o: Handle, n: *const u8, l: usize) -> Status;
+    fn signatur_train_options_set_ensemble(o: Handle, members: u32) -> Status;
+    fn signatur_train_options_set_shared_words(o: Handle, weight: f32) -> Status;
+    fn signatur_train_options_set_field_weight(
+        o: Handle,
+        n: *const u8,
+        l: usize,
+        weight: f32,
+    ) -> Status;
     fn signatur_train_options_free(o: Handle);
     fn signatur_train_from_path(p: *const u8, l: usize, o: Handle, out: *mut Handle) -> Status;
     fn signatur_bytes_data(b: Handle, d: *mut *const u8, l: *mut usize) -> Status;
@@ -833,6 +842,24 @@ fn step(inp: &mut Input, st: &mut State) {
                 ok(
                     "plain_text",
                     signatur_train_options_set_plain_text(o, inp.u8()),
+                );
+                let (n, nl) = inp.text();
+                ok(
+                    "stop_words",
+                    signatur_train_options_set_stop_words(o, n, nl),
+                );
+                ok(
+                    "ensemble",
+                    signatur_train_options_set_ensemble(o, inp.u32()),
+                );
+                ok(
+                    "shared_words",
+                    signatur_train_options_set_shared_words(o, f32::from_bits(inp.u32())),
+                );
+                let (n, nl) = inp.text();
+                ok(
+                    "field_weight",
+                    signatur_train_options_set_field_weight(o, n, nl, f32::from_bits(inp.u32())),
                 );
                 // Only refusals: no path, or a NULL one.
                 let mut out: Handle = std::ptr::null_mut();
