@@ -184,9 +184,22 @@ impl Training {
 
     /// The feature configuration these flags ask for.
     pub fn feature_config(&self) -> FeatureConfig {
+        let mut f = self.text_features_over(FeatureConfig::default());
+        for &(field, w) in &self.field_weights {
+            *f.fields.get_mut(field) = w;
+        }
+        if let Some(w) = self.shared_words {
+            f.shared_words = w;
+        }
+        f
+    }
+
+    /// `base` with what these flags say of words and their n-grams (stemmer, hash buckets,
+    /// character n-grams and their weight, stop words); the rest as `base` has it.
+    pub fn text_features_over(&self, base: FeatureConfig) -> FeatureConfig {
         let mut f = FeatureConfig {
             stemmer: self.stemmer.clone(),
-            ..FeatureConfig::default()
+            ..base
         };
         if let Some(b) = self.hash_bits {
             f.hash_bits = b;
@@ -199,12 +212,6 @@ impl Training {
         }
         if let Some(s) = self.stop_words {
             f.stop_words = s.as_str().to_string();
-        }
-        for &(field, w) in &self.field_weights {
-            *f.fields.get_mut(field) = w;
-        }
-        if let Some(w) = self.shared_words {
-            f.shared_words = w;
         }
         f
     }
@@ -264,18 +271,7 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
         (None, Some(t)) => {
             // The cold-start ranker (docs/kle-ranker.md): its own feature settings unless
             // the flags ask for others.
-            let r = ranker_features();
-            let feats = FeatureConfig {
-                stemmer: args.training.stemmer.clone(),
-                hash_bits: args.training.hash_bits.unwrap_or(r.hash_bits),
-                char_ngrams: args.training.char_ngrams.unwrap_or(r.char_ngrams),
-                char_weight: args.training.char_weight.unwrap_or(r.char_weight),
-                stop_words: args
-                    .training
-                    .stop_words
-                    .map_or(r.stop_words.clone(), |s| s.as_str().to_string()),
-                ..r
-            };
+            let feats = args.training.text_features_over(ranker_features());
             let model = ranker_model(t, &feats, &RankerOptions::default())?;
             let w = model.summary().warnings.clone();
             (model, 0, 0, 0, w)
