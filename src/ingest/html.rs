@@ -231,7 +231,7 @@ pub fn html_to_text(html: &str, limit: usize) -> (String, bool) {
     // Open lists: ordered or not, and the next item number. Deeper nesting is not tracked.
     let mut lists: Vec<(bool, u32)> = Vec::new();
     let mut pre_depth = 0u32;
-    let mut head_has_end = true;
+    let mut head_ends = HeadEnds::default();
     let mut i = 0;
 
     while i < bytes.len() && !out.full() {
@@ -263,7 +263,7 @@ pub fn html_to_text(html: &str, limit: usize) -> (String, bool) {
                     &mut quotes,
                     &mut lists,
                     &mut pre_depth,
-                    &mut head_has_end,
+                    &mut head_ends,
                 );
             }
         }
@@ -278,6 +278,37 @@ pub fn html_to_text(html: &str, limit: usize) -> (String, bool) {
     (text, cut)
 }
 
+/// Where a `<head>` ends: at its `</head`, or else at the next `<body`.
+///
+/// Remembers which of the two searches found nothing, since neither can find anything
+/// later in the input: without that, `<head><body>` repeated with no `</head` anywhere
+/// searched the rest of the input for `</head` at every `<head>`, time quadratic in the
+/// size (a 1 MiB body took about a minute).
+#[derive(Default)]
+struct HeadEnds {
+    no_close: bool,
+    no_body: bool,
+}
+
+impl HeadEnds {
+    /// Where the head that starts before `from` ends, if it does.
+    fn find(&mut self, bytes: &[u8], from: usize) -> Option<usize> {
+        if !self.no_close {
+            match find_close_tag(bytes, from, "head") {
+                Some(p) => return Some(p),
+                None => self.no_close = true,
+            }
+        }
+        if !self.no_body {
+            match find_ci(bytes, from, b"<", b"body") {
+                Some(p) => return Some(p),
+                None => self.no_body = true,
+            }
+        }
+        None
+    }
+}
+
 /// Handles the markup starting with `<` at `at`; returns where text resumes.
 fn tag(
     html: &str,
@@ -286,7 +317,7 @@ fn tag(
     quotes: &mut QuoteCache,
     lists: &mut Vec<(bool, u32)>,
     pre_depth: &mut u32,
-    head_has_end: &mut bool,
+    head_ends: &mut HeadEnds,
 ) -> usize {
     let bytes = html.as_bytes();
     let after = at + 1;
@@ -337,13 +368,10 @@ fn tag(
         if is_hidden(name) {
             return find_close_tag(bytes, end, name).map_or(end_of_input, |p| skip_to_gt(bytes, p));
         }
-        if name == "head" && *head_has_end {
+        if name == "head" {
             // Skip the head only if it ends somewhere; broken mail sometimes never closes it.
-            let stop =
-                find_close_tag(bytes, end, "head").or_else(|| find_ci(bytes, end, b"<", b"body"));
-            match stop {
-                Some(p) => return p,
-                None => *head_has_end = false,
+            if let Some(p) = head_ends.find(bytes, end) {
+                return p;
             }
         }
     }
@@ -484,6 +512,9 @@ mod tests {
             "<a '".repeat(n),
             "<a \"x".repeat(n),
             "<head>".repeat(n),
+            // A head that ends at the next `<body`, with no `</head` anywhere.
+            "<head><body>".repeat(n),
+            "<head><body>x</head".repeat(n),
             "<script".repeat(n),
             "&".repeat(n),
             "<".repeat(n),
