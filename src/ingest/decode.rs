@@ -62,13 +62,22 @@ pub(crate) fn decode_qp_lenient(input: &[u8]) -> Vec<u8> {
                 i += 3;
                 continue;
             }
-            if a == Some(b'\n') {
-                i += 2;
-                continue;
+            // A soft line break: `=`, maybe spaces or tabs (transport padding, RFC 2045
+            // § 6.7), then the line's end.
+            let mut j = i + 1;
+            while matches!(input.get(j), Some(b' ' | b'\t')) {
+                j += 1;
             }
-            if a == Some(b'\r') && b == Some(b'\n') {
-                i += 3;
-                continue;
+            match (input.get(j), input.get(j + 1)) {
+                (Some(b'\n'), _) => {
+                    i = j + 1;
+                    continue;
+                }
+                (Some(b'\r'), Some(b'\n')) => {
+                    i = j + 2;
+                    continue;
+                }
+                _ => {}
             }
         }
         out.push(c);
@@ -234,6 +243,12 @@ mod tests {
             "Søren kom=ZZ".as_bytes()
         );
         assert_eq!(decode_qp_lenient(b"a=\nb="), b"ab=");
+        // Spaces or tabs between `=` and the line's end are padding of a soft break.
+        assert_eq!(
+            decode_qp_lenient(b"Aar= \r\nhus Aar=\t \nhus"),
+            b"Aarhus Aarhus"
+        );
+        assert_eq!(decode_qp_lenient(b"a= b"), b"a= b");
     }
 
     #[test]
