@@ -514,16 +514,37 @@ fn reply_names_the_municipalitys_case_and_thread() {
 }
 
 #[test]
-fn broken_fixtures_are_parse_errors_that_name_the_place_not_the_text() {
-    let err = Message::from_memo(&fixture("broken_base64.xml")).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Parse);
-    let text = err.to_string();
-    assert!(
-        text.contains("invalid base64 in MainDocument[1]/File[1]/content"),
-        "{text}"
+fn a_damaged_file_is_unreadable_and_the_letter_is_still_read() {
+    // Invalid base64 in the main document's text file: the letter's routing data (its
+    // case, its sender) is still there, and the file is listed as unreadable, with a reason
+    // that names the place, not the text, as a damaged e-mail attachment is.
+    let msg = Message::from_memo(&fixture("broken_base64.xml")).unwrap();
+    assert_eq!(msg.subject, "SV: Tilbud om børnehaveplads");
+    assert!(msg.body.text.is_empty(), "{:?}", msg.body.text.len());
+    let memo = msg.memo.as_ref().unwrap();
+    assert_eq!(
+        memo.replies.iter().find_map(|r| r.case_id.as_deref()),
+        Some("28.03.00-G01-231-24")
     );
-    assert!(!text.contains("SmVn"), "{text}");
+    let broken = msg
+        .attachments
+        .iter()
+        .find(|a| a.name.as_deref() == Some("svar.txt"))
+        .expect("the damaged file is listed");
+    match &broken.extraction {
+        Extraction::Unreadable { reason } => {
+            assert!(
+                reason.contains("invalid base64 in MainDocument[1]/File[1]/content"),
+                "{reason}"
+            );
+            assert!(!reason.contains("SmVn"), "{reason}");
+        }
+        other => panic!("{other:?}"),
+    }
+}
 
+#[test]
+fn broken_fixtures_are_parse_errors_that_name_the_place_not_the_text() {
     let err = Message::from_memo(&fixture("truncated.xml")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Parse);
     assert!(

@@ -15,7 +15,6 @@ use crate::ingest::limits::cut_text;
 use crate::ingest::mime::is_text_like;
 use crate::ingest::Limits;
 use crate::message::Extraction;
-use crate::{Error, ErrorKind, Result};
 
 /// One decoded `File`: its description, and its bytes when it is text-like and was kept.
 #[derive(Clone)]
@@ -28,11 +27,18 @@ pub(crate) struct Payload {
     charset: Option<String>,
     /// The decoded bytes, for text-like files only.
     bytes: Option<Vec<u8>>,
-    /// Whether the `File` had no `content` element at all.
-    no_content: bool,
+    /// Why the file's bytes cannot be had: no `content` element at all, or content that is
+    /// not base64. The message is still read, with this file unreadable, as a damaged
+    /// e-mail attachment is.
+    broken: Option<String>,
 }
 
 impl Payload {
+    /// Whether the file's content is missing or damaged (see [`Payload::text`]).
+    pub(crate) fn is_broken(&self) -> bool {
+        self.broken.is_some()
+    }
+
     /// Whether this file's text can be read (`text/plain`, `text/html`, XML, …).
     pub(crate) fn is_text(&self) -> bool {
         is_text_like(&self.info.media_type)
@@ -63,8 +69,8 @@ impl Payload {
     /// The file's text (HTML converted to text, line ends as `\n`) cut to `max_bytes`, how
     /// extracting it went, and how large the text was (for HTML: the HTML) when it was cut.
     pub(crate) fn text(&self, max_bytes: usize) -> (Option<String>, Extraction, usize) {
-        if self.no_content {
-            let reason = "the File has no content element".to_string();
+        if let Some(reason) = &self.broken {
+            let reason = reason.clone();
             return (None, Extraction::Unreadable { reason }, 0);
         }
         let Some(bytes) = self.bytes.as_deref().filter(|_| self.is_text()) else {
@@ -88,25 +94,22 @@ impl Payload {
     }
 }
 
-/// Decodes one `File` element. `path` (`MainDocument[1]/File[2]`) names it in errors; the
-/// bytes are kept only when `keep` is set and the file's text can be read.
-pub(crate) fn decode_file(
-    file: &Element,
-    kind: DocumentKind,
-    path: &str,
-    keep: bool,
-) -> Result<Payload> {
+/// Decodes one `File` element. `path` (`MainDocument[1]/File[2]`) names it in the reason a
+/// damaged file is unreadable; the bytes are kept only when `keep` is set and the file's
+/// text can be read.
+pub(crate) fn decode_file(file: &Element, kind: DocumentKind, path: &str, keep: bool) -> Payload {
     let format = file.text_of("encodingFormat").unwrap_or_default();
     let (media_type, charset) = split_media_type(&format);
-    let content = file.child("content");
-    let bytes = match content {
-        Some(c) => base64(&c.text).map_err(|why| {
-            Error::new(
-                ErrorKind::Parse,
-                format!("invalid base64 in {path}/content: {why}"),
-            )
-        })?,
-        None => Vec::new(),
+    let (bytes, broken) = match file.child("content").map(|c| base64(&c.text)) {
+        Some(Ok(bytes)) => (bytes, None),
+        Some(Err(why)) => (
+            Vec::new(),
+            Some(format!("invalid base64 in {path}/content: {why}")),
+        ),
+        None => (
+            Vec::new(),
+            Some("the File has no content element".to_string()),
+        ),
     };
     let info = FileInfo {
         media_type,
@@ -116,13 +119,13 @@ pub(crate) fn decode_file(
     };
     let readable = is_text_like(&info.media_type)
         || Kind::detect(&bytes, &info.media_type, info.filename.as_deref()).is_some();
-    Ok(Payload {
+    Payload {
         info,
         kind,
         charset,
         bytes: (keep && readable).then_some(bytes),
-        no_content: content.is_none(),
-    })
+        broken,
+    }
 }
 
 /// `text/html; charset=UTF-8` → (`text/html`, `Some("UTF-8")`). An empty or missing

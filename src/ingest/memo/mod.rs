@@ -70,9 +70,12 @@
 //!
 //! quick-xml, the XML reader, reads no DTD and expands no entities but the five predefined
 //! ones and character references: external entities (XXE) and entity-expansion bombs cannot
-//! happen. Malformed XML, a root other than MeMo's `Message`, a missing `memoVersion`,
-//! `MessageHeader`, `messageType` or `messageUUID`, and invalid base64 in a file are
-//! [`ErrorKind::Parse`] errors that name the element (never its text); nothing panics.
+//! happen. Malformed XML, a root other than MeMo's `Message`, and a missing `memoVersion`,
+//! `MessageHeader`, `messageType` or `messageUUID` are [`ErrorKind::Parse`] errors that name
+//! the element (never its text); nothing panics. A file with invalid base64 or no content
+//! does not lose the letter: it is listed as an attachment whose extraction is
+//! [`Extraction::Unreadable`], with a reason that
+//! names the element, and the letter's text comes from its other files.
 
 mod content;
 mod model;
@@ -226,9 +229,10 @@ fn build(memo: Memo, files: read::Files, limits: &Limits) -> Message {
 }
 
 /// The file that is the letter's text: the main document's first `text/plain` file, else
-/// its first HTML file.
+/// its first HTML file. A damaged one is not taken: it stays among the attachments,
+/// unreadable, so that the damage shows.
 fn body_file(files: &[Payload]) -> Option<usize> {
-    let main = |p: &&Payload| p.kind == DocumentKind::Main;
+    let main = |p: &&Payload| p.kind == DocumentKind::Main && !p.is_broken();
     let plain = files.iter().position(|p| main(&p) && p.is_plain());
     plain.or_else(|| files.iter().position(|p| main(&p) && p.is_html()))
 }

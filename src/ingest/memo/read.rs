@@ -316,7 +316,7 @@ fn documents(body: &Element, files: &mut Files) -> Result<Vec<Document>> {
             let keep = files.kept.len() < files.max;
             let nth = out.iter().filter(|d: &&Document| d.kind == kind).count() + 1;
             let path = format!("{}[{nth}]/File[{}]", element.name, i + 1);
-            let payload = content::decode_file(file, kind, &path, keep)?;
+            let payload = content::decode_file(file, kind, &path, keep);
             infos.push(payload.info.clone());
             if keep {
                 files.kept.push(payload);
