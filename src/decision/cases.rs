@@ -650,7 +650,7 @@ fn valid(case: &CaseInfo) -> Result<(), String> {
     Ok(())
 }
 
-/// The year the message was written (or this year when it has no date).
+/// The year in Denmark when the message was written (or this year when it has no date).
 fn message_year(msg: &Message) -> i32 {
     let secs = msg.timestamp.unwrap_or_else(|| {
         std::time::SystemTime::now()
@@ -658,7 +658,7 @@ fn message_year(msg: &Message) -> i32 {
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0)
     });
-    crate::decision::journal::rfc3339(secs)
+    crate::decision::journal::danish_date(secs)
         .get(..4)
         .and_then(|y| y.parse().ok())
         .unwrap_or(2000)

@@ -220,7 +220,7 @@ pub fn journal(
         schema: SCHEMA,
         status,
         status_reason,
-        title: title(msg, received.as_deref(), options),
+        title: title(msg, options),
         received,
         channel: msg.channel.as_str(),
         source: Source {
@@ -378,10 +378,12 @@ fn case(decision: &Decision) -> Option<CaseRef> {
         })
 }
 
-/// `YYYY-MM-DD: brief description`: the subject, else the first line of what the sender
-/// wrote, identifiers masked, cut at a word boundary.
-fn title(msg: &Message, received: Option<&str>, options: &JournalOptions) -> String {
-    let date = received.and_then(|r| r.get(..10)).unwrap_or("udateret");
+/// `YYYY-MM-DD: brief description`: the date in Denmark ([`danish_date`]), then the
+/// subject, else the first line of what the sender wrote, identifiers masked, cut at a word
+/// boundary.
+fn title(msg: &Message, options: &JournalOptions) -> String {
+    let date = msg.timestamp.map(danish_date);
+    let date = date.as_deref().unwrap_or("udateret");
     let subject = msg.subject.trim();
     let text = if subject.is_empty() {
         msg.body
@@ -499,6 +501,57 @@ fn address(a: &str, options: &JournalOptions) -> String {
 }
 
 /// Seconds since the Unix epoch as RFC 3339 UTC (seconds), without a date crate.
+/// The date in Denmark (`YYYY-MM-DD`) at `secs` seconds after the Unix epoch: the date of
+/// receipt a journal records (offentlighedsloven § 15), which for a letter sent between
+/// midnight and 01:00 (02:00 in summer) Danish time is not the UTC date.
+///
+/// Danish time is UTC+1, and UTC+2 from 01:00 UTC on the last Sunday of March to 01:00 UTC
+/// on the last Sunday of October (the EU rule, in force since 1996).
+pub(crate) fn danish_date(secs: i64) -> String {
+    let mut date = rfc3339(secs.saturating_add(danish_offset(secs)));
+    date.truncate(10);
+    date
+}
+
+/// Seconds east of UTC of Danish time at `secs` (see [`danish_date`]).
+fn danish_offset(secs: i64) -> i64 {
+    let year = rfc3339(secs.saturating_add(3600))
+        .get(..4)
+        .and_then(|y| y.parse::<i64>().ok());
+    let Some(year) = year else {
+        return 3600;
+    };
+    let switch = |month: i64| {
+        last_sunday(year, month)
+            .saturating_mul(86_400)
+            .saturating_add(3600)
+    };
+    if (switch(3)..switch(10)).contains(&secs) {
+        7200
+    } else {
+        3600
+    }
+}
+
+/// Days since 1970-01-01 of the last Sunday of `month` (a month of 31 days) in `year`.
+fn last_sunday(year: i64, month: i64) -> i64 {
+    let last = days_from_civil(year, month, 31);
+    // 1970-01-01 was a Thursday: weekday 4, counting from Sunday.
+    last - (last + 4).rem_euclid(7)
+}
+
+/// Days since 1970-01-01 of a date of the proleptic Gregorian calendar (H. Hinnant's
+/// days-from-civil, the inverse of the conversion in [`rfc3339`]).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y.rem_euclid(400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 pub(crate) fn rfc3339(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
@@ -524,6 +577,41 @@ pub(crate) fn rfc3339(secs: i64) -> String {
 mod tests {
     use super::*;
     use crate::decision::router::Router;
+
+    #[test]
+    fn the_date_of_receipt_is_the_date_in_denmark() {
+        let at =
+            |y, m, d, h: i64, min: i64| days_from_civil(y, m, d) * 86_400 + h * 3600 + min * 60;
+        assert_eq!(rfc3339(at(2024, 2, 29, 13, 5)), "2024-02-29T13:05:00Z");
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        // Winter: UTC+1. 23:30 UTC on New Year's Eve is 00:30 on 1 January.
+        assert_eq!(danish_date(at(2024, 12, 31, 23, 30)), "2025-01-01");
+        assert_eq!(danish_date(at(2024, 12, 31, 22, 59)), "2024-12-31");
+        // Summer: UTC+2. 22:30 UTC on 30 June is 00:30 on 1 July.
+        assert_eq!(danish_date(at(2025, 6, 30, 22, 30)), "2025-07-01");
+        assert_eq!(danish_date(at(2025, 6, 30, 21, 59)), "2025-06-30");
+        // The switches: 30 March 2025 and 26 October 2025, at 01:00 UTC.
+        assert_eq!(last_sunday(2025, 3), days_from_civil(2025, 3, 30));
+        assert_eq!(last_sunday(2025, 10), days_from_civil(2025, 10, 26));
+        assert_eq!(danish_offset(at(2025, 3, 30, 0, 59)), 3600);
+        assert_eq!(danish_offset(at(2025, 3, 30, 1, 0)), 7200);
+        assert_eq!(danish_offset(at(2025, 10, 26, 0, 59)), 7200);
+        assert_eq!(danish_offset(at(2025, 10, 26, 1, 0)), 3600);
+        // No panic at the ends of the range.
+        for secs in [i64::MIN, i64::MAX, -1, 0] {
+            let _ = danish_date(secs);
+        }
+        // The journal's title carries it; `received` stays UTC.
+        let raw = b"From: a@example.dk\r\nDate: Wed, 1 Jan 2025 00:30:00 +0100\r\n\
+Subject: Nytaar\r\n\r\nHej\r\n";
+        let msg = Message::from_bytes(raw).unwrap();
+        let decision = Router::without_model()
+            .decide(&msg, &crate::ClassifyOptions::default(), false)
+            .unwrap();
+        let rec = journal(&msg, &decision, None, None, &JournalOptions::default());
+        assert_eq!(rec.received.as_deref(), Some("2024-12-31T23:30:00Z"));
+        assert!(rec.title.starts_with("2025-01-01: Nytaar"), "{}", rec.title);
+    }
 
     #[test]
     fn a_plain_email_masks_identifiers_and_needs_review_without_a_model() {
