@@ -164,6 +164,8 @@ fn cpr_lookalikes_are_not_taken() {
         "tlf. 1503900005",              // a phone word
         "Faktura 1503900005 er betalt", // an invoice number
         "ordrenr. 150390-0005",         // an order number
+        "ordrenr. 1503900005",          // an order number
+        "Faktura nr.: 150390 0005",     // an invoice number in groups
         "kundenr 1503900005",           // a customer number
         "Beløb: 1503900005",            // an amount
         "i alt 1503900005 kr.",         // an amount by its currency
@@ -192,6 +194,77 @@ fn cpr_as_journal_number_is_a_cpr_number() {
     let refs = find("J.nr. 150390-0005");
     assert_eq!(refs.len(), 1, "{refs:?}");
     assert_eq!(refs[0].kind, RefKind::Cpr);
+}
+
+#[test]
+fn cpr_after_a_word_for_something_else_a_few_words_back_is_read_with_less_confidence() {
+    // A context word that does not label the number (other words, or the rest of a longer
+    // word, between them) is often about something else: the number is still found (and
+    // masked), with less confidence.
+    let clear = one("nummer 150390-0005", RefKind::Cpr).confidence;
+    for text in [
+        "Se bilag vedr. 150390-0005",
+        "Jeg har talt med kontoret om 150390-0005",
+        "CPR-nr. (se bilaget): 150390-0005",
+        "Ring til mig om 150390-0005",
+        "Se bilag vedr. 1503900005",
+    ] {
+        let r = one(text, RefKind::Cpr);
+        assert_eq!(r.value, "1503900005", "{text}");
+        assert!(r.confidence < clear, "{text}: {} {clear}", r.confidence);
+    }
+    assert_eq!(
+        signatur::decision::redact::redact("Se bilag vedr. 150390-0005", &Default::default()),
+        "Se bilag vedr. XXXXXX-XXXX"
+    );
+}
+
+#[test]
+fn written_cpr_between_other_digit_groups_is_found() {
+    // Table cells that HTML mail turns into text, and lists, are one run of digit groups.
+    let spans = |text: &str| -> Vec<String> {
+        of_kind(text, RefKind::Cpr)
+            .into_iter()
+            .map(|(span, _, _)| span)
+            .collect()
+    };
+    assert_eq!(spans("Jens Hansen 150390-0005 8500"), ["150390-0005"]);
+    assert_eq!(spans("8500 150390-0005"), ["150390-0005"]);
+    assert_eq!(spans("2024/150390-0005/7"), ["150390-0005"]);
+    assert_eq!(spans("150390-0005 150390-0005"), ["150390-0005"; 2]);
+    // More groups than a chunk records.
+    let list = ["150390-0005"; 11].join(" ");
+    assert_eq!(spans(&list).len(), 11);
+    assert_eq!(spans(&format!("{list} 1 2 3")).len(), 11);
+    // The dotted form.
+    assert_eq!(spans("cpr 15.03.90-0005"), ["15.03.90-0005"]);
+    // Part of a longer code, glued, or an impossible date: not taken.
+    for text in [
+        "12-150390-0005 8500",
+        "8500 150390-0005-12",
+        "8500.150390-0005 1",
+        "A150390-0005 8500",
+        "8500 150390-0005B",
+        "8500 310290-0005 1",
+        "8500 150390 0005 1",
+    ] {
+        none_of(text, RefKind::Cpr);
+    }
+}
+
+#[test]
+fn cpr_inside_a_longer_case_number_is_kept() {
+    for text in ["Jeres ref.: 150390-0005/JH", "J.nr. 150390-0005/2024"] {
+        let refs = find(text);
+        let cpr = one(text, RefKind::Cpr);
+        assert_eq!(&text[cpr.start..cpr.end], "150390-0005", "{text}");
+        assert!(
+            refs.iter()
+                .all(|r| r.kind == RefKind::Cpr || r.end <= cpr.start || r.start >= cpr.end),
+            "{text}: {refs:?}"
+        );
+        assert!(!signatur::decision::redact::redact(text, &Default::default()).contains("150390"));
+    }
 }
 
 #[test]

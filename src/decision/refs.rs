@@ -9,7 +9,7 @@
 //!
 //! | kind | found when | confidence |
 //! |---|---|---|
-//! | [`RefKind::Cpr`] | `DDMMYY-SSSS`, `DDMMYYSSSS` or `DDMMYY SSSS` whose date is real under the century rule of the 7th digit | raised by a valid modulus 11, by a separator, by a word such as `cpr-nr.`; never rejected for a failing check digit (numbers issued since 2007 may fail it) |
+//! | [`RefKind::Cpr`] | `DDMMYY-SSSS`, `DDMMYYSSSS`, `DDMMYY SSSS` or `DD.MM.YY-SSSS` whose date is real under the century rule of the 7th digit, also `DDMMYY-SSSS` between other digit groups; kept over any longer reading it overlaps | raised by a valid modulus 11, by a separator, by a word such as `cpr-nr.`; lowered by a word for something else a few words back (`Se bilag vedr.`), ruled out by one that labels the number (`faktura nr.`); never rejected for a failing check digit (numbers issued since 2007 may fail it) |
 //! | [`RefKind::Cvr`] | 8 digits (`DK` prefix allowed) | with a word such as `cvr`: reported even when modulus 11 fails; without one: only when it holds and the number is not a date |
 //! | [`RefKind::PNumber`] | 10 digits after `p-nr.`/`p-nummer` | checksum reported, never enforced |
 //! | [`RefKind::Phone`] | Danish numbers: `+45`/`0045` prefix, a word such as `tlf.`, or the `12 34 56 78` shape | value in E.164 form (`+4512345678`) |
@@ -255,6 +255,7 @@ fn find_with(text: &str, hits: &[scan::Hit]) -> Vec<Reference> {
             text,
             chunk: &chunk,
             ctx,
+            hits,
         };
         found.extend(person::cpr(&c));
         found.extend(company::cvr(&c));
@@ -262,6 +263,7 @@ fn find_with(text: &str, hits: &[scan::Hit]) -> Vec<Reference> {
         found.extend(contact::phone(&c));
         found.extend(bank::account(&c, last_reg));
         found.extend(case::kle_or_sbsys(&c));
+        found.extend(person::cprs_within(&c));
         if bank::is_reg_number(&c) {
             last_reg = Some((chunk.start, chunk.end));
         }
@@ -291,6 +293,8 @@ struct Candidate<'a> {
     text: &'a str,
     chunk: &'a scan::Chunk,
     ctx: Option<scan::Ctx>,
+    /// The text's context words ([`scan::keyword_hits`]).
+    hits: &'a [scan::Hit],
 }
 
 impl Candidate<'_> {
@@ -309,7 +313,24 @@ impl Candidate<'_> {
 
 /// Keeps the best of overlapping readings: longer span first, then a CPR number, then the
 /// more confident. Returns the kept references ordered by position.
+///
+/// A reading that is not personal ([`RefKind::is_personal`]) and overlaps a CPR number is
+/// dropped first, so that the CPR number is masked and flags the message wherever it
+/// stands: inside a longer case number after a case word (`Jeres ref.: 070761-4285/JH`,
+/// as an authority that journals by CPR number writes it), the case number would otherwise
+/// be kept and shown as written. A longer personal reading (an account) is masked whole,
+/// the CPR number with it.
 fn resolve_overlaps(mut found: Vec<Reference>) -> Vec<Reference> {
+    let cprs: Vec<(usize, usize)> = found
+        .iter()
+        .filter(|r| r.kind == RefKind::Cpr)
+        .map(|r| (r.start, r.end))
+        .collect();
+    if !cprs.is_empty() {
+        found.retain(|r| {
+            r.kind.is_personal() || !cprs.iter().any(|&(s, e)| s < r.end && r.start < e)
+        });
+    }
     found.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
@@ -406,11 +427,23 @@ mod tests {
             r(RefKind::Cvr, 40, 48, 0.4),
             r(RefKind::Phone, 40, 48, 0.9),
             r(RefKind::Email, 50, 60, 0.9),
+            // A longer case number around a CPR number gives way; a longer account does not.
+            r(RefKind::CaseNumber, 70, 84, 0.9),
+            r(RefKind::Cpr, 70, 81, 0.5),
+            r(RefKind::BankAccount, 90, 105, 0.6),
+            r(RefKind::Cpr, 95, 105, 0.9),
         ]);
         let kinds: Vec<RefKind> = kept.iter().map(|r| r.kind).collect();
         assert_eq!(
             kinds,
-            [RefKind::Iban, RefKind::Cpr, RefKind::Phone, RefKind::Email]
+            [
+                RefKind::Iban,
+                RefKind::Cpr,
+                RefKind::Phone,
+                RefKind::Email,
+                RefKind::Cpr,
+                RefKind::BankAccount
+            ]
         );
     }
 

@@ -1,15 +1,18 @@
 //! CPR numbers.
 //!
-//! Ten digits as `DDMMYY-SSSS`, `DDMMYYSSSS` or `DDMMYY SSSS` (a Unicode hyphen or en dash
-//! counts as a hyphen), taken only when `DDMMYY` is a real date under the century rule of the
-//! seventh digit ([`check::cpr_birth_date`]). Modulus 11 raises confidence and never
-//! rejects: since 2007 numbers that fail it are issued. A context word for something else
-//! (`tlf.`, `kontonr.`, `faktura`, `p-nr.`, `kr.`) or a currency after the number keeps it
-//! from being read as a CPR number; a case word (`j.nr.`) does not, because an authority may
-//! use the CPR number as journal number.
+//! Ten digits as `DDMMYY-SSSS`, `DDMMYYSSSS`, `DDMMYY SSSS` or `DD.MM.YY-SSSS` (a Unicode
+//! hyphen or en dash counts as a hyphen), taken only when `DDMMYY` is a real date under the
+//! century rule of the seventh digit ([`check::cpr_birth_date`]). Modulus 11 raises
+//! confidence and never rejects: since 2007 numbers that fail it are issued. A context word
+//! for something else that labels the number (`tlf.`, `kontonr.`, `faktura nr.`, `p-nr.`,
+//! `kr.`) or a currency after it keeps it from being read as a CPR number; such a word a
+//! few words back only lowers the confidence (see [`read`]); a case word (`j.nr.`) does
+//! neither, because an authority may use the CPR number as journal number. A written CPR
+//! number between other digit groups (a table row made text) is found too
+//! ([`cprs_within`]).
 
 use super::check;
-use super::scan::{currency_after, Ctx, Sep};
+use super::scan::{self, currency_after, separator_at, Ctx, Sep};
 use super::{Candidate, RefKind, Reference};
 
 /// Confidence of ten plain digits with a valid date and nothing else for them.
@@ -29,25 +32,47 @@ pub(super) fn cpr(c: &Candidate<'_>) -> Option<Reference> {
     let chunk = c.chunk;
     let plain = chunk.has_shape(&[10]);
     let separated = chunk.has_shape(&[6, 4]) && chunk.seps_in(&[Sep::Hyphen, Sep::Space]);
-    if !(plain || separated) || chunk.glued(c.text) || chunk.char_before(c.text) == Some('+') {
+    // `01.02.90-1234`: the date written with dots.
+    let dotted =
+        chunk.has_shape(&[2, 2, 2, 4]) && chunk.seps() == [Sep::Dot, Sep::Dot, Sep::Hyphen];
+    if !(plain || separated || dotted)
+        || chunk.glued(c.text)
+        || chunk.char_before(c.text) == Some('+')
+    {
         return None;
     }
-    let context = match c.ctx {
-        Some(Ctx::Cpr) => true,
-        None | Some(Ctx::Case | Ctx::WeakCase) => false,
-        Some(_) => return None,
+    let base = if plain { BASE_PLAIN } else { BASE_SEPARATED };
+    read(c, chunk.start, chunk.end, chunk.digits(c.text), base)
+}
+
+/// The CPR number reading of the ten `digits` at `start..end` of the candidate's text,
+/// with confidence `base` before the check digit and the context word are counted.
+///
+/// A context word for something else (`tlf.`, `faktura`) that labels the number
+/// ([`scan::labels`]: `Faktura nr. 070761-4285`) makes it something else. One a few words
+/// back is often about something else (`Se bilag vedr. 070761-4285`, `talt med kontoret om
+/// 070761-4285`, where `konto` starts a longer word): then the number is still read as a
+/// CPR number when its date is real, with less confidence, so that it is masked.
+fn read(
+    c: &Candidate<'_>,
+    start: usize,
+    end: usize,
+    digits: String,
+    base: f32,
+) -> Option<Reference> {
+    let text = c.text;
+    let (context, doubt) = match scan::context_before(text, c.hits, start) {
+        Some(Ctx::Cpr) => (true, false),
+        None | Some(Ctx::Case | Ctx::WeakCase) => (false, false),
+        Some(_) if scan::labels(text, c.hits, start) => return None,
+        Some(_) => (false, true),
     };
-    if !context && currency_after(c.text, chunk.end) {
+    if !context && currency_after(text, end) {
         return None;
     }
-    let digits = chunk.digits(c.text);
     let (_, month, day) = check::cpr_birth_date(&digits)?;
     let holds = check::cpr_mod11(&digits);
-    let mut confidence = if separated {
-        BASE_SEPARATED
-    } else {
-        BASE_PLAIN
-    };
+    let mut confidence = base;
     if holds {
         confidence += CHECK_HOLDS;
     } else if (day, month) == (1, 1) {
@@ -56,7 +81,79 @@ pub(super) fn cpr(c: &Candidate<'_>) -> Option<Reference> {
     if context {
         confidence += CONTEXT;
     }
-    let mut r = c.reference(RefKind::Cpr, digits, confidence);
-    r.checksum = Some(holds);
-    Some(r)
+    if doubt {
+        confidence -= CONTEXT;
+    }
+    Some(Reference {
+        kind: RefKind::Cpr,
+        start,
+        end,
+        value: digits,
+        confidence: confidence.min(0.99),
+        checksum: Some(holds),
+    })
+}
+
+/// The CPR numbers written `DDMMYY-SSSS` inside a longer chunk of digit groups joined by
+/// single separators, which [`cpr`] does not take as a whole: the cells of a table row
+/// that HTML mail turns into text (`Jens Hansen 070761-4285 8500`), or a list of numbers
+/// separated by spaces (`070761-4285 120345-1234`), or a journal number made of one
+/// (`070761-4285/2024`). A number counts when a space, a slash or the chunk's end is on
+/// both sides, so that it is not part of a longer code (`12-070761-4285`). Read from the text, so it also works for chunks of more groups
+/// than [`scan::chunks`] records.
+pub(super) fn cprs_within(c: &Candidate<'_>) -> Vec<Reference> {
+    let (text, chunk) = (c.text, c.chunk);
+    if !chunk.overflow && chunk.groups().len() < 3 {
+        return Vec::new();
+    }
+    let bytes = text.as_bytes();
+    let span = chunk.start..chunk.end;
+    // The digit groups of the chunk and the separator before each (`None` for the first).
+    let mut groups: Vec<(usize, usize, Option<Sep>)> = Vec::new();
+    let mut i = span.start;
+    let mut sep = None;
+    while i < span.end {
+        let start = i;
+        while i < span.end && bytes.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        groups.push((start, i, sep));
+        match separator_at(bytes, i) {
+            Some((s, len)) if i + len < span.end => {
+                sep = Some(s);
+                i += len;
+            }
+            _ => break,
+        }
+    }
+    let apart = |s: Option<Sep>| matches!(s, None | Some(Sep::Space | Sep::Slash));
+    let mut out = Vec::new();
+    for (k, pair) in groups.windows(2).enumerate() {
+        let [(s1, e1, before), (s2, e2, between)] = [pair[0], pair[1]];
+        let after = groups.get(k + 2).map(|g| g.2);
+        if e1 - s1 != 6
+            || e2 - s2 != 4
+            || between != Some(Sep::Hyphen)
+            || !apart(before)
+            || !after.is_none_or(apart)
+        {
+            continue;
+        }
+        // At the chunk's edges, what touches the chunk touches the number.
+        let glued_before = k == 0
+            && chunk
+                .char_before(text)
+                .is_some_and(|c| c.is_alphanumeric() || c == '+');
+        let glued_after =
+            k + 2 == groups.len() && chunk.char_after(text).is_some_and(char::is_alphanumeric);
+        if glued_before || glued_after {
+            continue;
+        }
+        let digits = [text.get(s1..e1), text.get(s2..e2)]
+            .into_iter()
+            .flatten()
+            .collect();
+        out.extend(read(c, s1, e2, digits, BASE_SEPARATED));
+    }
+    out
 }

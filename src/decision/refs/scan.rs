@@ -112,7 +112,7 @@ impl Chunk {
 }
 
 /// Reads one separator at `i`, returning its kind and byte length.
-fn separator_at(bytes: &[u8], i: usize) -> Option<(Sep, usize)> {
+pub(super) fn separator_at(bytes: &[u8], i: usize) -> Option<(Sep, usize)> {
     match bytes.get(i..)? {
         [b' ', ..] => Some((Sep::Space, 1)),
         [b'-', ..] => Some((Sep::Hyphen, 1)),
@@ -657,6 +657,23 @@ pub(super) fn context_before(text: &str, hits: &[Hit], pos: usize) -> Option<Ctx
     let hit = hits.get(idx.checked_sub(1)?)?;
     let gap = text.as_bytes().get(hit.end..pos)?;
     (gap.len() <= CONTEXT_WINDOW && !gap.iter().any(u8::is_ascii_digit)).then_some(hit.ctx)
+}
+
+/// Whether the context word before `pos` ([`context_before`]) is the label of the number
+/// at `pos` itself: only `nr.`, `nummer` and the like, spaces and punctuation lie between
+/// them (`Faktura nr. 1234`, `ordrenr. 1234`, `tlf.: 1234`), no other word (`Se bilag vedr.
+/// 1234`) and not the rest of a longer word (`kontoret om 1234`).
+pub(super) fn labels(text: &str, hits: &[Hit], pos: usize) -> bool {
+    const LABEL_WORDS: [&str; 6] = ["nr", "nummer", "numre", "no", "number", "num"];
+    let idx = hits.partition_point(|h| h.end <= pos);
+    let Some(hit) = idx.checked_sub(1).and_then(|i| hits.get(i)) else {
+        return false;
+    };
+    text.get(hit.end..pos)
+        .unwrap_or("")
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .all(|w| LABEL_WORDS.iter().any(|l| w.eq_ignore_ascii_case(l)))
 }
 
 /// What is written just before a phone-shaped number: a dialling prefix or nothing.
