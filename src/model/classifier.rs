@@ -514,7 +514,9 @@ impl Classifier {
                 .copied()
                 .unwrap_or(info.threshold);
             let top = labels.first().map(|l| l.probability).unwrap_or(0.0);
-            let mut abstain = top < threshold;
+            // Written so that a NaN probability or threshold abstains.
+            let sure = top >= threshold;
+            let mut abstain = !sure;
             let mut reason = abstain
                 .then(|| format!("top probability {top:.3} is under the threshold {threshold:.3}"));
             if let (true, Some(&best)) = (view.check_support, order.first()) {

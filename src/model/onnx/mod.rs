@@ -182,6 +182,48 @@ mod tests {
     }
 
     #[test]
+    fn heads_whose_numbers_would_make_wrong_decisions_are_refused() {
+        let with = |f: &dyn Fn(&mut HeadInfo)| {
+            let mut p = params();
+            f(&mut p.heads[0]);
+            decode(&encode(&p, &Summary::default()).unwrap()).map(|_| ())
+        };
+        // (NaN and infinity are written to JSON as null, which does not read as a number.)
+        for t in [0.0, -1.0, 1e-45, f32::NAN, f32::INFINITY, 1e4] {
+            let err = with(&|h| h.temperature = t).unwrap_err();
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidModel, "{t}");
+            let says = if t.is_finite() { "temperature" } else { "null" };
+            assert!(err.message().contains(says), "{err}");
+        }
+        for t in [f32::NAN, f32::INFINITY, -0.1] {
+            let err = with(&|h| h.threshold = t).unwrap_err();
+            let says = if t.is_finite() { "threshold" } else { "null" };
+            assert!(err.message().contains(says), "{err}");
+        }
+        let err = with(&|h| h.name.clear()).unwrap_err();
+        assert!(err.message().contains("name"), "{err}");
+        // Training's own extremes load: a threshold just above 1 (never decide) and the
+        // ends of the temperature search.
+        with(&|h| h.threshold = 1.0f32.next_up()).unwrap();
+        with(&|h| h.temperature = 0.02).unwrap();
+        with(&|h| h.temperature = 50.0).unwrap();
+        // A repeated name.
+        let mut p = params();
+        let mut second = p.heads[0].clone();
+        second.labels = vec!["c".into()];
+        second.counts = vec![1];
+        p.heads.push(second);
+        p.bias.push(0.0);
+        p.layers = Layers::Linear {
+            w: vec![0.5; 256 * 3],
+        };
+        let err = decode(&encode(&p, &Summary::default()).unwrap())
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.message().contains("repeated"), "{err}");
+    }
+
+    #[test]
     fn the_weight_table_is_float16_and_format_1_float32_files_still_load() {
         let p = params();
         let bytes = encode(&p, &Summary::default()).unwrap();

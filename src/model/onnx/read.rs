@@ -101,6 +101,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     } else {
         return Err(invalid(format!("unknown model form {form:?}")));
     };
+    check_heads(&heads)?;
     for h in &heads {
         if h.counts.len() != h.labels.len() {
             return Err(invalid(format!(
@@ -289,13 +290,11 @@ fn read_ints(
         _ => 4,
     };
     match raw_values(t, n, width)? {
-        Some(raw) if width == 1 => Ok(raw.iter().map(|c| c[0] as i64).collect()),
+        Some(raw) if width == 1 => Ok(raw.map(|c| c[0] as i64).collect()),
         Some(raw) if width == 2 => Ok(raw
-            .iter()
             .map(|c| u16::from_le_bytes([c[0], c[1]]) as i64)
             .collect()),
         Some(raw) => Ok(raw
-            .iter()
             .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as i64)
             .collect()),
         None if t.int32_data.len() == n => Ok(t.int32_data.iter().map(|&v| v as i64).collect()),
@@ -315,9 +314,50 @@ fn check_shape(t: &pb::TensorProto, shape: &[usize]) -> Result<usize> {
     Ok(shape.iter().product())
 }
 
+/// The temperatures a head may have: training fits one in [0.02, 50] (`fit_temperature`)
+/// or leaves 1. Outside this the graph's `Div` makes the logits infinite or NaN (0, a
+/// subnormal), or turns the ranking round (a negative one).
+const TEMPERATURES: std::ops::RangeInclusive<f32> = 1e-3..=1e3;
+
+/// Refuses heads whose numbers would make the decisions wrong rather than the load fail: a
+/// temperature outside [`TEMPERATURES`] (NaN probabilities that never abstain, or a ranking
+/// that the live scorer, which takes 1 for a temperature that is not positive, would turn
+/// round again), a threshold that is NaN, infinite or negative, and names that are empty or
+/// repeated (thresholds and corrections find a head by its name).
+fn check_heads(heads: &[HeadInfo]) -> Result<()> {
+    for (i, h) in heads.iter().enumerate() {
+        if h.name.is_empty() || heads[..i].iter().any(|o| o.name == h.name) {
+            return Err(invalid(format!(
+                "head {i} has an empty or repeated name {:?}",
+                h.name
+            )));
+        }
+        if !TEMPERATURES.contains(&h.temperature) {
+            return Err(invalid(format!(
+                "head {:?}: temperature {} is not in [{}, {}]",
+                h.name,
+                h.temperature,
+                TEMPERATURES.start(),
+                TEMPERATURES.end()
+            )));
+        }
+        if !(h.threshold.is_finite() && h.threshold >= 0.0) {
+            return Err(invalid(format!(
+                "head {:?}: threshold {} is not a finite number of at least 0",
+                h.name, h.threshold
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `t`'s `raw_data` split into `n` little-endian values of `width` bytes, or `None` when
 /// the values are in a typed field instead.
-fn raw_values(t: &pb::TensorProto, n: usize, width: usize) -> Result<Option<Vec<&[u8]>>> {
+fn raw_values(
+    t: &pb::TensorProto,
+    n: usize,
+    width: usize,
+) -> Result<Option<std::slice::ChunksExact<'_, u8>>> {
     if t.raw_data.is_empty() {
         return Ok(None);
     }
@@ -329,7 +369,9 @@ fn raw_values(t: &pb::TensorProto, n: usize, width: usize) -> Result<Option<Vec<
             n * width
         )));
     }
-    Ok(Some(t.raw_data.chunks_exact(width).collect()))
+    // An iterator, not a list: a list of slices is 16 bytes per value, eight times a
+    // float16 table's own size (about 1 GB at load for a 2^20 × 64 embedding).
+    Ok(Some(t.raw_data.chunks_exact(width)))
 }
 
 /// Prepares a decoded graph for tract: each float16 table that the graph gathers rows from
@@ -420,21 +462,19 @@ fn read_f32(t: &pb::TensorProto, shape: &[usize]) -> Result<Vec<f32>> {
     let out: Vec<f32> = if half {
         // float16 comes as raw little-endian bytes, or (as ONNX allows) one value's bits
         // per element of int32_data.
-        let bits: Vec<u16> = match raw_values(t, n, 2)? {
+        let widen = |b: u16| half::f16::from_bits(b).to_f32();
+        match raw_values(t, n, 2)? {
             Some(raw) => raw
-                .iter()
-                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .map(|c| widen(u16::from_le_bytes([c[0], c[1]])))
                 .collect(),
-            None if t.int32_data.len() == n => t.int32_data.iter().map(|&v| v as u16).collect(),
+            None if t.int32_data.len() == n => {
+                t.int32_data.iter().map(|&v| widen(v as u16)).collect()
+            }
             None => return Err(no_data(t)),
-        };
-        bits.into_iter()
-            .map(|b| half::f16::from_bits(b).to_f32())
-            .collect()
+        }
     } else {
         match raw_values(t, n, 4)? {
             Some(raw) => raw
-                .iter()
                 .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
                 .collect(),
             None if t.float_data.len() == n => t.float_data.clone(),
