@@ -113,14 +113,11 @@ impl Classifier {
             .writer
             .lock()
             .map_err(|_| Error::new(ErrorKind::Inference, "an earlier correction panicked"))?;
-        let mut live = match self.live.load_full() {
-            Some(live) => live,
-            None => {
-                let live = Arc::new(Live::from_params(&self.params));
-                self.live.store(Some(live.clone()));
-                live
-            }
-        };
+        // Nothing is published (the first live copy, a grown head) until the correction
+        // has been checked and learned: a call that fails leaves the classifier as it was.
+        let published = self.live.load_full();
+        let mut publish = published.is_none();
+        let mut live = published.unwrap_or_else(|| Arc::new(Live::from_params(&self.params)));
         let lr = writer
             .options
             .learning_rate
@@ -152,9 +149,8 @@ impl Classifier {
         let mut new_labels = Vec::new();
         for (h, r) in &resolved {
             if let Err(label) = r {
-                let grown = Arc::new(live.grow(*h, label));
-                self.live.store(Some(grown.clone()));
-                live = grown;
+                live = Arc::new(live.grow(*h, label));
+                publish = true;
                 new_labels.push((live.heads[*h].name.clone(), label.clone()));
             }
         }
@@ -191,6 +187,9 @@ impl Classifier {
             live.learn(&batch, lr, bias_share)?;
             live.confirm(&kept.labels);
             writer.learned += 1;
+        }
+        if publish {
+            self.live.store(Some(live));
         }
         writer.kept.push_back(kept);
         Ok(LearnReport {
@@ -257,5 +256,74 @@ impl Classifier {
                 (k.v.x.clone(), labels)
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::features::FeatureConfig;
+    use crate::model::params::{HeadInfo, Layers, Loss, Params};
+    use crate::model::summary::Summary;
+
+    fn classifier() -> Classifier {
+        let params = Params {
+            features: FeatureConfig {
+                hash_bits: 8,
+                ..FeatureConfig::default()
+            },
+            heads: vec![HeadInfo {
+                name: "unit".into(),
+                labels: vec!["a".into(), "b".into()],
+                counts: vec![3, 3],
+                temperature: 1.0,
+                threshold: 0.5,
+                target_precision: 0.95,
+                heldout_precision: None,
+                heldout_coverage: None,
+            }],
+            idf: vec![1.0; 256],
+            loss: Loss::Softmax,
+            layers: Layers::Linear {
+                w: (0..512).map(|i| (i as f32 * 0.37).sin()).collect(),
+            },
+            bias: vec![0.0, 0.0],
+            prior: None,
+        };
+        Classifier::from_model(&Model::new(params, Summary::default())).unwrap()
+    }
+
+    fn x() -> SparseVec {
+        SparseVec {
+            ids: vec![3, 40, 200],
+            vals: vec![1.0, 0.5, 2.0],
+        }
+    }
+
+    #[test]
+    fn a_refused_correction_leaves_the_classifier_as_it_was() {
+        let clf = classifier();
+        // An unknown head, an empty label, a remembered message with a new label, and a
+        // learning rate that is not a number: refused, and the model is still scored by
+        // tract from the file, with no copy of its weights made live.
+        assert!(clf.learn_features(x(), &[("team", "a")]).is_err());
+        assert!(clf.learn_features(x(), &[("unit", "")]).is_err());
+        assert!(clf.remember_features(x(), &[("unit", "c")]).is_err());
+        clf.set_learn_options(LearnOptions {
+            learning_rate: Some(f32::NAN),
+            ..LearnOptions::default()
+        });
+        assert!(clf.learn_features(x(), &[("unit", "c")]).is_err());
+        assert!(clf.live.load_full().is_none());
+        assert!(clf.kept().is_empty());
+        // A correction that is taken adds its label and is learned before anyone sees it.
+        clf.set_learn_options(LearnOptions::default());
+        let report = clf.learn_features(x(), &[("unit", "c")]).unwrap();
+        assert_eq!(report.corrections, 1);
+        let live = clf.live.load_full().unwrap();
+        assert_eq!(live.heads[0].labels, ["a", "b", "c"]);
+        // Refused now too: the live model stays the one that learned.
+        assert!(clf.learn_features(x(), &[("unit", "")]).is_err());
+        assert!(Arc::ptr_eq(&live, &clf.live.load_full().unwrap()));
     }
 }
