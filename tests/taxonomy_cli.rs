@@ -91,6 +91,17 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
         &spec,
         s(&letter),
     ]));
+    // A write that fails for another reason (a full disk: /dev/full) fails the run.
+    let full = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(["classify", "--model", s(&cold), "--text", s(&letter)])
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&full.stderr);
+    assert!(
+        !full.status.success() && stderr.contains("cannot write output"),
+        "{stderr}"
+    );
     let j = &lines[0]["journal"];
     assert_eq!(j["model"]["kind"], "ranker");
     let kle = &j["suggestions"][0];

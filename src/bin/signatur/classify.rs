@@ -132,7 +132,13 @@ pub fn run(args: Args) -> ExitCode {
         });
         match result {
             Ok(line) => {
-                if writeln!(out, "{line}").is_err() {
+                if let Err(e) = writeln!(out, "{line}") {
+                    // A reader that went away (`… | head`) ends the run quietly; another
+                    // write error (a full disk) fails it.
+                    if e.kind() != std::io::ErrorKind::BrokenPipe {
+                        eprintln!("signatur classify: cannot write output: {e}");
+                        failed = true;
+                    }
                     return false;
                 }
             }

@@ -35,7 +35,7 @@ pub fn run(args: Args) -> ExitCode {
             crate::out(format_args!(
                 "{}",
                 crate::value_line(
-                    json!({ "model": args.model, "form": form, "loss": clf.params().loss.as_str(), "features": clf.feature_config(), "heads": heads, "summary": clf.summary() })
+                    json!({ "model": args.model.display().to_string(), "form": form, "loss": clf.params().loss.as_str(), "features": clf.feature_config(), "heads": heads, "summary": clf.summary() })
                 )
             ));
             ExitCode::SUCCESS

@@ -309,7 +309,7 @@ fn run_inner(args: Args) -> signatur::Result<ExitCode> {
     crate::out(format_args!(
         "{}",
         crate::value_line(json!({
-            "model": args.out, "bytes": size, "kind": model.summary().kind,
+            "model": args.out.display().to_string(), "bytes": size, "kind": model.summary().kind,
             "messages": messages, "heldout": heldout, "skipped": skipped, "heads": heads,
             "prior": prior, "warnings": warnings, "seconds": started.elapsed().as_secs_f64(),
         }))
