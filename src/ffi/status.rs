@@ -1,9 +1,10 @@
 //! Status codes, the thread-local last error message, and the panic boundary every entry
 //! point runs inside.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
 
 use crate::ffi::input::{copy_out, Failure};
 use crate::ErrorKind;
@@ -145,6 +146,54 @@ enum Record {
     No,
 }
 
+thread_local! {
+    /// How many C ABI calls this thread is inside (a callback may call in again).
+    static INSIDE: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Makes panics inside a C ABI call print where they happened and nothing else.
+///
+/// Rust's panic hook runs before `catch_unwind` returns, and the default one prints the
+/// panic's message to stderr; a message such as a failed string slice quotes the text
+/// being processed, which may hold a CPR number. So the first call into the C ABI puts a
+/// hook in front of the one in place: inside a call (on a thread in [`INSIDE`]) it prints
+/// only the location, and elsewhere it hands the panic to the hook that was there before,
+/// so a host's own hook and Rust code beside libsignatur keep their behaviour.
+fn quiet_panics_inside_calls() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if INSIDE.try_with(Cell::get).unwrap_or(0) > 0 {
+                let at = info
+                    .location()
+                    .map(|l| format!(" at {}:{}", l.file(), l.line()))
+                    .unwrap_or_default();
+                eprintln!("libsignatur: internal error{at} (message withheld: it may quote personal data)");
+            } else {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// Counts this thread as inside a C ABI call while it lives.
+struct Inside;
+
+impl Inside {
+    fn enter() -> Inside {
+        quiet_panics_inside_calls();
+        let _ = INSIDE.try_with(|n| n.set(n.get().saturating_add(1)));
+        Inside
+    }
+}
+
+impl Drop for Inside {
+    fn drop(&mut self) {
+        let _ = INSIDE.try_with(|n| n.set(n.get().saturating_sub(1)));
+    }
+}
+
 /// The one panic boundary: runs `body`, turning a returned failure into its status and a
 /// panic into `SIGNATUR_STATUS_PANIC`.
 fn run(
@@ -152,6 +201,7 @@ fn run(
     record: Record,
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> signatur_status {
+    let _inside = Inside::enter();
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => signatur_status::Ok,
         Ok(Err(failure)) => {
@@ -279,6 +329,35 @@ mod tests {
             assert!(s.text().ends_with('\0') && s.text().len() > 1);
         }
         assert_eq!(signatur_status::from_code(999), None);
+    }
+
+    #[test]
+    fn a_panic_inside_a_call_prints_where_but_not_what() {
+        // Run in a child process, whose stderr is not libtest's to capture.
+        const CHILD: &str = "SIGNATUR_TEST_PANIC_CHILD";
+        if std::env::var_os(CHILD).is_some() {
+            let _ = boundary("signatur_test", || panic!("secret 070761-4285"));
+            // Outside a call, the hook that was in place before (Rust's default) runs.
+            let _ = std::panic::catch_unwind(|| panic!("outside the ABI"));
+            return;
+        }
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "ffi::status::tests::a_panic_inside_a_call_prints_where_but_not_what",
+                "--exact",
+                "--nocapture",
+            ])
+            .env(CHILD, "1")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("libsignatur: internal error at src/ffi/status.rs:"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("070761"), "{stderr}");
+        assert!(stderr.contains("outside the ABI"), "{stderr}");
     }
 
     #[test]
