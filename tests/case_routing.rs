@@ -369,3 +369,32 @@ fn cases_that_disagree_decide_nothing() {
     assert_eq!(notes(&d), [CaseNoteKind::Conflict]);
     assert!(d.case.is_none());
 }
+
+#[test]
+fn a_cpr_number_used_as_case_id_is_masked_unless_asked_for() {
+    // An authority may journal by CPR number: the MeMo reply's caseID is one here.
+    let xml = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/memo/reply_with_case.xml"),
+    )
+    .unwrap()
+    .replace("28.03.00-G01-231-24", "150390-0005");
+    let msg = Message::from_memo(xml.as_bytes()).unwrap();
+    let router = Router::without_model();
+    let masked = decide(&router, &msg);
+    let case = masked.case.as_ref().expect("the letter states its case");
+    assert_eq!(case.reference, "XXXXXX-XXXX");
+    let json = serde_json::to_string(&masked).unwrap();
+    assert!(!json.contains("150390"), "{json}");
+    let record = journal(&msg, &masked, None, None, &JournalOptions::default());
+    assert!(!serde_json::to_string(&record).unwrap().contains("150390"));
+    // Asked for as written (the C ABI, `--unmasked`): the host files by it.
+    let clear = router.decide(&msg, &Default::default(), true).unwrap();
+    assert_eq!(clear.case.unwrap().reference, "150390-0005");
+    // A case number that is not personal is shown as written.
+    let sbsys =
+        Message::from_memo(xml.replace("150390-0005", "28.03.00-G01-231-24").as_bytes()).unwrap();
+    assert_eq!(
+        decide(&router, &sbsys).case.unwrap().reference,
+        "28.03.00-G01-231-24"
+    );
+}

@@ -18,10 +18,11 @@ use serde::Serialize;
 use crate::decision::cases::{self, CaseContext};
 use crate::decision::directory::{CaseDirectory, DirectoryOptions};
 use crate::decision::outcome::{DecidedBy, Decision, HeadDecision, LabelScore};
-use crate::decision::redact::RedactOptions;
+use crate::decision::redact::{redact, RedactOptions};
 use crate::decision::refs::{self, RefKind};
 use crate::decision::rules::RuleSet;
 use crate::decision::sensitive;
+use crate::ingest::memo::MemoRouting;
 use crate::kle::Taxonomy;
 use crate::message::Message;
 use crate::model::{Classifier, ClassifyOptions};
@@ -196,6 +197,9 @@ impl Router {
         decision.sensitive_reasons = s.reasons;
         decision.case = case.case;
         decision.case_notes = case.notes;
+        if !unmasked {
+            mask_case_references(&mut decision, &mask);
+        }
         Ok(decision)
     }
 
@@ -208,6 +212,31 @@ impl Router {
             model: self.classifier.as_deref(),
             memo_case,
             unmasked,
+        }
+    }
+}
+
+/// Masks the personal identifiers in what the decision says about the case: an authority
+/// may use a CPR number as its journal number (databeskyttelsesloven § 11), and a MeMo
+/// letter's case id or a case number cited in the text can be one. The case's reference,
+/// the case notes and the labels of the MeMo `case` head go through [`redact`], which
+/// leaves case numbers that are not personal as they are.
+fn mask_case_references(decision: &mut Decision, mask: &RedactOptions) {
+    let hide = |text: &str| redact(text, mask);
+    if let Some(case) = decision.case.as_mut() {
+        case.reference = hide(&case.reference);
+    }
+    for note in &mut decision.case_notes {
+        note.reference = note.reference.as_deref().map(hide);
+        note.message = hide(&note.message);
+    }
+    for head in decision
+        .heads
+        .iter_mut()
+        .filter(|h| h.head == MemoRouting::CASE_HEAD)
+    {
+        for label in &mut head.labels {
+            label.label = hide(&label.label);
         }
     }
 }
