@@ -182,6 +182,19 @@ public final class Demo {
                     expect(h.levels.isEmpty() && h.fallback == null, "a head that is not kle has no levels");
                 }
             }
+            // A closed handle is refused, not passed on as a freed pointer.
+            Signatur.Message closed = Signatur.Message.fromText("Byggetilladelse");
+            closed.close();
+            try {
+                model.classify(closed);
+                expect(false, "a closed message is refused");
+            } catch (IllegalStateException e) {
+                expect(e.getMessage().contains("closed"), "the refusal says the message is closed");
+            }
+            // Many messages left to the Cleaner while the model classifies them.
+            for (int i = 0; i < 2000; i++) {
+                model.classify(Signatur.Message.fromText("Byggetilladelse til carport " + i));
+            }
         }
         if (args.length == 2) {
             kleLevels(args[1]);

@@ -177,16 +177,35 @@ public final class Signatur {
 
     /** A native handle freed exactly once: by close(), or by the Cleaner. */
     abstract static class Handle implements AutoCloseable {
-        final Pointer ptr;
+        private final Pointer ptr;
         private final Cleaner.Cleanable cleanable;
+        private volatile boolean closed;
 
         Handle(Pointer ptr, java.util.function.Consumer<Pointer> free) {
             this.ptr = ptr;
             this.cleanable = CLEANER.register(this, () -> free.accept(ptr));
         }
 
+        /**
+         * Runs a native call with this handle's pointer. The handle stays reachable until
+         * the call has returned: once its pointer is read, the JIT may treat the object as
+         * dead, and the Cleaner would free the native object during the call. A closed
+         * handle is refused instead of passing a freed pointer.
+         */
+        <T> T with(java.util.function.Function<Pointer, T> call) {
+            if (closed) {
+                throw new IllegalStateException(getClass().getSimpleName() + " is closed");
+            }
+            try {
+                return call.apply(ptr);
+            } finally {
+                java.lang.ref.Reference.reachabilityFence(this);
+            }
+        }
+
         @Override
         public void close() {
+            closed = true;
             cleanable.clean();
         }
     }
@@ -205,19 +224,23 @@ public final class Signatur {
 
         public List<String> heads() {
             List<String> heads = new ArrayList<>();
-            long n = C.LIB.signatur_model_head_count(ptr).longValue();
+            long n = with(p -> C.LIB.signatur_model_head_count(p)).longValue();
             for (long h = 0; h < n; h++) {
                 PointerByReference name = new PointerByReference();
                 SizeTByReference len = new SizeTByReference();
-                check(C.LIB.signatur_model_head_name(ptr, new SizeT(h), name, len));
-                heads.add(text(name, len));
+                SizeT index = new SizeT(h);
+                // The name is lent by the model: read it while the model is alive.
+                heads.add(with(p -> {
+                    check(C.LIB.signatur_model_head_name(p, index, name, len));
+                    return text(name, len);
+                }));
             }
             return heads;
         }
 
         public Decision classify(Message message) {
             PointerByReference out = new PointerByReference();
-            check(C.LIB.signatur_model_classify(ptr, message.ptr, out));
+            check(with(p -> message.with(m -> C.LIB.signatur_model_classify(p, m, out))));
             return Decision.copyAndFree(out.getValue());
         }
 
@@ -251,10 +274,10 @@ public final class Signatur {
                     check(C.LIB.signatur_classify_options_set_threshold(options, head, size(head), t.getValue()));
                 }
                 if (directory != null) {
-                    check(C.LIB.signatur_classify_options_set_case_directory(options, directory.ptr));
+                    check(directory.with(d -> C.LIB.signatur_classify_options_set_case_directory(options, d)));
                 }
                 PointerByReference out = new PointerByReference();
-                check(C.LIB.signatur_model_classify_with(ptr, message.ptr, options, out));
+                check(with(p -> message.with(m -> C.LIB.signatur_model_classify_with(p, m, options, out))));
                 return Decision.copyAndFree(out.getValue());
             } finally {
                 C.LIB.signatur_classify_options_free(options);
@@ -436,31 +459,31 @@ public final class Signatur {
 
         public MessageBuilder subject(String s) {
             byte[] b = utf8(s);
-            check(C.LIB.signatur_message_builder_set_subject(ptr, b, size(b)));
+            check(with(p -> C.LIB.signatur_message_builder_set_subject(p, b, size(b))));
             return this;
         }
 
         public MessageBuilder textBody(String s) {
             byte[] b = utf8(s);
-            check(C.LIB.signatur_message_builder_set_text_body(ptr, b, size(b)));
+            check(with(p -> C.LIB.signatur_message_builder_set_text_body(p, b, size(b))));
             return this;
         }
 
         public MessageBuilder sender(String address, String name) {
             byte[] a = utf8(address), n = utf8(name);
-            check(C.LIB.signatur_message_builder_set_sender(ptr, a, size(a), n, size(n)));
+            check(with(p -> C.LIB.signatur_message_builder_set_sender(p, a, size(a), n, size(n))));
             return this;
         }
 
         public MessageBuilder to(String address) {
             byte[] a = utf8(address);
-            check(C.LIB.signatur_message_builder_add_to(ptr, a, size(a), null, new SizeT(0)));
+            check(with(p -> C.LIB.signatur_message_builder_add_to(p, a, size(a), null, new SizeT(0))));
             return this;
         }
 
         public Message build() {
             PointerByReference out = new PointerByReference();
-            check(C.LIB.signatur_message_builder_build(ptr, out));
+            check(with(p -> C.LIB.signatur_message_builder_build(p, out)));
             return new Message(out.getValue());
         }
     }
