@@ -353,10 +353,23 @@ pub fn prepare(
                         .iter()
                         .enumerate()
                         .map(|(i, item)| {
-                            let r = read_message(&item.path, mode).map(|m| Example {
-                                x: featurizer.featurize(&m),
-                                labels: item.labels.clone(),
-                            });
+                            // A panic (a bug) fails this file, visibly, not the chunk: a
+                            // worker that panicked gave nothing, and its files were missing
+                            // from the data set without being counted as skipped.
+                            let read = || {
+                                read_message(&item.path, mode).map(|m| Example {
+                                    x: featurizer.featurize(&m),
+                                    labels: item.labels.clone(),
+                                })
+                            };
+                            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+                                .unwrap_or_else(|_| {
+                                    Err(Error::new(
+                                        ErrorKind::Parse,
+                                        "reading or featurising it panicked (a bug in \
+                                         libsignatur; please report it)",
+                                    ))
+                                });
                             let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                             if let Some(p) = progress {
                                 p(d, n);
@@ -367,9 +380,22 @@ pub fn prepare(
                 })
             })
             .collect();
+        // Each worker catches its files' panics; one that panicked anyway (in `progress`)
+        // fails all its files.
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .enumerate()
+            .map(|(c, h)| {
+                h.join().unwrap_or_else(|_| {
+                    let start = c * chunk;
+                    (start..(start + chunk).min(n))
+                        .map(|i| {
+                            let e = Error::new(ErrorKind::Parse, "its worker panicked");
+                            (i, Err(e))
+                        })
+                        .collect()
+                })
+            })
             .collect()
     });
     let mut out = Prepared {
@@ -435,6 +461,29 @@ mod tests {
         assert_eq!(d.heads[0].labels, ["byg", "skole"]);
         assert_eq!(d.items.len(), 3);
         assert_eq!(d.items[2].labels, vec![Some(1)]);
+    }
+
+    #[test]
+    fn a_worker_that_panics_fails_its_files_instead_of_dropping_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("byg")).unwrap();
+        for i in 0..8 {
+            let file = dir.path().join("byg").join(format!("{i}.eml"));
+            std::fs::write(file, "Subject: x\n\nhej\n").unwrap();
+        }
+        let d = Dataset::load(dir.path()).unwrap();
+        let f = Featurizer::new(&crate::features::FeatureConfig::default()).unwrap();
+        // The progress callback is the host's code: make it panic in one worker.
+        let progress = |done: usize, _: usize| {
+            if done == 3 {
+                panic!("the host's progress callback");
+            }
+        };
+        let p = prepare(&d, &f, TextMode::Mail, 2, Some(&progress));
+        assert_eq!(p.examples.len() + p.failures.len(), 8);
+        assert!(!p.failures.is_empty());
+        let every = prepare(&d, &f, TextMode::Mail, 2, None);
+        assert_eq!((every.examples.len(), every.failures.len()), (8, 0));
     }
 
     #[test]

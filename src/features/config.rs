@@ -231,6 +231,10 @@ impl FeatureConfig {
                 self.char_ngrams
             ));
         }
+        if self.max_field_bytes == 0 {
+            // Every text field would be cut to nothing: a model of addresses and domains.
+            return bad("max_field_bytes is 0".to_string());
+        }
         self.stemmer.parse::<StemmerKind>()?;
         self.stop_words.parse::<StopWords>()?;
         for f in Field::ALL {

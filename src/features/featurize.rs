@@ -1716,6 +1716,20 @@ mod tests {
     }
 
     #[test]
+    fn a_field_cut_to_nothing_is_refused() {
+        let bad = FeatureConfig {
+            max_field_bytes: 0,
+            ..FeatureConfig::default()
+        };
+        assert!(Featurizer::new(&bad).is_err());
+        let one = FeatureConfig {
+            max_field_bytes: 1,
+            ..FeatureConfig::default()
+        };
+        assert!(Featurizer::new(&one).is_ok());
+    }
+
+    #[test]
     fn cpr_numbers_are_one_class_feature() {
         let f = Featurizer::new(&FeatureConfig::default()).unwrap();
         let a = f.featurize(&msg("", "cpr 010190-1234"));
