@@ -119,6 +119,7 @@ pub fn cross_validate(
             .filter_map(|(i, ex)| {
                 ex.labels[h].map(|t| Pred {
                     truth: Some(t as usize),
+                    unseen: None,
                     probs: &probs[h][i],
                 })
             })

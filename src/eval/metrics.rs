@@ -48,10 +48,11 @@ pub struct HeadReport {
     pub accuracy: f64,
     /// Mean recall over the true labels present (balanced accuracy): what accuracy would be
     /// if every label were equally common. New mail rarely has the training mix of labels,
-    /// so this is the figure that does not move with the mix. A true label the model does
+    /// so this is the figure that does not move with the mix. Each true label the model does
     /// not know counts as one more label with recall 0.
     pub balanced_accuracy: f64,
-    /// Macro-averaged F1 over labels with support.
+    /// Macro-averaged F1 over the labels with support, each label the model does not know
+    /// counting with F1 0.
     pub macro_f1: f64,
     /// Share with the true label among the top three.
     pub top3_accuracy: f64,
@@ -112,7 +113,12 @@ pub struct EvalReport {
 /// One prediction for metrics: true label, probabilities over the head's labels, and the
 /// threshold that applied.
 pub(super) struct Pred<'a> {
+    /// The true label's index among the model's labels; `None` when the model does not know
+    /// it.
     pub(super) truth: Option<usize>,
+    /// For a label the model does not know: which one (an index of the test data's labels),
+    /// so that each such label counts once in the balanced accuracy and the macro-F1.
+    pub(super) unseen: Option<usize>,
     pub(super) probs: &'a [f32],
 }
 
@@ -129,8 +135,8 @@ pub(super) fn head_report(
     let mut support = vec![0u64; k];
     let mut confusion: std::collections::HashMap<(usize, usize), u64> = Default::default();
     let (mut n, mut correct, mut top3) = (0u64, 0u64, 0u64);
-    // Messages whose true label the model does not know.
-    let mut unknown = 0u64;
+    // The labels of the test data that the model does not know (see `Pred::unseen`).
+    let mut unknown: std::collections::BTreeSet<usize> = Default::default();
     let mut scored = Vec::new();
     let mut bins = [(0u64, 0f64, 0u64); 15];
     for p in preds {
@@ -143,7 +149,7 @@ pub(super) fn head_report(
         let ok = p.truth == Some(best);
         correct += ok as u64;
         if p.truth.is_none() {
-            unknown += 1;
+            unknown.insert(p.unseen.unwrap_or(usize::MAX));
         }
         if let Some(t) = p.truth {
             support[t] += 1;
@@ -188,10 +194,13 @@ pub(super) fn head_report(
             support: support[i],
         });
     }
+    // A label the model does not know is never predicted: recall 0 and F1 0, once per
+    // label (mean per-label recall over the labels of the test data).
+    f1_n += unknown.len();
     let recalls: Vec<f64> = (0..k)
         .filter(|&i| support[i] > 0)
         .map(|i| div(tp[i] as f64, support[i] as f64))
-        .chain((unknown > 0).then_some(0.0))
+        .chain(unknown.iter().map(|_| 0.0))
         .collect();
     let balanced_accuracy = div(recalls.iter().sum(), recalls.len() as f64);
     let th = threshold_for_precision(&scored, target);
@@ -250,15 +259,31 @@ pub fn evaluate(
     prepared: &Prepared,
     target_precision: f32,
 ) -> Result<EvalReport> {
-    let mut probs: Vec<Vec<f32>> = vec![Vec::new(); classifier.heads().len()];
+    // The heads as the classifier scores them now: a correction may have added labels
+    // since the file was loaded, and the probabilities then have a column for each.
+    let current = classifier.current_heads();
+    let mut probs: Vec<Vec<f32>> = vec![Vec::new(); current.len()];
     for batch in prepared.examples.chunks(256) {
         let xs: Vec<_> = batch.iter().map(|e| e.x.clone()).collect();
         for (h, p) in classifier.probabilities(&xs)?.into_iter().enumerate() {
-            probs[h].extend(p);
+            if let Some(column) = probs.get_mut(h) {
+                column.extend(p);
+            }
         }
     }
+    let n = prepared.examples.len();
+    if current
+        .iter()
+        .zip(&probs)
+        .any(|(info, p)| p.len() != n * info.labels.len())
+    {
+        return Err(Error::new(
+            ErrorKind::Inference,
+            "a correction added a label while the model was being evaluated; evaluate again",
+        ));
+    }
     let mut heads = Vec::new();
-    for (h, info) in classifier.heads().iter().enumerate() {
+    for (h, info) in current.iter().enumerate() {
         let Some(dh) = dataset.head_index(&info.name) else {
             continue;
         };
@@ -272,6 +297,7 @@ pub fn evaluate(
                 let name = &dataset.heads[dh].labels[t as usize];
                 Some(Pred {
                     truth: info.labels.iter().position(|l| l == name),
+                    unseen: Some(t as usize),
                     probs: &probs[h][i * k..(i + 1) * k],
                 })
             })
@@ -305,6 +331,130 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_evaluation_after_a_correction_reads_the_new_labels_columns() {
+        use crate::eval::{Dataset, Item};
+        use crate::features::{FeatureConfig, SparseVec};
+        use crate::model::params::{HeadInfo, Layers, Loss, Params};
+        use crate::model::{Model, Summary};
+        use crate::train::{Example, HeadSpec};
+        use crate::Classifier;
+        let params = Params {
+            features: FeatureConfig {
+                hash_bits: 8,
+                ..FeatureConfig::default()
+            },
+            heads: vec![HeadInfo {
+                name: "unit".into(),
+                labels: vec!["a".into(), "b".into()],
+                counts: vec![3, 3],
+                temperature: 1.0,
+                threshold: 0.5,
+                target_precision: 0.95,
+                heldout_precision: None,
+                heldout_coverage: None,
+            }],
+            idf: vec![1.0; 256],
+            loss: Loss::Softmax,
+            layers: Layers::Linear {
+                w: (0..512).map(|i| (i as f32 * 0.37).sin()).collect(),
+            },
+            bias: vec![0.0, 0.0],
+            prior: None,
+        };
+        let clf = Classifier::from_model(&Model::new(params, Summary::default())).unwrap();
+        let x = || SparseVec {
+            ids: vec![3, 40, 200],
+            vals: vec![1.0, 0.5, 2.0],
+        };
+        for _ in 0..30 {
+            clf.learn_features(x(), &[("unit", "c")]).unwrap();
+        }
+        let other = SparseVec {
+            ids: vec![7, 90],
+            vals: vec![1.0, 1.0],
+        };
+        let dataset = Dataset {
+            heads: vec![HeadSpec {
+                name: "unit".into(),
+                labels: vec!["a".into(), "b".into(), "c".into()],
+            }],
+            items: (0..2)
+                .map(|i| Item {
+                    path: format!("{i}.eml").into(),
+                    labels: vec![Some(2)],
+                })
+                .collect(),
+        };
+        let prepared = Prepared {
+            examples: [x(), other]
+                .into_iter()
+                .map(|x| Example {
+                    x,
+                    labels: vec![Some(2)],
+                })
+                .collect(),
+            item_index: vec![0, 1],
+            failures: Vec::new(),
+        };
+        let report = evaluate(&clf, &dataset, &prepared, 0.95).unwrap();
+        let head = &report.heads[0];
+        assert_eq!(
+            head.labels.len(),
+            3,
+            "the label the correction added is scored"
+        );
+        // The corrected message is now `c`, as a classification says.
+        let decided = clf.probabilities(&[x()]).unwrap();
+        let best = (0..3)
+            .max_by(|&a, &b| decided[0][a].total_cmp(&decided[0][b]))
+            .unwrap();
+        assert_eq!(best, 2);
+        assert!(head.labels[2].recall >= 0.5, "{:?}", head.labels[2].recall);
+    }
+
+    #[test]
+    fn each_label_the_model_does_not_know_counts_once() {
+        // The model knows a and b, and gets them right; the later data adds c, d and e
+        // (two messages of c).
+        let labels = vec!["a".to_string(), "b".to_string()];
+        let known = [([0.9f32, 0.1], 0usize), ([0.2, 0.8], 1)];
+        let new = [
+            ([0.6f32, 0.4], 2usize),
+            ([0.6, 0.4], 2),
+            ([0.3, 0.7], 3),
+            ([0.5, 0.5], 4),
+        ];
+        let preds: Vec<Pred<'_>> = known
+            .iter()
+            .map(|(p, t)| Pred {
+                truth: Some(*t),
+                unseen: None,
+                probs: &p[..],
+            })
+            .chain(new.iter().map(|(p, t)| Pred {
+                truth: None,
+                unseen: Some(*t),
+                probs: &p[..],
+            }))
+            .collect();
+        let r = head_report("h", &labels, &preds, 0.75, 0.95);
+        assert!(
+            (r.balanced_accuracy - 2.0 / 5.0).abs() < 1e-9,
+            "{}",
+            r.balanced_accuracy
+        );
+        // a: precision 1/4 (both c and the tied e went to it), recall 1; b: 1/2, 1.
+        let f1 = |p: f64, r: f64| 2.0 * p * r / (p + r);
+        let macro_f1 = (f1(0.25, 1.0) + f1(0.5, 1.0)) / 5.0;
+        assert!(
+            (r.macro_f1 - macro_f1).abs() < 1e-9,
+            "{} {macro_f1}",
+            r.macro_f1
+        );
+        assert!((r.accuracy - 2.0 / 6.0).abs() < 1e-9);
+    }
+
+    #[test]
     fn metrics_on_a_known_table() {
         let labels = vec!["a".to_string(), "b".to_string()];
         let rows = [
@@ -317,6 +467,7 @@ mod tests {
             .iter()
             .map(|(p, t)| Pred {
                 truth: Some(*t),
+                unseen: None,
                 probs: &p[..],
             })
             .collect();
