@@ -82,9 +82,10 @@ pub fn parse_holdout(spec: &str) -> Result<f64> {
 /// When every message has a Date header, the order is by date over the whole set: the
 /// newest messages, whatever their labels, are tested (the mix of labels may differ from
 /// training, as it does in use). Otherwise, since a missing date cannot be placed among
-/// dated messages, each label folder is ordered by file name, comparing runs of digits as
-/// numbers (newsgroup article numbers and exported sequence numbers grow with time), and
-/// the newest `fraction` of each label is tested. Ties keep data-set order.
+/// dated messages, the messages of each label (of the first head: for a directory of label
+/// folders, each folder) are ordered by path, comparing runs of digits as numbers
+/// (newsgroup article numbers, exported sequence numbers and year folders grow with time),
+/// and the newest `fraction` of each label is tested. Ties keep data-set order.
 pub fn latest_holdout(
     dataset: &Dataset,
     prepared: &Prepared,
@@ -123,16 +124,16 @@ pub fn latest_holdout(
         test.extend_from_slice(&idx[cut..]);
         "date"
     } else {
-        // Group by label folder: the parent directory of each file.
-        let mut groups: std::collections::BTreeMap<&Path, Vec<usize>> = Default::default();
-        for (i, p) in paths.iter().enumerate() {
-            groups
-                .entry(p.parent().unwrap_or(Path::new("")))
-                .or_default()
-                .push(i);
+        // Group by label (for a directory of label folders, the folder), then order each
+        // by its whole path: files in subfolders of a label folder (`byg/2023/…`,
+        // `byg/2024/…`) are ordered by folder, then name, not by name alone.
+        let mut groups: std::collections::BTreeMap<Option<u32>, Vec<usize>> = Default::default();
+        for (i, &item) in prepared.item_index.iter().enumerate() {
+            let label = dataset.items[item].labels.first().copied().flatten();
+            groups.entry(label).or_default().push(i);
         }
         for (_, mut idx) in groups {
-            idx.sort_by(|&a, &b| natural_cmp(file_name(paths[a]), file_name(paths[b])));
+            idx.sort_by(|&a, &b| natural_cmp(path_text(paths[a]), path_text(paths[b])));
             if idx.len() < 2 {
                 train.extend(idx);
                 continue;
@@ -179,8 +180,9 @@ pub fn evaluate_holdout(
     Ok(report)
 }
 
-fn file_name(p: &Path) -> &str {
-    p.file_name().and_then(|s| s.to_str()).unwrap_or("")
+/// A path as text for [`natural_cmp`] (a path that is not UTF-8 compares as empty).
+fn path_text(p: &Path) -> &str {
+    p.to_str().unwrap_or("")
 }
 
 /// Compares names with runs of ASCII digits taken as numbers (`9` before `10`), the rest
@@ -234,6 +236,53 @@ mod tests {
         v.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(v, ["a1b", "a2", "a10", "b"]);
         assert_eq!(natural_cmp("0049960", "51060"), Ordering::Less);
+    }
+
+    #[test]
+    fn files_without_dates_are_ordered_by_path_within_their_label() {
+        use crate::eval::{prepare, Dataset};
+        use crate::features::{FeatureConfig, Featurizer};
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "Subject: x\n\nhej\n").unwrap();
+        };
+        for year in [2023, 2024] {
+            for i in 1..=10 {
+                write(&format!("byg/{year}/{i}.eml"));
+            }
+        }
+        for i in 1..=10 {
+            write(&format!("skole/{i}.eml"));
+        }
+        let d = Dataset::load(dir.path()).unwrap();
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let p = prepare(&d, &f, TextMode::Mail, 1, None);
+        let h = latest_holdout(&d, &p, TextMode::Mail, 0.2).unwrap();
+        assert_eq!(h.order, "file_name");
+        let mut tested: Vec<String> = h
+            .test
+            .iter()
+            .map(|&i| {
+                let path = &d.items[p.item_index[i]].path;
+                let rel = path.strip_prefix(dir.path()).unwrap();
+                rel.to_string_lossy().replace('\\', "/")
+            })
+            .collect();
+        tested.sort();
+        // The newest fifth of each label: byg's last four of 2024, skole's last two.
+        assert_eq!(
+            tested,
+            [
+                "byg/2024/10.eml",
+                "byg/2024/7.eml",
+                "byg/2024/8.eml",
+                "byg/2024/9.eml",
+                "skole/10.eml",
+                "skole/9.eml"
+            ]
+        );
     }
 
     #[test]
