@@ -30,6 +30,9 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_pkgs[@]}"
 fi
 
+# --- Rust toolchain (scripts/rust.sh: rustup when cargo is missing or too old) ----------
+. scripts/rust.sh
+
 # --- Python venv for the cross-runtime check (onnx + onnxruntime from PyPI) -------------
 VENV="${SIGNATUR_VENV:-$PWD/.venv}"
 if ! "$VENV/bin/python" -c 'import onnx, onnxruntime, numpy' 2>/dev/null; then
