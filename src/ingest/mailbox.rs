@@ -359,6 +359,8 @@ struct MboxReader<R> {
     at_message: bool,
     done: bool,
     line: Vec<u8>,
+    /// The whole length of the last line read, of which `line` may hold only a part.
+    line_bytes: u64,
 }
 
 impl<R: BufRead> MboxReader<R> {
@@ -371,6 +373,7 @@ impl<R: BufRead> MboxReader<R> {
             at_message: false,
             done: false,
             line: Vec::new(),
+            line_bytes: 0,
         }
     }
 
@@ -378,6 +381,7 @@ impl<R: BufRead> MboxReader<R> {
     /// a line was read.
     fn read_line(&mut self, max: usize) -> std::io::Result<bool> {
         self.line.clear();
+        self.line_bytes = 0;
         let mut any = false;
         loop {
             let buf = self.reader.fill_buf()?;
@@ -390,6 +394,7 @@ impl<R: BufRead> MboxReader<R> {
                 None => (buf, false),
             };
             let used = chunk.len();
+            self.line_bytes += used as u64;
             let room = max.saturating_sub(self.line.len());
             self.line
                 .extend_from_slice(chunk.get(..room.min(used)).unwrap_or_default());
@@ -431,8 +436,10 @@ impl<R: BufRead> MboxReader<R> {
             if is_envelope(&self.line) {
                 break;
             }
-            total += self.line.len() as u64;
             let line = unescape_from(&self.line);
+            // The message's size as the parser would see it whole: the line's full length,
+            // less the `>` that unescaping takes off (the kept part may be cut).
+            total += self.line_bytes - (self.line.len() - line.len()) as u64;
             if raw.len() + line.len() <= max {
                 raw.extend_from_slice(line);
             } else if raw.len() <= max {
@@ -547,6 +554,13 @@ mod tests {
         assert_eq!(first.subject, "en");
         assert_eq!(first.body.text, "From here\nFrom Russia with love");
         assert_eq!(items[1].1.as_ref().unwrap().body.text, ">From x");
+        // Unescaping makes a message shorter, not cut.
+        assert!(
+            first.truncations.is_empty(),
+            "{:?}",
+            first.truncations.len()
+        );
+        assert!(items[1].1.as_ref().unwrap().truncations.is_empty());
     }
 
     #[test]
@@ -590,5 +604,13 @@ mod tests {
         assert_eq!(big.truncations[0].actual, 18_015);
         assert!(big.body.text.len() < 1000);
         assert_eq!(items[1].1.as_ref().unwrap().subject, "lille");
+        // A line longer than the limit counts whole.
+        let text = format!("From - \nSubject: lang\n\n{}\n", "x".repeat(5000));
+        let items = mbox(&text, &limits);
+        let long = items[0].1.as_ref().unwrap();
+        assert_eq!(
+            long.truncations[0].actual,
+            5000 + 1 + "Subject: lang\n\n".len() as u64
+        );
     }
 }
