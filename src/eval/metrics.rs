@@ -333,39 +333,10 @@ mod tests {
     #[test]
     fn an_evaluation_after_a_correction_reads_the_new_labels_columns() {
         use crate::eval::{Dataset, Item};
-        use crate::features::{FeatureConfig, SparseVec};
-        use crate::model::params::{HeadInfo, Layers, Loss, Params};
-        use crate::model::{Model, Summary};
+        use crate::features::SparseVec;
+        use crate::model::learn::testing::{classifier, x};
         use crate::train::{Example, HeadSpec};
-        use crate::Classifier;
-        let params = Params {
-            features: FeatureConfig {
-                hash_bits: 8,
-                ..FeatureConfig::default()
-            },
-            heads: vec![HeadInfo {
-                name: "unit".into(),
-                labels: vec!["a".into(), "b".into()],
-                counts: vec![3, 3],
-                temperature: 1.0,
-                threshold: 0.5,
-                target_precision: 0.95,
-                heldout_precision: None,
-                heldout_coverage: None,
-            }],
-            idf: vec![1.0; 256],
-            loss: Loss::Softmax,
-            layers: Layers::Linear {
-                w: (0..512).map(|i| (i as f32 * 0.37).sin()).collect(),
-            },
-            bias: vec![0.0, 0.0],
-            prior: None,
-        };
-        let clf = Classifier::from_model(&Model::new(params, Summary::default())).unwrap();
-        let x = || SparseVec {
-            ids: vec![3, 40, 200],
-            vals: vec![1.0, 0.5, 2.0],
-        };
+        let clf = classifier();
         for _ in 0..30 {
             clf.learn_features(x(), &[("unit", "c")]).unwrap();
         }

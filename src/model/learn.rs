@@ -259,14 +259,17 @@ impl Classifier {
     }
 }
 
+/// A two-label model of 256 buckets and a message for it, for tests of corrections here
+/// and in `eval`.
 #[cfg(test)]
-mod tests {
+pub(crate) mod testing {
     use super::*;
     use crate::features::FeatureConfig;
     use crate::model::params::{HeadInfo, Layers, Loss, Params};
     use crate::model::summary::Summary;
 
-    fn classifier() -> Classifier {
+    /// A linear model with one head `unit` over labels `a` and `b`.
+    pub(crate) fn classifier() -> Classifier {
         let params = Params {
             features: FeatureConfig {
                 hash_bits: 8,
@@ -293,12 +296,19 @@ mod tests {
         Classifier::from_model(&Model::new(params, Summary::default())).unwrap()
     }
 
-    fn x() -> SparseVec {
+    /// A message's features for [`classifier`]'s model.
+    pub(crate) fn x() -> SparseVec {
         SparseVec {
             ids: vec![3, 40, 200],
             vals: vec![1.0, 0.5, 2.0],
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{classifier, x};
+    use super::*;
 
     #[test]
     fn a_refused_correction_leaves_the_classifier_as_it_was() {
