@@ -173,6 +173,7 @@ fn masked<'s>(field: Field, kind: TokenKind, surface: &'s str, rest: &str) -> Ma
 /// of its parts.
 fn is_name(word: &str, names: &Names) -> bool {
     word.bytes().filter(u8::is_ascii_digit).count() >= 5
+        || names.contains(word)
         || word
             .split(|c: char| !c.is_alphanumeric())
             .any(|part| names.contains(part))
@@ -646,7 +647,17 @@ fn names_read(msg: &Message, add: fn(&str, &mut Names), skip: bool) -> Names {
     // whole body when it has no quotes or signature is its new text) adds nothing, and
     // neither does a part of the body made of the body's own lines (see `lines_of`).
     let mut read: Vec<&str> = Vec::new();
-    for (text, body_part) in texts.into_iter().chain(attachments) {
+    // Of the headers featurised as text, the ones people write (Outlook's categories).
+    let headers = msg
+        .headers
+        .iter()
+        .filter(|h| {
+            ["keywords", "summary"]
+                .iter()
+                .any(|n| h.name.eq_ignore_ascii_case(n))
+        })
+        .map(|h| (h.value.as_str(), false));
+    for (text, body_part) in texts.into_iter().chain(attachments).chain(headers) {
         if skip && (read.contains(&text) || (body_part && lines_of(text, &msg.body.text))) {
             continue;
         }
@@ -1504,6 +1515,40 @@ mod tests {
         }
         assert!(shown.iter().any(|s| s.text == "tilskud"));
         assert!(shown.iter().any(|s| s.text == "egeskov.dk"));
+    }
+
+    #[test]
+    fn a_name_joined_to_a_file_type_or_a_possessive_is_hidden() {
+        let f = Featurizer::new(&FeatureConfig::default()).unwrap();
+        let mut m = msg(
+            "Lægeerklæring",
+            "Se vedhæftede. Vi har talt med Mr Hansen's læge.",
+        );
+        m.attachments.push(crate::message::Attachment {
+            name: Some("Lægeerklæring Mette Kjærsgaard.pdf".into()),
+            media_type: "application/pdf".into(),
+            size: 0,
+            text: None,
+            pages: None,
+            extraction: crate::message::Extraction::Extracted,
+        });
+        m.headers.push(crate::message::Header {
+            name: "Keywords".into(),
+            value: "klage, Bodil Egeskov".into(),
+        });
+        let shown = f.surfaces(&m);
+        let raw = f.raw_surfaces(&m);
+        for word in ["kjærsgaard.pdf", "hansen's", "egeskov"] {
+            assert!(
+                raw.iter().any(|s| s.text.split(' ').any(|w| w == word)),
+                "{word} in raw"
+            );
+            assert!(
+                !shown.iter().any(|s| s.text.split(' ').any(|w| w == word)),
+                "{word} is shown"
+            );
+        }
+        assert!(shown.iter().any(|s| s.text == "klage"));
     }
 
     #[test]

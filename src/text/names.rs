@@ -48,7 +48,7 @@ pub fn add_proper_nouns<S: BuildHasher>(text: &str, out: &mut HashSet<String, S>
             if has_upper_then_lower(run) {
                 for (start, word) in word_indices(run) {
                     if is_proper_noun(word, &text[..run_start + start]) {
-                        out.insert(normalize(word).into_owned());
+                        insert_word(word, out);
                     }
                 }
             }
@@ -127,6 +127,16 @@ fn is_proper_noun(word: &str, before: &str) -> bool {
     first.is_uppercase() && second.is_lowercase() && !starts_sentence(before)
 }
 
+/// Adds a name found as one word to `out`, normalised, and also each of its parts when it
+/// has any: word segmentation keeps `Hansen.pdf`, `Hansen's` and `Mette\u{AD}Hansen` as
+/// one word, and the name must be hidden wherever it stands alone too.
+fn insert_word<S: BuildHasher>(word: &str, out: &mut HashSet<String, S>) {
+    if word.contains(|c: char| !c.is_alphanumeric()) {
+        add_all_words(word, out);
+    }
+    out.insert(normalize(word).into_owned());
+}
+
 /// Adds to `out` every word of `text` (normalised): for text that is a name as a whole,
 /// such as a display name or the local part of an address (`anne.holm`, split at its dots,
 /// hyphens and underscores).
@@ -145,7 +155,7 @@ pub fn add_capitalised_words<S: BuildHasher>(text: &str, out: &mut HashSet<Strin
         let mut chars = word.chars();
         if let (Some(first), Some(_)) = (chars.next(), chars.next()) {
             if first.is_uppercase() {
-                out.insert(normalize(word).into_owned());
+                insert_word(word, out);
             }
         }
     }
@@ -216,7 +226,7 @@ pub(crate) fn add_proper_nouns_every_word<S: BuildHasher>(
 ) {
     for (start, word) in word_indices(text) {
         if is_proper_noun(word, &text[..start]) {
-            out.insert(normalize(word).into_owned());
+            insert_word(word, out);
         }
     }
 }
