@@ -238,9 +238,26 @@ fn written_cpr_between_other_digit_groups_is_found() {
     assert_eq!(spans(&format!("{list} 1 2 3")).len(), 11);
     // The dotted form.
     assert_eq!(spans("cpr 15.03.90-0005"), ["15.03.90-0005"]);
+    // Ten digits and the dotted form between other groups (a table row: `<td>1</td>
+    // <td>1503900005</td>`), and the journal number made of ten digits.
+    assert_eq!(spans("1 1503900005 Jens Hansen"), ["1503900005"]);
+    assert_eq!(spans("1503900005 8500"), ["1503900005"]);
+    assert_eq!(spans("Jeres j.nr.: 1503900005/2024"), ["1503900005"]);
+    assert_eq!(spans("15.03.90-0005 8500"), ["15.03.90-0005"]);
+    assert_eq!(spans("8500 15.03.90-0005 1"), ["15.03.90-0005"]);
+    // Dashes and hyphens that PDF text and word processors write, and a soft hyphen.
+    for dash in ["\u{2212}", "\u{2014}", "\u{2012}", "\u{FF0D}", "\u{AD}"] {
+        let text = format!("cpr {}{dash}{}", "150390", "0005");
+        assert_eq!(one(&text, RefKind::Cpr).value, "1503900005", "{text:?}");
+    }
     // Part of a longer code, glued, or an impossible date: not taken.
     for text in [
         "12-150390-0005 8500",
+        "12-1503900005 8500",
+        "1503900005-12 1",
+        "8500 15.03.90-0005.1",
+        "8500 1503900005B",
+        "8500 3102900005 1",
         "8500 150390-0005-12",
         "8500.150390-0005 1",
         "A150390-0005 8500",
@@ -250,6 +267,25 @@ fn written_cpr_between_other_digit_groups_is_found() {
     ] {
         none_of(text, RefKind::Cpr);
     }
+}
+
+#[test]
+fn a_label_shared_with_a_cpr_word_labels_a_cpr_number() {
+    // One label for two kinds of number: the shape decides.
+    for text in [
+        "CPR/CVR-nr.: 150390-0005",
+        "CPR-/CVR-nr.: 150390-0005",
+        "CPR- og telefonnummer: 1503900005",
+        "cpr eller cvr nr. 150390-0005",
+    ] {
+        assert_eq!(one(text, RefKind::Cpr).value, "1503900005", "{text}");
+        assert!(!signatur::decision::redact::redact(text, &Default::default()).contains("150390"));
+    }
+    // A label of something else alone still rules it out.
+    none_of("Faktura nr. 150390-0005", RefKind::Cpr);
+    none_of("CVR-nr.: 150390-0005", RefKind::Cpr);
+    // Another word between the CPR word and the label breaks the chain.
+    none_of("CPR står i bilaget, faktura nr. 150390-0005", RefKind::Cpr);
 }
 
 #[test]

@@ -64,7 +64,14 @@ fn read(
     let (context, doubt) = match scan::context_before(text, c.hits, start) {
         Some(Ctx::Cpr) => (true, false),
         None | Some(Ctx::Case | Ctx::WeakCase) => (false, false),
-        Some(_) if scan::labels(text, c.hits, start) => return None,
+        // `CPR/CVR-nr.: …`: the label names a CPR number too.
+        Some(_) if scan::labels(text, c.hits, start) => {
+            if scan::chained_to_cpr(text, c.hits, start) {
+                (true, false)
+            } else {
+                return None;
+            }
+        }
         Some(_) => (false, true),
     };
     if !context && currency_after(text, end) {
@@ -94,16 +101,18 @@ fn read(
     })
 }
 
-/// The CPR numbers written `DDMMYY-SSSS` inside a longer chunk of digit groups joined by
-/// single separators, which [`cpr`] does not take as a whole: the cells of a table row
-/// that HTML mail turns into text (`Jens Hansen 070761-4285 8500`), or a list of numbers
-/// separated by spaces (`070761-4285 120345-1234`), or a journal number made of one
-/// (`070761-4285/2024`). A number counts when a space, a slash or the chunk's end is on
-/// both sides, so that it is not part of a longer code (`12-070761-4285`). Read from the text, so it also works for chunks of more groups
-/// than [`scan::chunks`] records.
+/// The CPR numbers inside a longer chunk of digit groups joined by single separators,
+/// which [`cpr`] does not take as a whole: the cells of a table row that HTML mail turns
+/// into text (`Jens Hansen 070761-4285 8500`, `1 0707614285 Jens Hansen`), or a list of
+/// numbers separated by spaces (`070761-4285 120345-1234`), or a journal number made of one
+/// (`070761-4285/2024`, `0707614285/2024`). A number is written `DDMMYY-SSSS`, as ten digits
+/// or `DD.MM.YY-SSSS`, and counts when a space, a slash or the chunk's end is on both sides,
+/// so that it is not part of a longer code (`12-070761-4285`). (`DDMMYY SSSS` is not taken
+/// inside a chunk: in a row of numbers its halves may be two cells.) Read from the text, so
+/// it also works for chunks of more groups than [`scan::chunks`] records.
 pub(super) fn cprs_within(c: &Candidate<'_>) -> Vec<Reference> {
     let (text, chunk) = (c.text, c.chunk);
-    if !chunk.overflow && chunk.groups().len() < 3 {
+    if !chunk.overflow && chunk.groups().len() < 2 {
         return Vec::new();
     }
     let bytes = text.as_bytes();
@@ -127,33 +136,48 @@ pub(super) fn cprs_within(c: &Candidate<'_>) -> Vec<Reference> {
         }
     }
     let apart = |s: Option<Sep>| matches!(s, None | Some(Sep::Space | Sep::Slash));
+    // Each written form: its group lengths, the separators between them, its confidence.
+    let forms: [(&[usize], &[Sep], f32); 3] = [
+        (&[6, 4], &[Sep::Hyphen], BASE_SEPARATED),
+        (&[10], &[], BASE_PLAIN),
+        (
+            &[2, 2, 2, 4],
+            &[Sep::Dot, Sep::Dot, Sep::Hyphen],
+            BASE_SEPARATED,
+        ),
+    ];
     let mut out = Vec::new();
-    for (k, pair) in groups.windows(2).enumerate() {
-        let [(s1, e1, before), (s2, e2, between)] = [pair[0], pair[1]];
-        let after = groups.get(k + 2).map(|g| g.2);
-        if e1 - s1 != 6
-            || e2 - s2 != 4
-            || between != Some(Sep::Hyphen)
-            || !apart(before)
-            || !after.is_none_or(apart)
-        {
-            continue;
+    for k in 0..groups.len() {
+        for (shape, seps, base) in forms {
+            let n = shape.len();
+            // The whole chunk is `cpr`'s to read.
+            if k + n > groups.len() || (k == 0 && k + n == groups.len()) {
+                continue;
+            }
+            let form = &groups[k..k + n];
+            if !form.iter().map(|g| g.1 - g.0).eq(shape.iter().copied())
+                || !form[1..]
+                    .iter()
+                    .map(|g| g.2)
+                    .eq(seps.iter().map(|&s| Some(s)))
+                || !apart(form[0].2)
+                || !groups.get(k + n).is_none_or(|g| apart(g.2))
+            {
+                continue;
+            }
+            // At the chunk's edges, what touches the chunk touches the number.
+            let glued_before = k == 0
+                && chunk
+                    .char_before(text)
+                    .is_some_and(|c| c.is_alphanumeric() || c == '+');
+            let glued_after =
+                k + n == groups.len() && chunk.char_after(text).is_some_and(char::is_alphanumeric);
+            if glued_before || glued_after {
+                continue;
+            }
+            let digits = form.iter().filter_map(|g| text.get(g.0..g.1)).collect();
+            out.extend(read(c, form[0].0, form[n - 1].1, digits, base));
         }
-        // At the chunk's edges, what touches the chunk touches the number.
-        let glued_before = k == 0
-            && chunk
-                .char_before(text)
-                .is_some_and(|c| c.is_alphanumeric() || c == '+');
-        let glued_after =
-            k + 2 == groups.len() && chunk.char_after(text).is_some_and(char::is_alphanumeric);
-        if glued_before || glued_after {
-            continue;
-        }
-        let digits = [text.get(s1..e1), text.get(s2..e2)]
-            .into_iter()
-            .flatten()
-            .collect();
-        out.extend(read(c, s1, e2, digits, BASE_SEPARATED));
     }
     out
 }

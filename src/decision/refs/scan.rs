@@ -26,7 +26,8 @@ const MAX_GROUPS: usize = 8;
 pub(super) enum Sep {
     /// A space or a no-break space.
     Space,
-    /// `-`, or one of the Unicode hyphens and the en dash that word processors substitute.
+    /// `-`, or one of the Unicode hyphens and dashes that word processors and PDF text
+    /// substitute, or a soft hyphen.
     Hyphen,
     /// `.`
     Dot,
@@ -120,8 +121,15 @@ pub(super) fn separator_at(bytes: &[u8], i: usize) -> Option<(Sep, usize)> {
         [b'/', ..] => Some((Sep::Slash, 1)),
         [b',', ..] => Some((Sep::Comma, 1)),
         [0xC2, 0xA0, ..] => Some((Sep::Space, 2)),
-        // U+2010 hyphen, U+2011 non-breaking hyphen, U+2013 en dash.
-        [0xE2, 0x80, 0x90 | 0x91 | 0x93, ..] => Some((Sep::Hyphen, 3)),
+        // A soft hyphen: invisible, so what is seen is the digits joined.
+        [0xC2, 0xAD, ..] => Some((Sep::Hyphen, 2)),
+        // U+2010 hyphen, U+2011 non-breaking hyphen, U+2012 figure dash, U+2013 en dash,
+        // U+2014 em dash.
+        [0xE2, 0x80, 0x90..=0x94, ..] => Some((Sep::Hyphen, 3)),
+        // U+2212 minus sign (PDF text), U+FE63 small and U+FF0D full-width hyphen-minus.
+        [0xE2, 0x88, 0x92, ..] | [0xEF, 0xB9, 0xA3, ..] | [0xEF, 0xBC, 0x8D, ..] => {
+            Some((Sep::Hyphen, 3))
+        }
         _ => None,
     }
 }
@@ -674,6 +682,39 @@ pub(super) fn labels(text: &str, hits: &[Hit], pos: usize) -> bool {
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
         .all(|w| LABEL_WORDS.iter().any(|l| w.eq_ignore_ascii_case(l)))
+}
+
+/// Whether the context word that labels the number at `pos` ([`labels`]) is the last of a
+/// chain of context words that starts with a CPR word: `CPR/CVR-nr.: …`, `CPR- og
+/// telefonnummer: …`, where one label names two kinds of number. Between two words of the
+/// chain stand only label words (`nr.`), `og`, `eller`, `and`, `or` and punctuation.
+pub(super) fn chained_to_cpr(text: &str, hits: &[Hit], pos: usize) -> bool {
+    const JOINING: [&str; 10] = [
+        "nr", "nummer", "numre", "no", "number", "num", "og", "eller", "and", "or",
+    ];
+    let mut idx = hits.partition_point(|h| h.end <= pos);
+    while idx >= 2 {
+        let (before, hit) = (&hits[idx - 2], &hits[idx - 1]);
+        // The words from the word before to this one: all joining words but the last,
+        // which is this keyword (or the end of it).
+        let gap = text.get(before.end..hit.end).unwrap_or("");
+        let mut words: Vec<&str> = gap
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.pop();
+        if !words
+            .iter()
+            .all(|w| JOINING.iter().any(|j| w.eq_ignore_ascii_case(j)))
+        {
+            return false;
+        }
+        if before.ctx == Ctx::Cpr {
+            return true;
+        }
+        idx -= 1;
+    }
+    false
 }
 
 /// What is written just before a phone-shaped number: a dialling prefix or nothing.
