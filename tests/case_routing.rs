@@ -397,4 +397,35 @@ fn a_cpr_number_used_as_case_id_is_masked_unless_asked_for() {
         decide(&router, &sbsys).case.unwrap().reference,
         "28.03.00-G01-231-24"
     );
+    // A reply in a thread the directory files by CPR number: the heads the thread decides
+    // name the case in `decided_by`.
+    let mut dir = MemoryDirectory::new();
+    dir.insert_case(
+        "150390-0005",
+        CaseInfo::new("150390-0005").unit("Byggeri og Miljø"),
+    );
+    dir.insert_message("<letter-1@egeskov.dk>", "150390-0005");
+    let router = Router::without_model().with_case_directory(Arc::new(dir));
+    let reply = mail(
+        "SV: Din ansøgning",
+        "Tak, jeg sender tegningerne i morgen.",
+        "In-Reply-To: <letter-1@egeskov.dk>\r\n",
+    );
+    let masked = decide(&router, &reply);
+    let (unit, _, by) = top(&masked, "unit").expect("the thread decides the unit");
+    assert_eq!(unit, "Byggeri og Miljø");
+    assert_eq!(
+        decided_json(by),
+        serde_json::json!({"by": "thread", "reference": "XXXXXX-XXXX"})
+    );
+    let json = serde_json::to_string(&masked).unwrap();
+    assert!(!json.contains("150390"), "{json}");
+    let record = journal(&reply, &masked, None, None, &JournalOptions::default());
+    assert!(!serde_json::to_string(&record).unwrap().contains("150390"));
+    let clear = router.decide(&reply, &Default::default(), true).unwrap();
+    let (_, _, by) = top(&clear, "unit").unwrap();
+    assert_eq!(
+        decided_json(by),
+        serde_json::json!({"by": "thread", "reference": "150390-0005"})
+    );
 }

@@ -219,8 +219,9 @@ impl Router {
 /// Masks the personal identifiers in what the decision says about the case: an authority
 /// may use a CPR number as its journal number (databeskyttelsesloven § 11), and a MeMo
 /// letter's case id or a case number cited in the text can be one. The case's reference,
-/// the case notes and the labels of the MeMo `case` head go through [`redact`], which
-/// leaves case numbers that are not personal as they are.
+/// the case notes, the labels of the MeMo `case` head and the reference in each head's
+/// `decided_by` go through [`redact`], which leaves case numbers that are not personal as
+/// they are.
 fn mask_case_references(decision: &mut Decision, mask: &RedactOptions) {
     let hide = |text: &str| redact(text, mask);
     if let Some(case) = decision.case.as_mut() {
@@ -230,13 +231,18 @@ fn mask_case_references(decision: &mut Decision, mask: &RedactOptions) {
         note.reference = note.reference.as_deref().map(hide);
         note.message = hide(&note.message);
     }
-    for head in decision
-        .heads
-        .iter_mut()
-        .filter(|h| h.head == MemoRouting::CASE_HEAD)
-    {
-        for label in &mut head.labels {
-            label.label = hide(&label.label);
+    for head in &mut decision.heads {
+        if head.head == MemoRouting::CASE_HEAD {
+            for label in &mut head.labels {
+                label.label = hide(&label.label);
+            }
+        }
+        // A head the case decided names the case's reference.
+        if let DecidedBy::CaseNumber { reference }
+        | DecidedBy::Directory { reference }
+        | DecidedBy::Thread { reference } = &mut head.decided_by
+        {
+            *reference = hide(reference);
         }
     }
 }
