@@ -464,8 +464,10 @@ fn memo_party(
         };
         Identifier { kind, value }
     });
-    // A person's name is personal data; an authority's or company's is not.
-    let person = matches!(p.id_type, Some(IdType::Cpr) | None);
+    // A person's name is personal data; an authority's or company's is not. A party whose
+    // identifier is of another kind may be a person: its name is masked as one, as its
+    // identifier is.
+    let person = !matches!(p.id_type, Some(IdType::Cvr | IdType::MyndighedsId));
     Party {
         role,
         name: p.label.as_deref().map(|n| {
@@ -492,11 +494,22 @@ fn name(n: &str, options: &JournalOptions) -> String {
         .join(" ")
 }
 
+/// A party's address, masked unless asked for in clear: the part before the last `@`
+/// whatever it looks like (`o'neill@`, `jens.hansen@localhost`: the field is an address,
+/// so no detector has to recognise one), or every letter and digit of an address without
+/// one (X.500).
 fn address(a: &str, options: &JournalOptions) -> String {
     if options.unmasked {
-        a.to_string()
-    } else {
-        redact(a, &RedactOptions::default())
+        return a.to_string();
+    }
+    let hide = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c.is_alphanumeric() { 'x' } else { c })
+            .collect()
+    };
+    match a.rfind('@') {
+        Some(at) => format!("{}{}", "x".repeat(a[..at].chars().count()), &a[at..]),
+        None => hide(a),
     }
 }
 
@@ -577,6 +590,54 @@ pub(crate) fn rfc3339(secs: i64) -> String {
 mod tests {
     use super::*;
     use crate::decision::router::Router;
+
+    #[test]
+    fn a_partys_address_is_masked_whatever_it_looks_like() {
+        let masked = |a| address(a, &JournalOptions::default());
+        assert_eq!(
+            masked("anne-marie.o'neill@aarhus.dk"),
+            "xxxxxxxxxxxxxxxxxx@aarhus.dk"
+        );
+        assert_eq!(masked("jens.hansen@localhost"), "xxxxxxxxxxx@localhost");
+        assert_eq!(
+            masked("/O=EGESKOV/CN=JENS.HANSEN"),
+            "/x=xxxxxxx/xx=xxxx.xxxxxx"
+        );
+        assert_eq!(masked("ærø@kommune.dk"), "xxx@kommune.dk");
+        let clear = JournalOptions {
+            unmasked: true,
+            ..JournalOptions::default()
+        };
+        assert_eq!(address("jens@localhost", &clear), "jens@localhost");
+    }
+
+    #[test]
+    fn a_memo_partys_name_is_masked_unless_it_is_a_company_or_an_authority() {
+        let party = |id_type: Option<IdType>| {
+            let p = crate::ingest::memo::Party {
+                id: Some("AB12".into()),
+                id_type,
+                label: Some("Jens Hansen".into()),
+                ..Default::default()
+            };
+            memo_party("sender", &p, &JournalOptions::default()).name
+        };
+        for id_type in [
+            None,
+            Some(IdType::Cpr),
+            Some(IdType::Andet),
+            Some(IdType::Other("Udenlandsk id".into())),
+        ] {
+            assert_eq!(
+                party(id_type.clone()).as_deref(),
+                Some("J. H."),
+                "{id_type:?}"
+            );
+        }
+        for id_type in [IdType::Cvr, IdType::MyndighedsId] {
+            assert_eq!(party(Some(id_type)).as_deref(), Some("Jens Hansen"));
+        }
+    }
 
     #[test]
     fn the_date_of_receipt_is_the_date_in_denmark() {
