@@ -46,8 +46,48 @@ use std::collections::HashMap;
 use std::fmt;
 use std::time::Duration;
 
+use crate::decision::redact::{redact, RedactOptions};
+
+/// A reference as `Debug` output shows it: personal numbers masked.
+fn masked(reference: &str) -> String {
+    redact(reference, &RedactOptions::default())
+}
+
+impl fmt::Debug for CaseQuery<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CaseQuery::Reference(k) => f.debug_tuple("Reference").field(&masked(k)).finish(),
+            CaseQuery::MessageId(k) => f.debug_tuple("MessageId").field(&masked(k)).finish(),
+        }
+    }
+}
+
+impl fmt::Debug for CaseInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaseInfo")
+            .field("reference", &masked(&self.reference))
+            .field("unit", &self.unit)
+            .field("kle", &self.kle)
+            .field("facet", &self.facet)
+            .field("title_len", &self.title.as_ref().map(|t| t.chars().count()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for MemoryDirectory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MemoryDirectory")
+            .field("cases", &self.cases.len())
+            .field("messages", &self.messages.len())
+            .finish()
+    }
+}
+
 /// What the router asks the directory about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Its `Debug` output masks personal numbers in the key: a case may be journaled by CPR
+/// number, and a host may log the queries it gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum CaseQuery<'a> {
     /// A case reference as the message cites it (`23.15.25-G01-23-24`, `2024-012345`), or a
     /// MeMo message's own case id.
@@ -67,7 +107,10 @@ impl CaseQuery<'_> {
 }
 
 /// A case the directory knows. Every field but `reference` may be unknown.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// Its `Debug` output masks personal numbers in the reference and shows only the length of
+/// the title.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CaseInfo {
     /// The case's reference in the records system (its case number).
     pub reference: String,
@@ -191,8 +234,8 @@ impl Default for DirectoryOptions {
 }
 
 /// A case directory held in memory: cases by reference and by the Message-IDs of the
-/// letters journaled on them.
-#[derive(Debug, Clone, Default)]
+/// letters journaled on them. Its `Debug` output gives only the counts.
+#[derive(Clone, Default)]
 pub struct MemoryDirectory {
     cases: HashMap<String, CaseInfo>,
     messages: HashMap<String, String>,
@@ -276,5 +319,24 @@ mod tests {
         );
         assert_eq!(d.lookup(CaseQuery::MessageId("x@b.dk")).unwrap(), None);
         assert_eq!(d.lookup(CaseQuery::Reference("2024-1")).unwrap(), None);
+    }
+
+    #[test]
+    fn debug_output_masks_a_cpr_number_used_as_reference() {
+        let mut d = MemoryDirectory::new();
+        let case = CaseInfo::new("150390-0005").title("Jens Hansen, byggesag");
+        d.insert_case("150390-0005", case.clone());
+        let shown = [
+            format!("{:?}", CaseQuery::Reference("150390-0005")),
+            format!("{case:?}"),
+            format!("{d:?}"),
+        ];
+        for s in &shown {
+            assert!(!s.contains("150390") && !s.contains("Hansen"), "{s}");
+        }
+        assert!(shown[1].contains("XXXXXX-XXXX"), "{}", shown[1]);
+        // Case numbers that are not personal are shown as they are.
+        let sbsys = format!("{:?}", CaseQuery::Reference("02.34.02-P19-12-24"));
+        assert!(sbsys.contains("02.34.02-P19-12-24"), "{sbsys}");
     }
 }
