@@ -301,8 +301,15 @@ fn remembered_messages_are_replayed_but_are_not_corrections() {
         )
         .unwrap();
     }
-    // Remembering alone learns nothing (the live copy scores like the file, to 1e-5), adds
-    // no label, and exports the loaded model as it was.
+    // Remembering alone learns nothing, adds no label, and exports the loaded model as it
+    // was; and the model is still the file's, run by tract: the same probabilities, bit
+    // for bit, as a classifier that remembered nothing.
+    let fresh = Classifier::from_model(&m).unwrap();
+    let x = vec![clf.featurizer().featurize(&probe)];
+    assert_eq!(
+        clf.probabilities(&x).unwrap(),
+        fresh.probabilities(&x).unwrap()
+    );
     assert_eq!(clf.corrections(), 0);
     assert!(clf
         .remember(&probe, &[("unit", "Vej og park")])

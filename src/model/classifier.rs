@@ -54,8 +54,20 @@ impl Model {
     }
 
     /// The model as ONNX bytes.
+    ///
+    /// The bytes are read back with the checks loading makes first: `Params` is public, and
+    /// [`Model::save`] replaces a working file, so a model that loading would refuse (a
+    /// table of the wrong size, a temperature out of range, a head without labels) is an
+    /// error here, not a file.
     pub fn to_onnx(&self) -> Result<Vec<u8>> {
-        onnx::encode(&self.params, &self.summary)
+        let bytes = onnx::encode(&self.params, &self.summary)?;
+        onnx::decode(&bytes).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("the model would not load: {}", e.message()),
+            )
+        })?;
+        Ok(bytes)
     }
 
     /// Writes the model file atomically: a temporary file beside it, flushed to disk and

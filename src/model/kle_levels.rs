@@ -101,14 +101,15 @@ impl KleGroups {
             let sums = self.sums(l, p);
             let codes = &self.levels[l].0;
             if let (None, Some(threshold)) = (&fallback, threshold) {
-                // `max_by` keeps the last of equal sums, as grupper appear in label order.
-                if let Some((i, &prob)) = sums.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))
-                {
+                // The first of the ranking, which `levels` shows on top; a sum over many
+                // emner can round past 1, and is compared as the 1 it is shown as.
+                if let Some(&i) = top_k(&sums, 1).first() {
+                    let prob = sums[i].min(1.0);
                     if prob >= threshold {
                         fallback = Some(Fallback {
                             level: level.as_str().to_string(),
                             code: codes[i].to_string(),
-                            probability: prob.min(1.0),
+                            probability: prob,
                         });
                     }
                 }

@@ -116,8 +116,15 @@ impl Classifier {
         // Nothing is published (the first live copy, a grown head) until the correction
         // has been checked and learned: a call that fails leaves the classifier as it was.
         let published = self.live.load_full();
+        let Some(mut live) = published
+            .clone()
+            .or_else(|| correction.then(|| Arc::new(Live::from_params(&self.params))))
+        else {
+            // Remembered before any correction: the model is still the file's, decided by
+            // tract, and stays so; the message only waits to be replayed.
+            return self.remember_only(&mut writer, x, labels);
+        };
         let mut publish = published.is_none();
-        let mut live = published.unwrap_or_else(|| Arc::new(Live::from_params(&self.params)));
         let lr = writer
             .options
             .learning_rate
@@ -132,7 +139,7 @@ impl Classifier {
                 ),
             ));
         }
-        let resolved = resolve(&live, labels)?;
+        let resolved = resolve(&live.heads, labels)?;
         if !correction {
             // Only a correction may add a label: a remembered message is not one.
             if let Some((h, Err(label))) = resolved.iter().find(|(_, r)| r.is_err()) {
@@ -194,6 +201,45 @@ impl Classifier {
         writer.kept.push_back(kept);
         Ok(LearnReport {
             new_labels,
+            corrections: writer.learned,
+        })
+    }
+
+    /// Keeps a remembered message for replay while no correction has been learned: its
+    /// labels are checked against the loaded model's, which a live copy starts from.
+    fn remember_only(
+        &self,
+        writer: &mut crate::model::writer::Writer,
+        x: SparseVec,
+        labels: &[(&str, &str)],
+    ) -> Result<LearnReport> {
+        let heads = &self.params.heads;
+        let mut y: Vec<Option<u32>> = vec![None; heads.len()];
+        for (h, r) in resolve(heads, labels)? {
+            match r {
+                Ok(i) => y[h] = Some(i),
+                Err(label) => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidInput,
+                        format!(
+                            "head {:?} has no label {label:?}: a remembered message can only \
+                             carry labels the model knows (a correction can add one)",
+                            heads[h].name
+                        ),
+                    ))
+                }
+            }
+        }
+        while writer.kept.len() >= writer.options.max_kept.max(1) {
+            writer.kept.pop_front();
+        }
+        writer.kept.push_back(Kept {
+            v: Arc::new(Normalised::new(x, &self.params.idf)),
+            labels: y,
+            correction: false,
+        });
+        Ok(LearnReport {
+            new_labels: Vec::new(),
             corrections: writer.learned,
         })
     }
@@ -309,6 +355,42 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::{classifier, x};
     use super::*;
+
+    #[test]
+    fn a_model_that_would_not_load_is_not_written() {
+        let good = classifier().to_model().unwrap();
+        assert!(good.to_onnx().is_ok());
+        let broken = |f: fn(&mut crate::model::params::Params)| {
+            let mut params = good.params().clone();
+            f(&mut params);
+            Model::new(params, good.summary().clone()).to_onnx()
+        };
+        for f in [
+            (|p| p.heads[0].temperature = 0.0) as fn(&mut crate::model::params::Params),
+            |p| p.bias.push(0.0),
+            |p| p.heads[0].labels.pop().map(drop).unwrap_or(()),
+            |p| p.idf.truncate(10),
+        ] {
+            let err = broken(f).unwrap_err();
+            assert!(err.to_string().contains("would not load"), "{err}");
+        }
+        let dir = std::env::temp_dir().join(format!("signatur-save-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.onnx");
+        good.save(&path).unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let mut params = good.params().clone();
+        params.heads[0].temperature = f32::NAN;
+        assert!(Model::new(params, good.summary().clone())
+            .save(&path)
+            .is_err());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            before,
+            "the working file is kept"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn a_refused_correction_leaves_the_classifier_as_it_was() {

@@ -6,7 +6,8 @@
 use std::sync::Arc;
 
 use crate::kle::KleCode;
-use crate::model::live::{Live, Normalised};
+use crate::model::live::Normalised;
+use crate::model::params::HeadInfo;
 use crate::model::rng::Rng;
 use crate::{Error, ErrorKind, Result};
 
@@ -82,10 +83,10 @@ impl Writer {
     }
 }
 
-/// Checks a correction's `(head, label)` pairs against the live model and returns, per
+/// Checks a correction's `(head, label)` pairs against the model's heads and returns, per
 /// head, the label's index, or the label to add.
 pub(crate) fn resolve(
-    live: &Live,
+    heads: &[HeadInfo],
     labels: &[(&str, &str)],
 ) -> Result<Vec<(usize, std::result::Result<u32, String>)>> {
     if labels.is_empty() {
@@ -96,17 +97,13 @@ pub(crate) fn resolve(
     }
     let mut out: Vec<(usize, std::result::Result<u32, String>)> = Vec::new();
     for &(head, label) in labels {
-        let h = live
-            .heads
-            .iter()
-            .position(|x| x.name == head)
-            .ok_or_else(|| {
-                let known: Vec<&str> = live.heads.iter().map(|x| x.name.as_str()).collect();
-                Error::new(
-                    ErrorKind::InvalidInput,
-                    format!("the model has no head {head:?} (it has {known:?})"),
-                )
-            })?;
+        let h = heads.iter().position(|x| x.name == head).ok_or_else(|| {
+            let known: Vec<&str> = heads.iter().map(|x| x.name.as_str()).collect();
+            Error::new(
+                ErrorKind::InvalidInput,
+                format!("the model has no head {head:?} (it has {known:?})"),
+            )
+        })?;
         if out.iter().any(|(o, _)| *o == h) {
             return Err(Error::new(
                 ErrorKind::InvalidInput,
@@ -120,7 +117,7 @@ pub(crate) fn resolve(
                 format!("empty label for head {head:?}"),
             ));
         }
-        let labels = &live.heads[h].labels;
+        let labels = &heads[h].labels;
         match labels.iter().position(|l| l == label) {
             Some(i) => out.push((h, Ok(i as u32))),
             None => {
@@ -143,17 +140,18 @@ pub(crate) fn resolve(
 mod tests {
     use super::*;
     use crate::model::live::tests::params;
+    use crate::model::live::Live;
     use crate::model::params::Layers;
 
     #[test]
     fn corrections_are_checked() {
         let live = Live::from_params(&params(Layers::Linear { w: vec![0.0; 32] }, 8));
-        assert!(resolve(&live, &[]).is_err());
-        assert!(resolve(&live, &[("nope", "a")]).is_err());
-        assert!(resolve(&live, &[("unit", " ")]).is_err());
-        assert!(resolve(&live, &[("unit", "a"), ("unit", "b")]).is_err());
-        assert!(resolve(&live, &[("kle", "not a code")]).is_err());
-        let r = resolve(&live, &[("unit", "b"), ("kle", "27.24.00")]).unwrap();
+        assert!(resolve(&live.heads, &[]).is_err());
+        assert!(resolve(&live.heads, &[("nope", "a")]).is_err());
+        assert!(resolve(&live.heads, &[("unit", " ")]).is_err());
+        assert!(resolve(&live.heads, &[("unit", "a"), ("unit", "b")]).is_err());
+        assert!(resolve(&live.heads, &[("kle", "not a code")]).is_err());
+        let r = resolve(&live.heads, &[("unit", "b"), ("kle", "27.24.00")]).unwrap();
         assert_eq!(r[0], (0, Ok(1)));
         assert_eq!(r[1], (1, Err("27.24.00".to_string())));
     }

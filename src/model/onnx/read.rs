@@ -73,6 +73,10 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Decoded> {
     if heads.is_empty() || classes == 0 {
         return Err(invalid("the model has no heads or labels"));
     }
+    if let Some(h) = heads.iter().find(|h| h.labels.is_empty()) {
+        // It would decide nothing, never abstain, and share the next head's offset.
+        return Err(invalid(format!("head {:?} has no labels", h.name)));
+    }
     let idf = read_f32(find("idf")?, &[dim])?;
     let bias = read_f32(find("bias")?, &[classes])?;
     let form = get(KEY_FORM)?;
@@ -311,7 +315,10 @@ fn check_shape(t: &pb::TensorProto, shape: &[usize]) -> Result<usize> {
             t.name, dims, shape
         )));
     }
-    Ok(shape.iter().product())
+    shape
+        .iter()
+        .try_fold(1usize, |n, &d| n.checked_mul(d))
+        .ok_or_else(|| invalid(format!("initializer {} has too many elements", t.name)))
 }
 
 /// The temperatures a head may have: training fits one in [0.02, 50] (`fit_temperature`)
@@ -361,12 +368,14 @@ fn raw_values(
     if t.raw_data.is_empty() {
         return Ok(None);
     }
-    if t.raw_data.len() != n * width {
+    let bytes = n
+        .checked_mul(width)
+        .ok_or_else(|| invalid(format!("initializer {} has too many elements", t.name)))?;
+    if t.raw_data.len() != bytes {
         return Err(invalid(format!(
-            "initializer {} has {} bytes, expected {}",
+            "initializer {} has {} bytes, expected {bytes}",
             t.name,
             t.raw_data.len(),
-            n * width
         )));
     }
     // An iterator, not a list: a list of slices is 16 bytes per value, eight times a
