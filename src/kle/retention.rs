@@ -138,14 +138,18 @@ impl fmt::Display for RetentionPeriod {
                 write!(f, "{value}{unit}")?;
             }
         }
-        if self.hours + self.minutes + self.seconds > 0 {
+        // Each part is compared on its own: a sum of `u32`s from a file can overflow.
+        if [self.hours, self.minutes, self.seconds]
+            .iter()
+            .any(|&v| v > 0)
+        {
             f.write_str("T")?;
             for (value, unit) in [(self.hours, 'H'), (self.minutes, 'M'), (self.seconds, 'S')] {
                 if value > 0 {
                     write!(f, "{value}{unit}")?;
                 }
             }
-        } else if self.years + self.months + self.days == 0 {
+        } else if [self.years, self.months, self.days].iter().all(|&v| v == 0) {
             f.write_str("0D")?;
         }
         Ok(())
@@ -197,6 +201,9 @@ mod tests {
             ("PT48H", "PT48H", 2),
             ("P1DT12H", "P1DT12H", 1),
             (" P10Y ", "P10Y", 3650),
+            // Parts whose sum overflows a u32 are each printed.
+            ("PT4294967295H1S", "PT4294967295H1S", 178_956_970),
+            ("P4294967295Y1D", "P4294967295Y1D", 1_567_663_062_676),
         ];
         for (input, shown, days) in cases {
             let p = RetentionPeriod::parse(input).unwrap();
