@@ -171,8 +171,9 @@ pub struct FeatureConfig {
     pub stop_words: String,
     /// Field weights.
     pub fields: FieldWeights,
-    /// At most this many bytes of each text field are featurised, which bounds the work per
-    /// message.
+    /// Each text field is cut to at most this many bytes before it is normalised, which
+    /// bounds the work per message. (Normalisation can lengthen a text: NFKC makes 33
+    /// bytes of U+FDFA's 3, so the bound on what is featurised is linear, not this figure.)
     pub max_field_bytes: u32,
     /// Weight of the shared word space, relative to the field's own weight; 0 turns it off.
     ///

@@ -82,7 +82,9 @@ pub struct TrainOptions {
     pub class_weight_power: f32,
     /// The precision the abstain threshold should reach on held-out data.
     pub target_precision: f32,
-    /// The share of messages held out to fit calibration and thresholds.
+    /// About the share of messages held out to fit calibration and thresholds: every
+    /// `round(1 / fraction)`-th message of each label is held out, so 0.1 holds out 10 %,
+    /// 0.3 holds out a third, and any share above 0.5 holds out half.
     pub calibration_fraction: f32,
     /// After calibrating on the held-out part, train again on everything (calibration and
     /// thresholds are kept). Costs a second training run, gains the held-out data: on by
