@@ -334,7 +334,7 @@ impl Classifier {
             self.check_ids(x)?;
             let xn = normalised(x, live.idf());
             let s = live.score(&x.ids, &xn, false);
-            for (h, p) in live_probs(&live, &s.logits).into_iter().enumerate() {
+            for (h, p) in s.probs.into_iter().enumerate() {
                 out[h].extend(p);
             }
         }
@@ -483,8 +483,7 @@ impl Classifier {
     ) -> Decision {
         let xn = normalised(x, live.idf());
         let scores = live.score(&x.ids, &xn, opts.explain > 0);
-        let probs = live_probs(live, &scores.logits);
-        let rows: Vec<&[f32]> = probs.iter().map(Vec::as_slice).collect();
+        let rows: Vec<&[f32]> = scores.probs.iter().map(Vec::as_slice).collect();
         let support = |c: usize| live.support(c);
         let view = View {
             heads: &live.heads,
@@ -493,6 +492,7 @@ impl Classifier {
             support: &support,
             check_support: !self.summary.is_cold_start(),
         };
+        // The pushes are towards each head's top label as `decide` ranks it (`Live::read`).
         let mut push = |h: usize, _best: usize| scores.pushes.get(h).cloned().unwrap_or_default();
         self.decide(&view, msg, &rows, &mut push, opts)
     }
@@ -654,27 +654,6 @@ fn explain(words: &Words<'_>, xn: &[f32], label_push: &[f32], k: usize) -> Vec<E
             text,
             field,
             weight,
-        })
-        .collect()
-}
-
-/// Per head, softmax of the live logits after the head's temperature (what the graph's
-/// `Div` and `Softmax` nodes compute).
-fn live_probs(live: &Live, logits: &[f32]) -> Vec<Vec<f32>> {
-    live.heads
-        .iter()
-        .zip(live.offsets())
-        .map(|(head, &off)| {
-            let t = if head.temperature > 0.0 {
-                head.temperature
-            } else {
-                1.0
-            };
-            let s = &logits[off..off + head.labels.len()];
-            let m = s.iter().fold(f32::NEG_INFINITY, |a, &v| a.max(v / t));
-            let e: Vec<f32> = s.iter().map(|&v| (v / t - m).exp()).collect();
-            let z: f32 = e.iter().sum();
-            e.into_iter().map(|v| v / z).collect()
         })
         .collect()
 }

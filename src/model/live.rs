@@ -50,6 +50,7 @@ use crate::model::lanes::Table;
 use crate::model::params::{linear_push, low_rank_push};
 use crate::model::params::{normalise, HeadInfo, Layers, Loss, Params};
 use crate::model::prior::KeywordPrior;
+use crate::model::top::top_k;
 use crate::{Error, ErrorKind, Result};
 
 /// A message's raw features (what retraining needs) with their values normalised under
@@ -260,6 +261,8 @@ pub(crate) struct Live {
 pub(crate) struct Scores {
     /// Logits over all classes.
     pub logits: Vec<f32>,
+    /// Per head, the probabilities over its labels (temperature, softmax).
+    pub probs: Vec<Vec<f32>>,
     /// Per head, each feature's push towards the head's top label (empty unless asked).
     pub pushes: Vec<Vec<f32>>,
 }
@@ -373,11 +376,15 @@ impl Live {
                 prior.add_logits(ids, xn, &mut logits[off..off + head.labels.len()]);
             }
         }
+        let probs = self.probabilities(&logits);
         let mut pushes = Vec::new();
         if explain {
             for (h, head) in self.heads.iter().enumerate() {
                 let (off, n) = (self.offsets[h], head.labels.len());
-                let best = argmax(&logits[off..off + n]);
+                // The label the decision ranks first: the first of the largest
+                // probabilities, as `top_k` orders them. (The largest logit can differ
+                // when rounding makes two probabilities equal.)
+                let best = top_k(&probs[h], 1).first().copied().unwrap_or(0);
                 let mut push = w.push(self.classes, ids, off, n, best);
                 // The prior's part is not proportional to a feature's value (a keyword
                 // counts when present): per unit of value, as `Params::push_per_value`.
@@ -391,7 +398,32 @@ impl Live {
                 pushes.push(push);
             }
         }
-        Scores { logits, pushes }
+        Scores {
+            logits,
+            probs,
+            pushes,
+        }
+    }
+
+    /// Per head, the probabilities of `logits` over all classes: divided by the head's
+    /// temperature, softmax.
+    pub(crate) fn probabilities(&self, logits: &[f32]) -> Vec<Vec<f32>> {
+        self.heads
+            .iter()
+            .zip(&self.offsets)
+            .map(|(head, &off)| {
+                let t = if head.temperature > 0.0 {
+                    head.temperature
+                } else {
+                    1.0
+                };
+                let s = &logits[off..off + head.labels.len()];
+                let m = s.iter().fold(f32::NEG_INFINITY, |a, &v| a.max(v / t));
+                let e: Vec<f32> = s.iter().map(|&v| (v / t - m).exp()).collect();
+                let z: f32 = e.iter().sum();
+                e.into_iter().map(|v| v / z).collect()
+            })
+            .collect()
     }
 
     /// One SGD step of the model's loss on each message of `batch`, in order, published
@@ -584,17 +616,6 @@ impl Back {
     }
 }
 
-/// The index of the largest value (the first on ties).
-pub(crate) fn argmax(v: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, x) in v.iter().enumerate() {
-        if *x > v[best] {
-            best = i;
-        }
-    }
-    best
-}
-
 /// Normalised values of `x` under `idf` (what the graph computes before the weights).
 pub(crate) fn normalised(x: &SparseVec, idf: &[f32]) -> Vec<f32> {
     let mut xn = Vec::with_capacity(x.len());
@@ -632,6 +653,31 @@ pub(crate) mod tests {
             bias: vec![0.0; 4],
             prior: None,
         }
+    }
+
+    #[test]
+    fn explanations_push_towards_the_label_the_decision_ranks_first() {
+        // Label 1's logit is larger by 1e-6, which the temperature rounds away: the two
+        // probabilities are equal and the decision ranks label 0 first.
+        let dim = 8;
+        let mut w = vec![0.0; dim * 4];
+        w[4] = 1.0;
+        w[5] = 0.5;
+        let model = |b1: f32| {
+            let mut p = params(Layers::Linear { w: w.clone() }, dim);
+            p.heads[0].temperature = 1e3;
+            p.bias[1] = b1;
+            Live::from_params(&p)
+        };
+        let (ids, xn) = ([1u32], [1.0f32]);
+        let tied = model(0.5 + 1e-6).score(&ids, &xn, true);
+        assert!(tied.logits[1] > tied.logits[0]);
+        assert_eq!(tied.probs[0][0], tied.probs[0][1]);
+        assert_eq!(top_k(&tied.probs[0], 1), [0]);
+        // The same pushes as where label 0 wins clearly.
+        let clear = model(0.0).score(&ids, &xn, true);
+        assert_eq!(top_k(&clear.probs[0], 1), [0]);
+        assert_eq!(tied.pushes[0], clear.pushes[0]);
     }
 
     #[test]
