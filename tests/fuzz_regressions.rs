@@ -196,3 +196,23 @@ fn ranker_with_a_padding_entry_past_the_table_is_refused() {
     assert!(done, "the ranker has no padding entry to damage");
     refused(&proto.encode_to_vec(), "(label 65535, weight 0)");
 }
+
+/// From a read-only review: row 0 of a ranker tier belongs to every feature without a row
+/// of its own. The graph gathers it for them and the in-process scorer skips it, so a
+/// weight there made tract and the live scorer (after the first correction) disagree.
+/// Such a file is refused.
+#[test]
+fn ranker_with_a_weight_in_row_0_is_refused() {
+    let bytes = ranker_bytes();
+    let mut proto = pb::ModelProto::decode(bytes.as_slice()).unwrap();
+    let graph = proto.graph.as_mut().unwrap();
+    let w = graph
+        .initializer
+        .iter_mut()
+        .find(|i| i.name == "kw_weight_0")
+        .expect("a ranker has tier 0");
+    // float16 1.0 in the first entry of row 0.
+    w.raw_data[0..2].copy_from_slice(&0x3c00u16.to_le_bytes());
+    refused(&proto.encode_to_vec(), "tier 0: row 0 has a weight");
+    assert!(Classifier::from_bytes(&bytes).is_ok());
+}

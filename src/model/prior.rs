@@ -479,6 +479,12 @@ impl KeywordPrior {
             {
                 return bad(format!("entry (label {c}, weight {w}) for {width} labels"));
             }
+            // Row 0 is every feature's without a row of its own: the graph gathers it for
+            // them, the in-process scorer skips it, so a weight there would make the two
+            // disagree.
+            if t.weight.iter().take(t.k).any(|&w| w != 0.0) {
+                return bad(format!("tier {i}: row 0 has a weight"));
+            }
         }
         let n = p.tiers.len();
         if let Some(s) = p.slot.iter().find(|&&s| {

@@ -248,7 +248,12 @@ fn read_ranker<'a>(
                 .into_iter()
                 .map(|c| c.min(u16::MAX as u32) as u16)
                 .collect(),
-            weight: read_f32(find(&format!("kw_weight_{t}"))?, &[rows, k])?,
+            // As float16, which the graph this version builds stores (a foreign file may
+            // hold float32): the live scorer must add what tract adds.
+            weight: read_f32(find(&format!("kw_weight_{t}"))?, &[rows, k])?
+                .into_iter()
+                .map(|w| crate::model::params::to_f16(w).to_f32())
+                .collect(),
         });
     }
     let mut cols = vec![[0u32; 3]; pm.labels];
