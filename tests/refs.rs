@@ -245,6 +245,15 @@ fn written_cpr_between_other_digit_groups_is_found() {
     assert_eq!(spans("Jeres j.nr.: 1503900005/2024"), ["1503900005"]);
     assert_eq!(spans("15.03.90-0005 8500"), ["15.03.90-0005"]);
     assert_eq!(spans("8500 15.03.90-0005 1"), ["15.03.90-0005"]);
+    // Hard-wrapped after the hyphen.
+    for text in ["cpr 150390-\n0005", "cpr 150390-\r\n0005 8500"] {
+        assert_eq!(one(text, RefKind::Cpr).value, "1503900005", "{text:?}");
+        let masked = signatur::decision::redact::redact(text, &Default::default());
+        assert!(
+            !masked.contains("0005") && masked.contains("XXXXXX-"),
+            "{masked:?}"
+        );
+    }
     // Dashes and hyphens that PDF text and word processors write, and a soft hyphen.
     for dash in ["\u{2212}", "\u{2014}", "\u{2012}", "\u{FF0D}", "\u{AD}"] {
         let text = format!("cpr {}{dash}{}", "150390", "0005");

@@ -116,6 +116,10 @@ impl Chunk {
 pub(super) fn separator_at(bytes: &[u8], i: usize) -> Option<(Sep, usize)> {
     match bytes.get(i..)? {
         [b' ', ..] => Some((Sep::Space, 1)),
+        // A number hard-wrapped after its hyphen (plain text, OCR): `150390-` at a line's
+        // end, `0005` at the next one's start.
+        [b'-', b'\n', ..] => Some((Sep::Hyphen, 2)),
+        [b'-', b'\r', b'\n', ..] => Some((Sep::Hyphen, 3)),
         [b'-', ..] => Some((Sep::Hyphen, 1)),
         [b'.', ..] => Some((Sep::Dot, 1)),
         [b'/', ..] => Some((Sep::Slash, 1)),
