@@ -144,6 +144,8 @@ struct View<'a> {
     xn: &'a [f32],
     support: &'a dyn Fn(usize) -> u64,
     check_support: bool,
+    /// The `kle` head's grupper and hovedgrupper, for the heads as they are here.
+    kle_groups: Option<&'a (usize, KleGroups)>,
 }
 
 impl Classifier {
@@ -458,6 +460,7 @@ impl Classifier {
             xn: &xn,
             support: &support,
             check_support: !self.summary.is_cold_start(),
+            kle_groups: self.kle_groups.as_ref(),
         };
         let mut push = |h: usize, best: usize| {
             let n = heads[h].labels.len();
@@ -491,6 +494,7 @@ impl Classifier {
             xn: &xn,
             support: &support,
             check_support: !self.summary.is_cold_start(),
+            kle_groups: live.kle_groups.as_ref(),
         };
         // The pushes are towards each head's top label as `decide` ranks it (`Live::read`).
         let mut push = |h: usize, _best: usize| scores.pushes.get(h).cloned().unwrap_or_default();
@@ -550,9 +554,10 @@ impl Classifier {
                     explain(words, view.xn, &w, k)
                 }
             };
-            // Labels added by corrections are not in the table built at load.
+            // Built for these heads (at load, or with the live copy a new label made); a
+            // table that does not fit is built here, which should not happen.
             let built;
-            let groups = match &self.kle_groups {
+            let groups = match view.kle_groups {
                 _ if info.name != KLE_HEAD => None,
                 Some((kh, groups)) if *kh == h && groups.len() == info.labels.len() => Some(groups),
                 _ => {

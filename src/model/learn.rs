@@ -355,6 +355,35 @@ pub(crate) mod testing {
 mod tests {
     use super::testing::{classifier, x};
     use super::*;
+    use crate::model::summary::Summary;
+
+    #[test]
+    fn a_new_kle_label_is_ranked_at_every_level() {
+        let mut params = classifier().to_model().unwrap().params().clone();
+        params.heads[0].name = "kle".into();
+        params.heads[0].labels = vec!["32.18.04".into(), "00.01.00".into()];
+        let clf = Classifier::from_model(&Model::new(params, Summary::default())).unwrap();
+        let msg = Message::from_text("Ansøgning om plejebolig til min mor");
+        for _ in 0..5 {
+            clf.learn(&msg, &[("kle", "27.24.00")]).unwrap();
+        }
+        let opts = crate::ClassifyOptions {
+            top_k: 3,
+            ..Default::default()
+        };
+        let head = clf.classify_with(&msg, &opts).unwrap().heads.remove(0);
+        let codes = |level: usize| -> Vec<String> {
+            head.levels[level]
+                .labels
+                .iter()
+                .map(|l| l.label.clone())
+                .collect()
+        };
+        assert!(codes(0).contains(&"27.24.00".to_string()), "{:?}", codes(0));
+        assert!(codes(1).contains(&"27.24".to_string()), "{:?}", codes(1));
+        assert!(codes(2).contains(&"27".to_string()), "{:?}", codes(2));
+        assert_eq!(codes(1).len(), 3);
+    }
 
     #[test]
     fn a_model_that_would_not_load_is_not_written() {

@@ -46,6 +46,7 @@ use std::sync::{Arc, Mutex};
 use arc_swap::ArcSwap;
 
 use crate::features::{FeatureConfig, SparseVec};
+use crate::model::kle_levels::{KleGroups, KLE_HEAD};
 use crate::model::lanes::Table;
 use crate::model::params::{linear_push, low_rank_push};
 use crate::model::params::{normalise, HeadInfo, Layers, Loss, Params};
@@ -255,6 +256,10 @@ pub(crate) struct Live {
     back: Mutex<Back>,
     /// The keyword prior, carried unchanged (its logits are not learned online).
     prior: Option<KeywordPrior>,
+    /// The `kle` head and its labels' grupper and hovedgrupper, made once per copy: a
+    /// correction that adds a KLE label makes a new copy, and the table made at load no
+    /// longer fits.
+    pub kle_groups: Option<(usize, KleGroups)>,
 }
 
 /// What a reader gets from one consistent read.
@@ -299,6 +304,10 @@ impl Live {
         prior: Option<KeywordPrior>,
     ) -> Live {
         let classes = weights.bias.len();
+        let kle_groups = heads
+            .iter()
+            .position(|h| h.name == KLE_HEAD)
+            .map(|h| (h, KleGroups::new(&heads[h].labels)));
         let back = Back {
             weights: Arc::new(weights.clone()),
             owed: Vec::new(),
@@ -313,6 +322,7 @@ impl Live {
             front: ArcSwap::from_pointee(weights),
             back: Mutex::new(back),
             prior,
+            kle_groups,
         }
     }
 
