@@ -211,67 +211,67 @@ namespace Signatur
     {
         private const string Lib = "signatur";
 
-        [DllImport(Lib)] internal static extern IntPtr signatur_version();
-        [DllImport(Lib)] internal static extern IntPtr signatur_status_str(uint status);
-        [DllImport(Lib)] internal static extern Status signatur_last_error(byte* buf, UIntPtr len, out UIntPtr outLen);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern IntPtr signatur_version();
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern IntPtr signatur_status_str(uint status);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_last_error(byte* buf, UIntPtr len, out UIntPtr outLen);
 
-        [DllImport(Lib)] internal static extern Status signatur_model_load(byte* path, UIntPtr len, out IntPtr model);
-        [DllImport(Lib)] internal static extern Status signatur_model_from_bytes(byte* data, UIntPtr len, out IntPtr model);
-        [DllImport(Lib)] internal static extern void signatur_model_free(IntPtr model);
-        [DllImport(Lib)] internal static extern UIntPtr signatur_model_head_count(ModelHandle model);
-        [DllImport(Lib)] internal static extern Status signatur_model_head_name(ModelHandle model, UIntPtr head, out IntPtr name, out UIntPtr len);
-        [DllImport(Lib)] internal static extern UIntPtr signatur_model_label_count(ModelHandle model, UIntPtr head);
-        [DllImport(Lib)] internal static extern Status signatur_model_label_name(ModelHandle model, UIntPtr head, UIntPtr label, out IntPtr name, out UIntPtr len);
-        [DllImport(Lib)] internal static extern Status signatur_model_classify(ModelHandle model, MessageHandle message, out IntPtr decision);
-        [DllImport(Lib)] internal static extern Status signatur_model_classify_with(ModelHandle model, MessageHandle message, OptionsHandle options, out IntPtr decision);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_model_load(byte* path, UIntPtr len, out IntPtr model);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_model_from_bytes(byte* data, UIntPtr len, out IntPtr model);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern void signatur_model_free(IntPtr model);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr signatur_model_head_count(ModelHandle model);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_model_head_name(ModelHandle model, UIntPtr head, out IntPtr name, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr signatur_model_label_count(ModelHandle model, UIntPtr head);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_model_label_name(ModelHandle model, UIntPtr head, UIntPtr label, out IntPtr name, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_model_classify(ModelHandle model, MessageHandle message, out IntPtr decision);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_model_classify_with(ModelHandle model, MessageHandle message, OptionsHandle options, out IntPtr decision);
 
-        [DllImport(Lib)] internal static extern Status signatur_classify_options_new(out IntPtr options);
-        [DllImport(Lib)] internal static extern Status signatur_classify_options_set_top_k(OptionsHandle options, uint topK);
-        [DllImport(Lib)] internal static extern Status signatur_classify_options_set_explain(OptionsHandle options, uint words);
-        [DllImport(Lib)] internal static extern Status signatur_classify_options_set_threshold(OptionsHandle options, byte* head, UIntPtr len, float threshold);
-        [DllImport(Lib)] internal static extern void signatur_classify_options_free(IntPtr options);
-        [DllImport(Lib)] internal static extern Status signatur_classify_options_set_case_directory(OptionsHandle options, DirectoryHandle directory);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_classify_options_new(out IntPtr options);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_classify_options_set_top_k(OptionsHandle options, uint topK);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_classify_options_set_explain(OptionsHandle options, uint words);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_classify_options_set_threshold(OptionsHandle options, byte* head, UIntPtr len, float threshold);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern void signatur_classify_options_free(IntPtr options);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_classify_options_set_case_directory(OptionsHandle options, DirectoryHandle directory);
 
         /// <summary>signatur_case_lookup_callback.</summary>
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate uint LookupCallback(IntPtr userdata, uint query, byte* key, UIntPtr keyLen, IntPtr answer);
 
-        [DllImport(Lib)] internal static extern Status signatur_case_directory_new(LookupCallback callback, IntPtr userdata, uint timeoutMs, out IntPtr directory);
-        [DllImport(Lib)] internal static extern void signatur_case_directory_free(IntPtr directory);
-        [DllImport(Lib)] internal static extern Status signatur_case_answer_set(IntPtr answer, uint field, byte* utf8, UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_case_directory_new(LookupCallback callback, IntPtr userdata, uint timeoutMs, out IntPtr directory);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern void signatur_case_directory_free(IntPtr directory);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_case_answer_set(IntPtr answer, uint field, byte* utf8, UIntPtr len);
 
-        [DllImport(Lib)] internal static extern Status signatur_message_from_bytes(byte* raw, UIntPtr len, out IntPtr message);
-        [DllImport(Lib)] internal static extern Status signatur_message_from_text(byte* utf8, UIntPtr len, out IntPtr message);
-        [DllImport(Lib)] internal static extern Status signatur_message_from_memo(byte* xml, UIntPtr len, out IntPtr message);
-        [DllImport(Lib)] internal static extern void signatur_message_free(IntPtr message);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_from_bytes(byte* raw, UIntPtr len, out IntPtr message);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_from_text(byte* utf8, UIntPtr len, out IntPtr message);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_from_memo(byte* xml, UIntPtr len, out IntPtr message);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern void signatur_message_free(IntPtr message);
 
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_new(out IntPtr builder);
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_set_subject(BuilderHandle b, byte* utf8, UIntPtr len);
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_set_text_body(BuilderHandle b, byte* utf8, UIntPtr len);
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_set_html_body(BuilderHandle b, byte* utf8, UIntPtr len);
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_set_date(BuilderHandle b, byte* utf8, UIntPtr len);
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_set_sender(BuilderHandle b, byte* address, UIntPtr addressLen, byte* name, UIntPtr nameLen);
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_add_to(BuilderHandle b, byte* address, UIntPtr addressLen, byte* name, UIntPtr nameLen);
-        [DllImport(Lib)] internal static extern Status signatur_message_builder_build(BuilderHandle b, out IntPtr message);
-        [DllImport(Lib)] internal static extern void signatur_message_builder_free(IntPtr builder);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_new(out IntPtr builder);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_set_subject(BuilderHandle b, byte* utf8, UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_set_text_body(BuilderHandle b, byte* utf8, UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_set_html_body(BuilderHandle b, byte* utf8, UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_set_date(BuilderHandle b, byte* utf8, UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_set_sender(BuilderHandle b, byte* address, UIntPtr addressLen, byte* name, UIntPtr nameLen);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_add_to(BuilderHandle b, byte* address, UIntPtr addressLen, byte* name, UIntPtr nameLen);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_message_builder_build(BuilderHandle b, out IntPtr message);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern void signatur_message_builder_free(IntPtr builder);
 
-        [DllImport(Lib)] internal static extern UIntPtr signatur_decision_head_count(DecisionHandle d);
-        [DllImport(Lib)] internal static extern Status signatur_decision_head_name(DecisionHandle d, UIntPtr head, out IntPtr name, out UIntPtr len);
-        [DllImport(Lib)] internal static extern UIntPtr signatur_decision_label_count(DecisionHandle d, UIntPtr head);
-        [DllImport(Lib)] internal static extern Status signatur_decision_label(DecisionHandle d, UIntPtr head, UIntPtr index, out IntPtr label, out UIntPtr len, out float probability);
-        [DllImport(Lib)] internal static extern UIntPtr signatur_decision_level_label_count(DecisionHandle d, UIntPtr head, uint level);
-        [DllImport(Lib)] internal static extern Status signatur_decision_level_label(DecisionHandle d, UIntPtr head, uint level, UIntPtr index, out IntPtr code, out UIntPtr len, out float probability);
-        [DllImport(Lib)] internal static extern Status signatur_decision_fallback(DecisionHandle d, UIntPtr head, out KleLevel level, out IntPtr code, out UIntPtr len, out float probability);
-        [DllImport(Lib)] internal static extern Status signatur_decision_decided_by(DecisionHandle d, UIntPtr head, out DecidedBy by);
-        [DllImport(Lib)] internal static extern Status signatur_decision_abstain(DecisionHandle d, UIntPtr head, out byte abstain, out float threshold);
-        [DllImport(Lib)] internal static extern UIntPtr signatur_decision_explanation_count(DecisionHandle d, UIntPtr head);
-        [DllImport(Lib)] internal static extern Status signatur_decision_explanation(DecisionHandle d, UIntPtr head, UIntPtr index, out IntPtr text, out UIntPtr len, out uint field, out float weight);
-        [DllImport(Lib)] internal static extern UIntPtr signatur_decision_reference_count(DecisionHandle d);
-        [DllImport(Lib)] internal static extern Status signatur_decision_reference(DecisionHandle d, UIntPtr index, out uint kind, out float confidence, out uint checksum);
-        [DllImport(Lib)] internal static extern Status signatur_decision_reference_masked(DecisionHandle d, UIntPtr index, out IntPtr text, out UIntPtr len);
-        [DllImport(Lib)] internal static extern Status signatur_decision_sensitive(DecisionHandle d, out byte sensitive, out uint categories);
-        [DllImport(Lib)] internal static extern Status signatur_decision_json(DecisionHandle d, out IntPtr json, out UIntPtr len);
-        [DllImport(Lib)] internal static extern void signatur_decision_free(IntPtr decision);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr signatur_decision_head_count(DecisionHandle d);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_head_name(DecisionHandle d, UIntPtr head, out IntPtr name, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr signatur_decision_label_count(DecisionHandle d, UIntPtr head);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_label(DecisionHandle d, UIntPtr head, UIntPtr index, out IntPtr label, out UIntPtr len, out float probability);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr signatur_decision_level_label_count(DecisionHandle d, UIntPtr head, uint level);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_level_label(DecisionHandle d, UIntPtr head, uint level, UIntPtr index, out IntPtr code, out UIntPtr len, out float probability);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_fallback(DecisionHandle d, UIntPtr head, out KleLevel level, out IntPtr code, out UIntPtr len, out float probability);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_decided_by(DecisionHandle d, UIntPtr head, out DecidedBy by);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_abstain(DecisionHandle d, UIntPtr head, out byte abstain, out float threshold);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr signatur_decision_explanation_count(DecisionHandle d, UIntPtr head);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_explanation(DecisionHandle d, UIntPtr head, UIntPtr index, out IntPtr text, out UIntPtr len, out uint field, out float weight);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern UIntPtr signatur_decision_reference_count(DecisionHandle d);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_reference(DecisionHandle d, UIntPtr index, out uint kind, out float confidence, out uint checksum);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_reference_masked(DecisionHandle d, UIntPtr index, out IntPtr text, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_sensitive(DecisionHandle d, out byte sensitive, out uint categories);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern Status signatur_decision_json(DecisionHandle d, out IntPtr json, out UIntPtr len);
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)] internal static extern void signatur_decision_free(IntPtr decision);
 
         /// <summary>A function that makes a handle from bytes (signatur_model_load, …).</summary>
         internal delegate Status Maker(byte* data, UIntPtr len, out IntPtr handle);
