@@ -502,14 +502,12 @@ fn address(a: &str, options: &JournalOptions) -> String {
     if options.unmasked {
         return a.to_string();
     }
-    let hide = |s: &str| -> String {
-        s.chars()
-            .map(|c| if c.is_alphanumeric() { 'x' } else { c })
-            .collect()
-    };
     match a.rfind('@') {
         Some(at) => format!("{}{}", "x".repeat(a[..at].chars().count()), &a[at..]),
-        None => hide(a),
+        None => a
+            .chars()
+            .map(|c| if c.is_alphanumeric() { 'x' } else { c })
+            .collect(),
     }
 }
 

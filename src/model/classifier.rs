@@ -219,7 +219,8 @@ impl Classifier {
     /// A classifier for an in-memory model (encodes it to ONNX and loads that, so it runs
     /// exactly what a saved file would).
     pub fn from_model(model: &Model) -> Result<Classifier> {
-        Classifier::from_bytes(&model.to_onnx()?)
+        // `from_bytes` makes the checks `to_onnx` would read the bytes back for.
+        Classifier::from_bytes(&onnx::encode(&model.params, &model.summary)?)
     }
 
     /// The heads, with labels, calibration and thresholds, as in the file (labels added

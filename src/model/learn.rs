@@ -143,14 +143,7 @@ impl Classifier {
         if !correction {
             // Only a correction may add a label: a remembered message is not one.
             if let Some((h, Err(label))) = resolved.iter().find(|(_, r)| r.is_err()) {
-                return Err(Error::new(
-                    ErrorKind::InvalidInput,
-                    format!(
-                        "head {:?} has no label {label:?}: a remembered message can only \
-                         carry labels the model knows (a correction can add one)",
-                        live.heads[*h].name
-                    ),
-                ));
+                return Err(unknown_remembered_label(&live.heads[*h].name, label));
             }
         }
         let mut new_labels = Vec::new();
@@ -178,9 +171,7 @@ impl Classifier {
             correction,
         };
         let writer = &mut *writer;
-        while writer.kept.len() >= writer.options.max_kept.max(1) {
-            writer.kept.pop_front();
-        }
+        writer.make_room();
         if correction {
             let replay = writer.options.replay.min(writer.kept.len());
             let mut batch: Vec<(&Arc<Normalised>, &[Option<u32>])> = Vec::with_capacity(replay + 1);
@@ -218,21 +209,10 @@ impl Classifier {
         for (h, r) in resolve(heads, labels)? {
             match r {
                 Ok(i) => y[h] = Some(i),
-                Err(label) => {
-                    return Err(Error::new(
-                        ErrorKind::InvalidInput,
-                        format!(
-                            "head {:?} has no label {label:?}: a remembered message can only \
-                             carry labels the model knows (a correction can add one)",
-                            heads[h].name
-                        ),
-                    ))
-                }
+                Err(label) => return Err(unknown_remembered_label(&heads[h].name, &label)),
             }
         }
-        while writer.kept.len() >= writer.options.max_kept.max(1) {
-            writer.kept.pop_front();
-        }
+        writer.make_room();
         writer.kept.push_back(Kept {
             v: Arc::new(Normalised::new(x, &self.params.idf)),
             labels: y,
@@ -303,6 +283,17 @@ impl Classifier {
             })
             .collect()
     }
+}
+
+/// Only a correction may add a label: a remembered message is not one.
+fn unknown_remembered_label(head: &str, label: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidInput,
+        format!(
+            "head {head:?} has no label {label:?}: a remembered message can only carry \
+             labels the model knows (a correction can add one)"
+        ),
+    )
 }
 
 /// A two-label model of 256 buckets and a message for it, for tests of corrections here

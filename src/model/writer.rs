@@ -81,6 +81,13 @@ impl Writer {
             options: LearnOptions::default(),
         }
     }
+
+    /// Drops the oldest kept messages until one more fits within `max_kept`.
+    pub(crate) fn make_room(&mut self) {
+        while self.kept.len() >= self.options.max_kept.max(1) {
+            self.kept.pop_front();
+        }
+    }
 }
 
 /// Checks a correction's `(head, label)` pairs against the model's heads and returns, per
