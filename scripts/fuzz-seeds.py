@@ -120,6 +120,13 @@ def main():
     c = Corpus(out, "rules")
     for p in files(FIX / "rules", "*.toml"):
         c.add(p.read_bytes())
+    # Rules on the Digital Post fixtures the target applies them to (tests/fixtures/memo).
+    c.add(
+        b'[[rule]]\nname = "kle"\nmemo_kle = ["02.34", "27"]\nset = { kle = "02.34.02" }\n'
+        b'[[rule]]\nname = "case"\nmemo_case_id = "02.34.02-G01-118-24"\nset = { unit = "Byg" }\n'
+        b'[[rule]]\nname = "id"\nmemo_sender_id = "13748136"\nmemo_sender_id_type = ["CVR", "cpr"]\n'
+        b'subject = "tegninger"\nset = { unit = "Byg" }\n'
+    )
     counts[c.dir.name] = c.count
 
     c = Corpus(out, "refs_redact")
