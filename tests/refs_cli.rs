@@ -128,3 +128,35 @@ fn bad_input_fails_with_a_message_not_a_panic() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+#[test]
+fn a_digital_post_letter_on_stdin_is_read_as_from_a_file() {
+    // A MeMo letter with a CPR number and a health matter (demo corpus): piped in, it must
+    // not be parsed as an RFC 5322 message with no body, found clean.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/demo/corpus/digitalpost/0279.xml"
+    );
+    let xml = std::fs::read_to_string(path).expect("the demo letter");
+    for command in ["refs", "redact"] {
+        let piped = run(&[command, "-"], &xml);
+        let named = run(&[command, path], "");
+        assert!(piped.status.success() && named.status.success());
+        let (piped, named) = (
+            String::from_utf8_lossy(&piped.stdout),
+            String::from_utf8_lossy(&named.stdout),
+        );
+        assert_eq!(
+            piped.replace("\"source\":\"-\"", ""),
+            named.replace(&format!("\"source\":\"{path}\""), ""),
+            "{command}"
+        );
+        if command == "refs" {
+            let v: serde_json::Value = serde_json::from_str(piped.trim()).expect("JSON");
+            assert_eq!(v["sensitive"], true, "{piped}");
+            assert!(piped.contains("\"kind\":\"cpr\""), "{piped}");
+        } else {
+            assert!(piped.contains("XXXXXX-XXXX"), "{piped}");
+        }
+    }
+}

@@ -105,6 +105,9 @@ pub fn for_each_message(
             let msg = read_bounded(path).and_then(|bytes| {
                 if text {
                     text_message(bytes)
+                } else if signatur::ingest::memo::looks_like_memo(&bytes) {
+                    // As a file is read: a Digital Post letter is MeMo XML, not RFC 5322.
+                    Message::from_memo(&bytes)
                 } else {
                     Message::from_bytes(&bytes)
                 }
