@@ -59,7 +59,8 @@ pub fn cross_validate(
         .iter()
         .map(|_| vec![Vec::new(); prepared.examples.len()])
         .collect();
-    let mut thresholds = vec![0.0f32; heads.len()];
+    // Per head, each fold model's abstain threshold.
+    let mut thresholds = vec![vec![0.0f32; k]; heads.len()];
     let mut fold_accuracy = Vec::new();
     for f in 0..k {
         let train_part = Prepared {
@@ -103,7 +104,7 @@ pub fn cross_validate(
             }
         }
         for (h, info) in clf.heads().iter().enumerate() {
-            thresholds[h] += info.threshold / k as f32;
+            thresholds[h][f] = info.threshold;
         }
         fold_accuracy.push(ok as f64 / n.max(1) as f64);
         if let Some(p) = progress {
@@ -121,6 +122,7 @@ pub fn cross_validate(
                     truth: Some(t as usize),
                     unseen: None,
                     probs: &probs[h][i],
+                    threshold: thresholds[h][folds[i]],
                 })
             })
             .collect();
@@ -128,7 +130,6 @@ pub fn cross_validate(
             &head.name,
             &head.labels,
             &preds,
-            thresholds[h],
             opts.target_precision,
         ));
     }

@@ -120,13 +120,16 @@ pub(super) struct Pred<'a> {
     /// so that each such label counts once in the balanced accuracy and the macro-F1.
     pub(super) unseen: Option<usize>,
     pub(super) probs: &'a [f32],
+    /// The abstain threshold of the model that scored this message: in cross-validation
+    /// each fold's model has its own, and a message is decided when its fold's model
+    /// would decide it.
+    pub(super) threshold: f32,
 }
 
 pub(super) fn head_report(
     name: &str,
     labels: &[String],
     preds: &[Pred<'_>],
-    threshold: f32,
     target: f32,
 ) -> HeadReport {
     let k = labels.len();
@@ -135,6 +138,8 @@ pub(super) fn head_report(
     let mut support = vec![0u64; k];
     let mut confusion: std::collections::HashMap<(usize, usize), u64> = Default::default();
     let (mut n, mut correct, mut top3) = (0u64, 0u64, 0u64);
+    // Messages at or above their model's threshold, and how many of those are right.
+    let (mut decided, mut decided_correct) = (0u64, 0u64);
     // The labels of the test data that the model does not know (see `Pred::unseen`).
     let mut unknown: std::collections::BTreeSet<usize> = Default::default();
     let mut scored = Vec::new();
@@ -169,6 +174,8 @@ pub(super) fn head_report(
             confidence: conf,
             correct: ok,
         });
+        decided += u64::from(conf >= p.threshold);
+        decided_correct += u64::from(conf >= p.threshold && ok);
         let b = ((conf * 15.0) as usize).min(14);
         bins[b].0 += 1;
         bins[b].1 += conf as f64;
@@ -204,10 +211,6 @@ pub(super) fn head_report(
         .collect();
     let balanced_accuracy = div(recalls.iter().sum(), recalls.len() as f64);
     let th = threshold_for_precision(&scored, target);
-    let above: Vec<&Scored> = scored
-        .iter()
-        .filter(|s| s.confidence >= threshold)
-        .collect();
     let ece = bins
         .iter()
         .map(|&(c, conf, ok)| {
@@ -242,9 +245,8 @@ pub(super) fn head_report(
         top3_accuracy: div(top3 as f64, n as f64),
         coverage_at_precision: th.coverage as f64,
         target_precision: target as f64,
-        coverage_at_threshold: div(above.len() as f64, n as f64),
-        precision_at_threshold: (!above.is_empty())
-            .then(|| above.iter().filter(|s| s.correct).count() as f64 / above.len() as f64),
+        coverage_at_threshold: div(decided as f64, n as f64),
+        precision_at_threshold: (decided > 0).then(|| decided_correct as f64 / decided as f64),
         ece,
         labels: label_reports,
         confused,
@@ -299,6 +301,7 @@ pub fn evaluate(
                     truth: info.labels.iter().position(|l| l == name),
                     unseen: Some(t as usize),
                     probs: &probs[h][i * k..(i + 1) * k],
+                    threshold: info.threshold,
                 })
             })
             .collect();
@@ -306,7 +309,6 @@ pub fn evaluate(
             &info.name,
             &info.labels,
             &preds,
-            info.threshold,
             target_precision,
         ));
     }
@@ -401,14 +403,16 @@ mod tests {
                 truth: Some(*t),
                 unseen: None,
                 probs: &p[..],
+                threshold: 0.75,
             })
             .chain(new.iter().map(|(p, t)| Pred {
                 truth: None,
                 unseen: Some(*t),
                 probs: &p[..],
+                threshold: 0.75,
             }))
             .collect();
-        let r = head_report("h", &labels, &preds, 0.75, 0.95);
+        let r = head_report("h", &labels, &preds, 0.95);
         assert!(
             (r.balanced_accuracy - 2.0 / 5.0).abs() < 1e-9,
             "{}",
@@ -426,6 +430,32 @@ mod tests {
     }
 
     #[test]
+    fn each_message_is_decided_at_its_own_models_threshold() {
+        // Cross-validation: A's fold model has threshold 0.5, B's 0.9. A (0.6, right) is
+        // decided and B (0.8, wrong) is not. One threshold for both (their mean, 0.7)
+        // would decide B alone and report precision 0.
+        let labels = vec!["a".to_string(), "b".to_string()];
+        let (pa, pb) = ([0.6f32, 0.4], [0.2f32, 0.8]);
+        let preds = [
+            Pred {
+                truth: Some(0),
+                unseen: None,
+                probs: &pa[..],
+                threshold: 0.5,
+            },
+            Pred {
+                truth: Some(0),
+                unseen: None,
+                probs: &pb[..],
+                threshold: 0.9,
+            },
+        ];
+        let r = head_report("h", &labels, &preds, 0.95);
+        assert!((r.coverage_at_threshold - 0.5).abs() < 1e-9);
+        assert_eq!(r.precision_at_threshold, Some(1.0));
+    }
+
+    #[test]
     fn metrics_on_a_known_table() {
         let labels = vec!["a".to_string(), "b".to_string()];
         let rows = [
@@ -440,9 +470,10 @@ mod tests {
                 truth: Some(*t),
                 unseen: None,
                 probs: &p[..],
+                threshold: 0.75,
             })
             .collect();
-        let r = head_report("h", &labels, &preds, 0.75, 0.95);
+        let r = head_report("h", &labels, &preds, 0.95);
         assert!((r.accuracy - 0.75).abs() < 1e-9);
         // Recall of a: 2/3, of b: 1/1.
         assert!((r.balanced_accuracy - (2.0 / 3.0 + 1.0) / 2.0).abs() < 1e-9);
