@@ -168,4 +168,31 @@ fn one_way_of_evaluating_at_a_time() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("signatur eval"), "{err}");
     }
+    // Flags that the chosen way would ignore are refused, not dropped: `--folds-out`
+    // without folds writes nothing, and `--model` trains nothing, so no training flag
+    // checks the precision that coverage is measured at.
+    let no_model = Path::new(env!("CARGO_MANIFEST_DIR")).join("no-such-model.onnx");
+    for (args, says) in [
+        (vec!["--model", "m.onnx", "--folds-out", "f.tsv"], "--folds"),
+        (
+            vec![
+                "--model",
+                no_model.to_str().unwrap(),
+                "--target-precision",
+                "7",
+            ],
+            "--target-precision 7 is outside (0, 1]",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_signatur"))
+            .arg("eval")
+            .arg("--data")
+            .arg(&demo)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{err}");
+    }
 }

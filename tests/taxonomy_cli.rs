@@ -162,6 +162,16 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
         .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--taxonomy"));
+    // And data: the taxonomy alone builds the ranker, which has no prior to choose, so
+    // `--prior keyword` there would be ignored.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(["train", "--taxonomy", &spec, "--prior", "keyword", "--out"])
+        .arg(dir.path().join("no.onnx"))
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--data"));
+    assert!(!dir.path().join("no.onnx").exists());
     let info: serde_json::Value =
         serde_json::from_slice(&common::signatur_ok(&["inspect", s(&prior)]).stdout).unwrap();
     assert_eq!(info["summary"]["kind"], "learned+prior");
@@ -183,4 +193,63 @@ fn cold_start_and_prior_models_classify_from_the_command_line() {
         let kle_by_model = h["head"] == "kle" && h["decided_by"]["by"] == "model";
         assert_eq!(levels, if kle_by_model { 3 } else { 0 }, "{h}");
     }
+}
+
+#[test]
+fn classify_checks_case_numbers_against_the_taxonomy_it_is_given() {
+    let Some(os2kle) = common::shared_data("os2kle/OS2KLE.txt") else {
+        return;
+    };
+    let spec = format!("os2kle:{}", os2kle.display());
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/corpus/manifest.csv");
+    let model = dir.path().join("demo.onnx");
+    common::signatur_ok(&[
+        "train",
+        "--data",
+        s(&manifest),
+        "--out",
+        s(&model),
+        "--hash-bits",
+        "16",
+    ]);
+    // 00.03.02 is an OS2KLE emne that no demo message is filed under.
+    let letter = dir.path().join("letter.txt");
+    std::fs::write(
+        &letter,
+        "Vedr. sag 00.03.02-G01-12-24\n\nHej, her er de ønskede papirer til sagen.\n",
+    )
+    .unwrap();
+    let decide = |extra: &[&str]| {
+        let mut args = vec!["classify", "--model", s(&model), "--text", "--json"];
+        args.extend(extra);
+        args.push(s(&letter));
+        json_lines(common::signatur_ok(&args)).remove(0)
+    };
+    let kle_by = |line: &serde_json::Value| {
+        let heads = line["decision"]["heads"].as_array().unwrap();
+        let kle = heads.iter().find(|h| h["head"] == "kle").unwrap();
+        (
+            kle["labels"][0]["label"].as_str().unwrap().to_string(),
+            kle["decided_by"]["by"].as_str().unwrap().to_string(),
+        )
+    };
+    // Without a taxonomy the model's labels are the check, and they lack the emne.
+    let without = decide(&[]);
+    assert_eq!(without["decision"]["case_notes"][0]["kind"], "unknown_emne");
+    assert_ne!(kle_by(&without).1, "case_number");
+    // With it, the emne is known and the case number decides, as `Router::with_taxonomy`.
+    let with = decide(&["--taxonomy", &spec]);
+    assert_eq!(
+        kle_by(&with),
+        ("00.03.02".to_string(), "case_number".to_string()),
+        "{with}"
+    );
+    // `--never-auto` applies to journal records only; alone it is refused.
+    let refused = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
+        .args(["classify", "--model", s(&model), "--never-auto", s(&letter)])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--journal"));
 }

@@ -79,7 +79,8 @@ pub fn parse_holdout(spec: &str) -> Result<f64> {
 
 /// Holds out the newest `fraction` of `prepared`'s examples.
 ///
-/// When every message has a Date header, the order is by date over the whole set: the
+/// When every message has a readable date ([`crate::Message::timestamp`]: a `Date` header
+/// that is a valid date with a time zone), the order is by date over the whole set: the
 /// newest messages, whatever their labels, are tested (the mix of labels may differ from
 /// training, as it does in use). Otherwise, since a missing date cannot be placed among
 /// dated messages, the messages of each label (of the first head: for a directory of label

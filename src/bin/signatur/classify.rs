@@ -57,12 +57,13 @@ pub struct Args {
     /// instead of the decision.
     #[arg(long)]
     pub journal: bool,
-    /// KLE taxonomy for titles and retention hints in journal records:
-    /// `os2kle:PATH`, `kle-xml:PATH` or a path whose format is sniffed.
+    /// The municipality's KLE taxonomy: `os2kle:PATH`, `kle-xml:PATH` or a path whose
+    /// format is sniffed. An SBSYS case number in a message decides only when its emne is
+    /// in it and not outdated; journal records get KLE titles and retention hints.
     #[arg(long)]
     pub taxonomy: Option<String>,
     /// Journal records are at most `suggested`, never `auto`.
-    #[arg(long)]
+    #[arg(long, requires = "journal")]
     pub never_auto: bool,
 }
 
@@ -115,7 +116,7 @@ pub fn run(args: Args) -> ExitCode {
         let result = msg.and_then(|m| {
             let d = router.decide(&m, &opts, args.unmasked)?;
             let line = if args.journal {
-                let rec = journal(&m, &d, summary.as_ref(), taxonomy.as_ref(), &journal_opts);
+                let rec = journal(&m, &d, summary.as_ref(), taxonomy.as_deref(), &journal_opts);
                 crate::json_line(JournalLine {
                     source,
                     journal: rec,
@@ -172,7 +173,7 @@ pub fn run(args: Args) -> ExitCode {
     }
 }
 
-fn load(args: &Args) -> signatur::Result<(Router, Option<Taxonomy>)> {
+fn load(args: &Args) -> signatur::Result<(Router, Option<Arc<Taxonomy>>)> {
     let mut router = Router::new(Arc::new(Classifier::load(&args.model)?));
     if let Some(path) = &args.rules {
         router = router.with_rules(Arc::new(RuleSet::load(path)?));
@@ -181,7 +182,12 @@ fn load(args: &Args) -> signatur::Result<(Router, Option<Taxonomy>)> {
         .taxonomy
         .as_deref()
         .map(Taxonomy::from_spec)
-        .transpose()?;
+        .transpose()?
+        .map(Arc::new);
+    if let Some(t) = &taxonomy {
+        // The same check as a host's router: a case number's emne must be in it.
+        router = router.with_taxonomy(t.clone());
+    }
     Ok((router, taxonomy))
 }
 

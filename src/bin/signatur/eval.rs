@@ -29,8 +29,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR|MANIFEST")]
     pub test: Option<PathBuf>,
     /// Train on the oldest messages of --data and test on the newest share: `latest:0.2`.
-    /// Ordered by the Date header when every message has one, else by file name
-    /// (number-aware) within each label folder.
+    /// Ordered by date when every message has a readable Date header (a valid date with a
+    /// time zone), else by file name (number-aware) within each label folder.
     #[arg(long, value_name = "latest:F")]
     pub holdout: Option<String>,
     /// Print one JSON object instead of a table.
@@ -40,7 +40,7 @@ pub struct Args {
     #[arg(long)]
     pub text: bool,
     /// With --folds: write `path<TAB>fold` per message, so peers can use the same folds.
-    #[arg(long)]
+    #[arg(long, requires = "folds")]
     pub folds_out: Option<PathBuf>,
     /// How to train (with --folds); `--target-precision` also sets where coverage is
     /// measured.
@@ -95,6 +95,15 @@ fn run_inner(args: &Args) -> signatur::Result<EvalReport> {
         return Err(signatur::Error::new(
             signatur::ErrorKind::InvalidInput,
             "give exactly one of --model, --folds, --test or --holdout",
+        ));
+    }
+    // Training refuses it too, but `--model` trains nothing and would report a coverage of
+    // 0 at an impossible precision.
+    let target = args.training.target_precision;
+    if !(target > 0.0 && target <= 1.0) {
+        return Err(signatur::Error::new(
+            signatur::ErrorKind::InvalidInput,
+            format!("--target-precision {target} is outside (0, 1]"),
         ));
     }
     if let Some(test_path) = &args.test {

@@ -32,7 +32,14 @@ pub struct Args {
     pub taxonomy: Option<String>,
     /// With `--data` and `--taxonomy`: the `kle` head's prior, `ranker` (the KLE ranker) or
     /// `keyword` (the keyword table before it: weaker, about twice as fast through tract).
-    #[arg(long, value_enum, default_value_t = Prior::Ranker, requires = "taxonomy")]
+    // Without `--data` the taxonomy alone builds the ranker, which has no prior to choose.
+    #[arg(
+        long,
+        value_enum,
+        default_value_t = Prior::Ranker,
+        requires = "taxonomy",
+        requires = "data"
+    )]
     pub prior: Prior,
     /// Where to write the model file.
     #[arg(long)]
