@@ -38,6 +38,7 @@ Usage:
   python run.py forward --train TRAIN.csv --test TEST.csv [--signatur EVAL.json] [--json OUT]
 """
 import argparse
+import collections
 import csv
 import email
 import email.policy
@@ -231,6 +232,9 @@ def signatur_result(path):
         "coverage_at_threshold": h.get("coverage_at_threshold"),
         "fold_accuracy": s.get("fold_accuracy", []),
         "predict_per_s": None,
+        # Test messages per label (the labels the model knows), to check that libsignatur
+        # tested the same messages as the peers; not printed.
+        "support": {l["label"]: l["support"] for l in h.get("labels", [])},
     }
 
 
@@ -330,15 +334,31 @@ def cmd_split(args):
     print(f"{len(train)} training and {len(test)} test messages in {args.out}")
 
 
-def finish(title, results, args):
+def finish(title, results, args, test_labels=None):
+    """Prints the peers' `results` beside libsignatur's (`args.signatur`), refusing when
+    libsignatur tested other messages. `test_labels`: the peers' test messages per label,
+    for a split where the two sides choose their test sets separately."""
     if args.signatur:
         sig = signatur_result(args.signatur)
+        support = sig.pop("support")
         # Side by side only on the same messages: a message libsignatur could not read
         # leaves its test set while the peers still score it.
         peers = {r["messages"] for r in results}
         if sig["skipped"] or any(m != sig["messages"] for m in peers):
             sys.exit(f"{title}: libsignatur scored {sig['messages']} messages "
                      f"({sig['skipped']} skipped), the peers {sorted(peers)}: not comparable")
+        # The same count can hide other messages: `--holdout` orders by date over the whole
+        # set when every message has one, where the peers' split takes the newest of each
+        # label folder by file name. Then the mix of labels differs.
+        if test_labels is not None:
+            differ = sorted(
+                label for label in set(test_labels) | {l for l, n in support.items() if n}
+                if label in support and support[label] != test_labels.get(label, 0)
+            )
+            if differ:
+                sys.exit(f"{title}: libsignatur tested other messages of {', '.join(differ)} "
+                         f"than the peers (by label: {support} against {dict(test_labels)}): "
+                         "not comparable")
         results.insert(0, sig)
     print_table(title, results, args.target)
     if args.json:
@@ -376,7 +396,8 @@ def cmd_forward(args):
     labels = [label for _, label in rows]
     split = (list(range(len(train))), list(range(len(train), len(rows))))
     results = [] if args.no_peers else run_peers([split], docs, labels, args.target, args.seed)
-    finish(f"{args.name or args.test}: train {len(train)}, test {len(test)}", results, args)
+    finish(f"{args.name or args.test}: train {len(train)}, test {len(test)}", results, args,
+           test_labels=collections.Counter(label for _, label in test))
 
 
 def main():

@@ -65,7 +65,8 @@ for split in "${SPLITS[@]}"; do
       forward sa-later ;;
     news-latest)
       # The peers' manifests hold out the same posts as --holdout latest:0.2 (20news posts
-      # are ordered by file name within each group; tests/eval_forward.rs checks it).
+      # have no Date header, so both order each group by file name; tests/eval_forward.rs
+      # checks libsignatur's side, and run.py refuses a split whose test labels differ).
       "${PY[@]}" split latest --data "$DATA_ROOT/20news/train" --fraction 0.2 --out "$OUT/news-latest"
       sig_eval "$OUT/news-latest" --data "$DATA_ROOT/20news/train" --holdout latest:0.2
       forward news-latest ;;
