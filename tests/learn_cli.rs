@@ -136,6 +136,17 @@ fn journal_learn_and_retrain_from_the_command_line() {
     let inspect =
         String::from_utf8(common::signatur_ok(&["inspect", s(&retrained)]).stdout).unwrap();
     assert!(inspect.contains("Klimasekretariatet"), "{inspect}");
+    // The new model's training warnings, as `train` reports them: in the JSON and on
+    // stderr (the new label has only the corrections' messages).
+    let info: serde_json::Value = serde_json::from_str(&inspect).unwrap();
+    let warnings = info["summary"]["warnings"].as_array().unwrap();
+    assert!(!warnings.is_empty(), "{inspect}");
+    assert_eq!(v["warnings"].as_array(), Some(warnings));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for w in warnings {
+        let w = w.as_str().unwrap();
+        assert!(stderr.contains(&format!("warning: {w}")), "{stderr}");
+    }
 }
 
 #[test]

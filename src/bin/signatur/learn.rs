@@ -194,6 +194,10 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
         let (model, _) = retrain(&parent, &prepared, &heads, &args.training.train_options())?;
         model.save(&args.out)?;
         let s = model.summary();
+        // As `train` reports them: a label with one message, a head without data.
+        for w in &s.warnings {
+            eprintln!("signatur retrain: warning: {w}");
+        }
         Ok(json!({
             "model": args.out.display().to_string(),
             "messages": s.messages,
@@ -201,6 +205,7 @@ pub fn run_retrain(args: RetrainArgs) -> ExitCode {
             "failed": failed,
             "skipped": prepared.failures.len(),
             "parent": s.parent,
+            "warnings": s.warnings,
             "seconds": started.elapsed().as_secs_f64(),
         }))
     })();
