@@ -59,8 +59,8 @@ pub fn cross_validate(
         .iter()
         .map(|_| vec![Vec::new(); prepared.examples.len()])
         .collect();
-    // Per head, each fold model's abstain threshold.
-    let mut thresholds = vec![vec![0.0f32; k]; heads.len()];
+    // Per fold, its model's abstain threshold of each head.
+    let mut thresholds: Vec<Vec<f32>> = Vec::with_capacity(k);
     let mut fold_accuracy = Vec::new();
     for f in 0..k {
         let train_part = Prepared {
@@ -103,9 +103,7 @@ pub fn cross_validate(
                 }
             }
         }
-        for (h, info) in clf.heads().iter().enumerate() {
-            thresholds[h][f] = info.threshold;
-        }
+        thresholds.push(clf.heads().iter().map(|info| info.threshold).collect());
         fold_accuracy.push(ok as f64 / n.max(1) as f64);
         if let Some(p) = progress {
             p(f + 1, k);
@@ -122,7 +120,7 @@ pub fn cross_validate(
                     truth: Some(t as usize),
                     unseen: None,
                     probs: &probs[h][i],
-                    threshold: thresholds[h][folds[i]],
+                    threshold: thresholds[folds[i]][h],
                 })
             })
             .collect();
