@@ -160,3 +160,47 @@ fn a_digital_post_letter_on_stdin_is_read_as_from_a_file() {
         }
     }
 }
+
+#[test]
+fn text_mode_reads_a_directory_as_the_mail_reader_does() {
+    // `--text DIR`: the files in name order, subdirectories too, without hidden entries or
+    // a corpus's manifest; before, `refs --text DIR` failed with "Is a directory".
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("sub")).unwrap();
+    std::fs::create_dir_all(root.join(".hidden")).unwrap();
+    std::fs::write(root.join("a.txt"), "cpr 150390-0005").unwrap();
+    std::fs::write(root.join("sub/b.txt"), "ingen numre").unwrap();
+    std::fs::write(root.join(".c.txt"), "skjult").unwrap();
+    std::fs::write(root.join(".hidden/d.txt"), "skjult").unwrap();
+    std::fs::write(root.join("manifest.csv"), "path,unit\na.txt,Byg\n").unwrap();
+    let out = run(&["refs", "--text", root.to_str().unwrap()], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["source"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let expected: Vec<String> = ["a.txt", "sub/b.txt"]
+        .iter()
+        .map(|f| root.join(f).display().to_string())
+        .collect();
+    assert_eq!(sources, expected);
+    // A file named directly is read whatever its name.
+    let named = run(
+        &[
+            "refs",
+            "--text",
+            root.join("manifest.csv").to_str().unwrap(),
+        ],
+        "",
+    );
+    assert!(named.status.success());
+    assert_eq!(String::from_utf8_lossy(&named.stdout).lines().count(), 1);
+}

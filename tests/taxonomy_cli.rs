@@ -245,6 +245,16 @@ fn classify_checks_case_numbers_against_the_taxonomy_it_is_given() {
         ("00.03.02".to_string(), "case_number".to_string()),
         "{with}"
     );
+    // `--text DIR` reads the directory's messages, not the manifest beside them.
+    std::fs::write(
+        dir.path().join("manifest.csv"),
+        "path,kle\nletter.txt,00.03.02\n",
+    )
+    .unwrap();
+    let out = common::signatur_ok(&["classify", "--model", s(&model), "--text", s(dir.path())]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with(s(&letter)), "{text}");
     // `--never-auto` applies to journal records only; alone it is refused.
     let refused = std::process::Command::new(env!("CARGO_BIN_EXE_signatur"))
         .args(["classify", "--model", s(&model), "--never-auto", s(&letter)])

@@ -151,7 +151,7 @@ pub fn run(args: Args) -> ExitCode {
         true
     };
     if args.text {
-        for path in files(&args.inputs) {
+        for path in crate::text_files(&args.inputs) {
             if !emit(
                 &path.display().to_string(),
                 read_message(&path, TextMode::PlainText),
@@ -189,27 +189,6 @@ fn load(args: &Args) -> signatur::Result<(Router, Option<Arc<Taxonomy>>)> {
         router = router.with_taxonomy(t.clone());
     }
     Ok((router, taxonomy))
-}
-
-/// Every regular file under the given paths, in name order.
-fn files(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack: Vec<PathBuf> = inputs.iter().rev().cloned().collect();
-    while let Some(p) = stack.pop() {
-        if p.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(&p)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .collect();
-            entries.sort();
-            stack.extend(entries.into_iter().rev());
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn readable(source: &str, d: &Decision) -> String {

@@ -1,6 +1,7 @@
 //! `signatur`: the command-line tool. Each subcommand lives in its own module; its JSON
 //! output shapes are documented in `docs/cli.md`.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -87,6 +88,56 @@ fn out(line: std::fmt::Arguments<'_>) {
         eprintln!("signatur: cannot write output: {e}");
         std::process::exit(1);
     }
+}
+
+/// The files that `--text` reads for `inputs`, in order: a file named is read whatever it
+/// is; a directory is searched in name order as `signatur::ingest::read_inputs` searches
+/// one (hidden entries, symbolic links to directories and the data and documentation files
+/// of [`NOT_MAIL`](signatur::ingest::NOT_MAIL), such as a corpus's `manifest.csv`, are
+/// left out; at most [`MAX_TREE_DEPTH`](signatur::ingest::MAX_TREE_DEPTH) deep). `-`
+/// stays `-`. A directory that cannot be read is given as it is, so that reading it
+/// reports the error.
+fn text_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            out.push(dir.to_path_buf());
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            let hidden = p
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            let Ok(meta) = std::fs::symlink_metadata(&p) else {
+                continue;
+            };
+            if hidden {
+                continue;
+            }
+            if meta.is_dir() {
+                if depth + 1 < signatur::ingest::MAX_TREE_DEPTH {
+                    walk(&p, depth + 1, out);
+                }
+            } else if p.is_file() && !not_mail(&p) {
+                out.push(p);
+            }
+        }
+    }
+    fn not_mail(p: &Path) -> bool {
+        p.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| signatur::ingest::NOT_MAIL.contains(&e.to_ascii_lowercase().as_str()))
+    }
+    let mut out = Vec::new();
+    for p in inputs {
+        if p.as_os_str() != "-" && p.is_dir() {
+            walk(p, 0, &mut out);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    out
 }
 
 /// `e` with `source` (a file name) in front of its message, unless it is there already:

@@ -99,7 +99,13 @@ pub fn for_each_message(
     };
     let mut written = Ok(());
     let text = input.text;
-    for path in &input.inputs {
+    // Plain text: the files of a directory, as `classify --text` reads them.
+    let paths = if text {
+        crate::text_files(&input.inputs)
+    } else {
+        input.inputs.clone()
+    };
+    for path in &paths {
         let source = path.display().to_string();
         written = if text || path == Path::new("-") {
             let msg = read_bounded(path).and_then(|bytes| {
