@@ -50,7 +50,8 @@ pub struct Args {
     /// Municipal routing rules (TOML) that run before the model.
     #[arg(long)]
     pub rules: Option<PathBuf>,
-    /// Show identifiers (CPR, CVR, …) as written instead of masked.
+    /// Show personal identifiers (CPR, phone, e-mail, account numbers, names in journal
+    /// records) as written instead of masked.
     #[arg(long)]
     pub unmasked: bool,
     /// Print a journal record per message (schema `signatur.journal/1`, docs/journal.md)
