@@ -235,7 +235,7 @@ impl fmt::Debug for Header {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Truncation {
     /// What was cut: `message_size`, `parts`, `body_text`, `attachment_text`, `attachments`,
-    /// `headers`, `nesting`.
+    /// `headers`, `header_value`, `nesting`.
     pub what: String,
     /// The limit that applied.
     pub limit: u64,

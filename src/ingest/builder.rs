@@ -13,7 +13,7 @@ use crate::message::{Address, Attachment, BodySource, Channel, Extraction, Heade
 use super::attachment::Kind;
 use super::decode::{decode_charset, normalize_newlines, split_media_type};
 use super::html::html_to_text;
-use super::limits::{cut_text, Cuts, Limits};
+use super::limits::{cut_header_value, cut_text, Cuts, Limits};
 use super::mime::make_body;
 
 /// An attachment as the host has it.
@@ -251,10 +251,15 @@ impl MessageBuilder {
             headers.truncate(limits.max_headers);
             cuts.record("headers", limits.max_headers, header_count);
         }
+        for h in &mut headers {
+            cut_header_value(&mut h.value, &limits, &mut cuts);
+        }
+        let mut subject = self.subject.trim().to_string();
+        cut_header_value(&mut subject, &limits, &mut cuts);
 
         Ok(Message {
             channel: self.channel.unwrap_or(Channel::Email),
-            subject: self.subject.trim().to_string(),
+            subject,
             sender: self.sender,
             to: self.to,
             cc: self.cc,

@@ -52,6 +52,14 @@ pub struct Limits {
     /// At most this many header fields are kept per header block (default 1,000; real mail
     /// has 10 to 100).
     pub max_headers: usize,
+    /// The subject and each kept header value are cut to this many bytes, and in a message
+    /// over 256 KiB a MIME field (`Content-Type`, `Content-Disposition`, …) longer than this
+    /// is left out before parsing (default 64 KiB; a real subject has under 200 bytes, a
+    /// real MIME field under 1 KiB). The subject and headers are scanned for references and
+    /// case numbers like the body, which has its own limit, and mail-parser joins RFC 2231
+    /// parameter continuations in quadratic time (in a smaller message that costs
+    /// milliseconds). The truncation is `header_value`.
+    pub max_header_value_bytes: usize,
     /// The time the text extraction of all attachments of one message may take together
     /// (default 5 s; a 1 MB PDF takes a few milliseconds). Extractors check it inside their
     /// loops; an attachment still unread when it runs out is marked unreadable.
@@ -85,6 +93,7 @@ impl Default for Limits {
             max_attachments: 200,
             max_nesting_depth: 20,
             max_headers: 1000,
+            max_header_value_bytes: 64 * 1024,
             max_extraction_time: Duration::from_secs(5),
             max_decompressed_bytes: 64 * 1024 * 1024,
             max_attachment_depth: 3,
@@ -126,6 +135,15 @@ impl Cuts {
 
     pub(crate) fn into_vec(self) -> Vec<Truncation> {
         self.list
+    }
+}
+
+/// Cuts a subject or header value to [`Limits::max_header_value_bytes`] (see
+/// [`cut_text`]) and records it as `header_value`.
+pub(crate) fn cut_header_value(text: &mut String, limits: &Limits, cuts: &mut Cuts) {
+    let len = text.len();
+    if cut_text(text, limits.max_header_value_bytes) {
+        cuts.record("header_value", limits.max_header_value_bytes, len);
     }
 }
 

@@ -33,7 +33,7 @@ use super::decode::{
 };
 use super::fields;
 use super::html::html_to_text;
-use super::limits::{cut_text, Cuts, Limits};
+use super::limits::{cut_header_value, cut_text, Cuts, Limits};
 use super::prepare::prepare;
 use super::quote;
 use crate::error::{Error, ErrorKind, Result};
@@ -186,16 +186,21 @@ fn convert(parsed: Parsed<'_>, limits: &Limits, mut cuts: Cuts) -> Message {
         .map(|p| p.headers.as_slice())
         .unwrap_or_default();
 
-    let (headers, header_count) = fields::raw_headers(root_headers, raw, limits.max_headers);
+    let (mut headers, header_count) = fields::raw_headers(root_headers, raw, limits.max_headers);
     if header_count > limits.max_headers {
         cuts.record("headers", limits.max_headers, header_count);
     }
+    for h in &mut headers {
+        cut_header_value(&mut h.value, limits, &mut cuts);
+    }
+    let mut subject = fields::text(root_headers, HeaderName::Subject)
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    cut_header_value(&mut subject, limits, &mut cuts);
     let date = fields::date(root_headers);
     let mut msg = Message {
         channel: Channel::Email,
-        subject: fields::text(root_headers, HeaderName::Subject)
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default(),
+        subject,
         sender: fields::sender(root_headers),
         to: fields::addresses(root_headers, HeaderName::To),
         cc: fields::addresses(root_headers, HeaderName::Cc),

@@ -348,6 +348,28 @@ enum State {
 /// of one header block are kept beyond [`Limits::max_headers`].
 const MIME_FIELDS_BEYOND_LIMIT: usize = 3;
 
+/// Leaves out a MIME field (`Content-Type`, `Content-Disposition`, …) longer than
+/// [`Limits::max_header_value_bytes`]: mail-parser 0.11 joins RFC 2231 parameter
+/// continuations (`name*1=…; name*2=…`) by copying the value so far for each one, which is
+/// quadratic (8 s for an 8 MB field). Returns whether it did.
+fn drop_oversized_mime_field(
+    bytes: &[u8],
+    field: std::ops::Range<usize>,
+    limits: &Limits,
+    out: &mut Outcome,
+) -> bool {
+    let len = field.len();
+    if len <= limits.max_header_value_bytes
+        || !is_mime_field(bytes.get(field.clone()).unwrap_or_default())
+    {
+        return false;
+    }
+    out.cuts
+        .record("header_value", limits.max_header_value_bytes, len);
+    out.edits.push(Edit::Drop(field));
+    true
+}
+
 fn is_mime_field(line: &[u8]) -> bool {
     let name = line
         .split(|b| *b == b':')
@@ -414,7 +436,9 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
                     continue;
                 }
                 if let Some(start) = field_start.take() {
-                    block.field(bytes, start..pos);
+                    if !drop_oversized_mime_field(bytes, start..pos, limits, &mut out) {
+                        block.field(bytes, start..pos);
+                    }
                 }
                 if content.is_empty() {
                     // End of the header block.
@@ -521,9 +545,15 @@ fn scan(bytes: &[u8], limits: &Limits, level: u8) -> Outcome {
         pos = next;
     }
     if let State::Header {
-        drop_from, fields, ..
+        drop_from,
+        fields,
+        field_start,
+        ..
     } = state
     {
+        if let Some(start) = field_start {
+            drop_oversized_mime_field(bytes, start..bytes.len(), limits, &mut out);
+        }
         if let Some(from) = drop_from {
             out.edits.push(Edit::Drop(from..bytes.len()));
         }
