@@ -716,3 +716,31 @@ fn truncated_and_damaged_copies_never_panic() {
     assert!(refused >= xml.len() / 37, "{refused}");
     assert!(ok > 100, "{ok}");
 }
+
+#[test]
+fn a_huge_label_is_cut_as_a_mail_subject_is() {
+    // The label is the message's subject, which references and case numbers are read from:
+    // bounded by `Limits::max_header_value_bytes` like a mail's.
+    let xml = String::from_utf8(fixture("kle_and_case.xml")).unwrap();
+    let label = "1:".repeat(200_000);
+    let xml = xml.replacen(
+        "<dp:label>Reviderede tegninger, Skovvej 12</dp:label>",
+        &format!("<dp:label>{label}</dp:label>"),
+        1,
+    );
+    let msg = Message::from_memo(xml.as_bytes()).unwrap();
+    let limit = Limits::default().max_header_value_bytes;
+    assert!(msg.subject.len() <= limit && msg.subject.starts_with("1:1:"));
+    let cut = msg
+        .truncations
+        .iter()
+        .find(|t| t.what == "header_value")
+        .expect("a header_value truncation");
+    assert_eq!((cut.limit, cut.actual), (limit as u64, 400_000));
+    // The rest of the letter is read as before.
+    let routing = memo(&msg).deterministic().unwrap();
+    assert_eq!(
+        routing.kle.as_ref().map(|l| l.value.as_str()),
+        Some("02.34.02")
+    );
+}

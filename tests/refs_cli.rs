@@ -192,6 +192,25 @@ fn text_mode_reads_a_directory_as_the_mail_reader_does() {
         .map(|f| root.join(f).display().to_string())
         .collect();
     assert_eq!(sources, expected);
+    // A Maildir: `cur`, then `new`; `tmp` (still being delivered) is not read.
+    let maildir = root.join("sub/inbox");
+    for (sub, name) in [("new", "1.eml"), ("cur", "2.eml"), ("tmp", "3.eml")] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+        std::fs::write(maildir.join(sub).join(name), "tekst").unwrap();
+    }
+    let out = run(&["refs", "--text", maildir.to_str().unwrap()], "");
+    let sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            v["source"].as_str().unwrap().to_string()
+        })
+        .collect();
+    let expected: Vec<String> = ["cur/2.eml", "new/1.eml"]
+        .iter()
+        .map(|f| maildir.join(f).display().to_string())
+        .collect();
+    assert_eq!(sources, expected);
     // A file named directly is read whatever its name.
     let named = run(
         &[

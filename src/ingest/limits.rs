@@ -52,13 +52,15 @@ pub struct Limits {
     /// At most this many header fields are kept per header block (default 1,000; real mail
     /// has 10 to 100).
     pub max_headers: usize,
-    /// The subject and each kept header value are cut to this many bytes, and in a message
-    /// over 256 KiB a MIME field (`Content-Type`, `Content-Disposition`, …) longer than this
-    /// is left out before parsing (default 64 KiB; a real subject has under 200 bytes, a
-    /// real MIME field under 1 KiB). The subject and headers are scanned for references and
-    /// case numbers like the body, which has its own limit, and mail-parser joins RFC 2231
-    /// parameter continuations in quadratic time (in a smaller message that costs
-    /// milliseconds). The truncation is `header_value`.
+    /// The subject (a mail's, a Digital Post letter's label, a host's) and each kept header
+    /// value are cut to this many bytes, and in a message that gets the skeleton scan
+    /// before parsing (one over 256 KiB, or one that nests messages or has very many parts)
+    /// a MIME field (`Content-Type`, `Content-Disposition`, …) longer than this is left out
+    /// (default 64 KiB; a real subject has under 200 bytes, a real MIME field under 1 KiB).
+    /// The subject and headers are scanned for references and case numbers like the body,
+    /// which has its own limit, and mail-parser joins RFC 2231 parameter continuations in
+    /// quadratic time (in a message under 256 KiB that costs milliseconds). The truncation
+    /// is `header_value`.
     pub max_header_value_bytes: usize,
     /// The time the text extraction of all attachments of one message may take together
     /// (default 5 s; a 1 MB PDF takes a few milliseconds). Extractors check it inside their

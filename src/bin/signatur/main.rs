@@ -94,27 +94,42 @@ fn out(line: std::fmt::Arguments<'_>) {
 /// is; a directory is searched in name order as `signatur::ingest::read_inputs` searches
 /// one (hidden entries, symbolic links to directories and the data and documentation files
 /// of [`NOT_MAIL`](signatur::ingest::NOT_MAIL), such as a corpus's `manifest.csv`, are
-/// left out; at most [`MAX_TREE_DEPTH`](signatur::ingest::MAX_TREE_DEPTH) deep). `-`
-/// stays `-`. A directory that cannot be read is given as it is, so that reading it
-/// reports the error.
+/// left out; at most [`MAX_TREE_DEPTH`](signatur::ingest::MAX_TREE_DEPTH) deep; of a
+/// Maildir, the files in `cur` and then `new`). `-` stays `-`. A directory that cannot be
+/// read is given as it is, so that reading it reports the error.
 fn text_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    /// The entries of `dir` in name order, hidden ones left out; `None` when it cannot be
+    /// read.
+    fn entries(dir: &Path) -> Option<Vec<PathBuf>> {
+        let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
+            .collect();
+        out.sort();
+        Some(out)
+    }
     fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
+        if dir.join("cur").is_dir() || dir.join("new").is_dir() {
+            // A Maildir: `tmp` holds messages still being delivered.
+            for sub in ["cur", "new"] {
+                let files = entries(&dir.join(sub)).unwrap_or_default();
+                out.extend(files.into_iter().filter(|p| p.is_file()));
+            }
+            return;
+        }
+        let Some(entries) = entries(dir) else {
             out.push(dir.to_path_buf());
             return;
         };
-        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-        entries.sort();
         for p in entries {
-            let hidden = p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
             let Ok(meta) = std::fs::symlink_metadata(&p) else {
                 continue;
             };
-            if hidden {
-                continue;
-            }
             if meta.is_dir() {
                 if depth + 1 < signatur::ingest::MAX_TREE_DEPTH {
                     walk(&p, depth + 1, out);

@@ -91,7 +91,7 @@ pub use model::{
 };
 pub use routing::{MemoLabel, MemoRouting};
 
-use super::limits::{cut_text, Cuts};
+use super::limits::{cut_header_value, cut_text, Cuts};
 use super::mime::make_body;
 use super::Limits;
 use crate::message::{Address, Attachment, Body, BodySource, Channel, Extraction, Message};
@@ -210,9 +210,12 @@ fn build(memo: Memo, files: read::Files, limits: &Limits) -> Message {
         .collect();
     let (date, timestamp) = memo.created.as_deref().and_then(date).unzip();
     let (in_reply_to, references) = thread(&memo);
+    // Bounded as a mail's subject is: it is scanned for references and case numbers.
+    let mut subject = memo.label.clone().unwrap_or_default();
+    cut_header_value(&mut subject, limits, &mut cuts);
     Message {
         channel: Channel::DigitalPost,
-        subject: memo.label.clone().unwrap_or_default(),
+        subject,
         sender: memo.sender.as_ref().map(address),
         to: memo.recipient.as_ref().map(address).into_iter().collect(),
         date,
