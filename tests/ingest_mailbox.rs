@@ -6,7 +6,9 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use signatur::ingest::{read_inputs, read_inputs_with, read_maildir, read_tree, Limits};
+use signatur::ingest::{
+    files_below, read_inputs, read_inputs_with, read_maildir, read_tree, Limits,
+};
 
 fn write(path: &Path, bytes: &[u8]) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -79,6 +81,26 @@ fn a_tree_mixes_files_mboxes_and_maildirs_and_reports_broken_ones() {
         .collect();
     assert_eq!(errors.len(), 2);
     assert!(errors[0].contains("broken.eml"), "{}", errors[0]);
+    // `files_below` lists the same files in the same order, an mbox file once.
+    let files: Vec<String> = files_below(root)
+        .iter()
+        .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "a/1.eml",
+            "a/b/2.eml",
+            "c/box.mbox",
+            "d/Maildir/new/3",
+            "e/broken.eml",
+            "e/empty.eml"
+        ]
+    );
+    assert_eq!(
+        files_below(root.join("d/Maildir")),
+        [root.join("d/Maildir/new/3")]
+    );
 }
 
 #[test]

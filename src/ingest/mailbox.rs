@@ -154,49 +154,26 @@ impl Messages {
                 Err(e) => Some(io_item(&path, e)),
             },
             Job::Maildir(path) => {
-                let mut files = Vec::new();
-                for sub in ["cur", "new"] {
-                    let dir = path.join(sub);
-                    if !dir.is_dir() {
-                        continue;
-                    }
-                    match sorted_entries(&dir) {
-                        Ok(entries) => files.extend(entries.into_iter().filter(|p| p.is_file())),
-                        Err(e) => return Some(io_item(&dir, e)),
-                    }
-                }
+                let files = match maildir_files(&path) {
+                    Ok(files) => files,
+                    Err((dir, e)) => return Some(io_item(&dir, e)),
+                };
                 for f in files.into_iter().rev() {
                     self.jobs.push_front(Job::File(f));
                 }
                 None
             }
             Job::Tree(path, depth) => {
-                let entries = match sorted_entries(&path) {
+                let entries = match tree_entries(&path, depth) {
                     Ok(e) => e,
                     Err(e) => return Some(io_item(&path, e)),
                 };
-                let mut jobs = Vec::with_capacity(entries.len());
-                for entry in entries {
-                    let Ok(meta) = std::fs::symlink_metadata(&entry) else {
-                        continue;
-                    };
-                    if meta.is_dir() {
-                        if depth + 1 >= MAX_TREE_DEPTH {
-                            continue;
-                        }
-                        if is_maildir(&entry) {
-                            jobs.push(Job::Maildir(entry));
-                        } else {
-                            jobs.push(Job::Tree(entry, depth + 1));
-                        }
-                    } else if (meta.is_file() || (meta.file_type().is_symlink() && entry.is_file()))
-                        && !not_mail(&entry)
-                    {
-                        jobs.push(Job::Sniff(entry));
-                    }
-                }
-                for job in jobs.into_iter().rev() {
-                    self.jobs.push_front(job);
+                for entry in entries.into_iter().rev() {
+                    self.jobs.push_front(match entry {
+                        TreeEntry::Maildir(p) => Job::Maildir(p),
+                        TreeEntry::Dir(p) => Job::Tree(p, depth + 1),
+                        TreeEntry::File(p) => Job::Sniff(p),
+                    });
                 }
                 None
             }
@@ -241,6 +218,93 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// What one level of a directory tree holds, as the readers walk it.
+enum TreeEntry {
+    /// A Maildir: its `cur` and `new` files are messages.
+    Maildir(PathBuf),
+    /// A directory to walk, one level deeper.
+    Dir(PathBuf),
+    /// A file that may hold mail.
+    File(PathBuf),
+}
+
+/// The entries of the tree directory `dir`, `depth` levels below where the walk began, in
+/// name order: no hidden entries, no symbolic links to directories, no directories at
+/// [`MAX_TREE_DEPTH`] and no [`NOT_MAIL`] files.
+fn tree_entries(dir: &Path, depth: usize) -> std::io::Result<Vec<TreeEntry>> {
+    let mut out = Vec::new();
+    for entry in sorted_entries(dir)? {
+        let Ok(meta) = std::fs::symlink_metadata(&entry) else {
+            continue;
+        };
+        if meta.is_dir() {
+            if depth + 1 >= MAX_TREE_DEPTH {
+                continue;
+            }
+            out.push(if is_maildir(&entry) {
+                TreeEntry::Maildir(entry)
+            } else {
+                TreeEntry::Dir(entry)
+            });
+        } else if (meta.is_file() || (meta.file_type().is_symlink() && entry.is_file()))
+            && !not_mail(&entry)
+        {
+            out.push(TreeEntry::File(entry));
+        }
+    }
+    Ok(out)
+}
+
+/// The message files of a Maildir: `cur`, then `new`, each in name order (`tmp` holds
+/// messages still being delivered). On error, the folder that could not be read.
+fn maildir_files(dir: &Path) -> std::result::Result<Vec<PathBuf>, (PathBuf, std::io::Error)> {
+    let mut files = Vec::new();
+    for sub in ["cur", "new"] {
+        let sub = dir.join(sub);
+        if sub.is_dir() {
+            let entries = sorted_entries(&sub).map_err(|e| (sub.clone(), e))?;
+            files.extend(entries.into_iter().filter(|p| p.is_file()));
+        }
+    }
+    Ok(files)
+}
+
+/// The files that [`read_inputs`] reads for the directory `dir`, in the same order, without
+/// reading them: the files of a Maildir, or those of a directory tree (see the [module
+/// documentation](self)). For a host that reads the files itself, such as the CLI's
+/// `--text`, which takes each as plain text. A directory that cannot be listed is given
+/// itself, so that reading it reports why.
+pub fn files_below(dir: impl AsRef<Path>) -> Vec<PathBuf> {
+    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+        match tree_entries(dir, depth) {
+            Err(_) => out.push(dir.to_path_buf()),
+            Ok(entries) => {
+                for entry in entries {
+                    match entry {
+                        TreeEntry::Maildir(p) => maildir(&p, out),
+                        TreeEntry::Dir(p) => walk(&p, depth + 1, out),
+                        TreeEntry::File(p) => out.push(p),
+                    }
+                }
+            }
+        }
+    }
+    fn maildir(dir: &Path, out: &mut Vec<PathBuf>) {
+        match maildir_files(dir) {
+            Ok(files) => out.extend(files),
+            Err((sub, _)) => out.push(sub),
+        }
+    }
+    let dir = dir.as_ref();
+    let mut out = Vec::new();
+    if is_maildir(dir) {
+        maildir(dir, &mut out);
+    } else {
+        walk(dir, 0, &mut out);
+    }
+    out
 }
 
 /// Whether the extension of `path` is one of [`NOT_MAIL`].

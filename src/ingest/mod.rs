@@ -36,7 +36,7 @@ pub use builder::MessageBuilder;
 pub use html::html_to_text;
 pub use limits::Limits;
 pub use mailbox::{
-    read_inputs, read_inputs_with, read_maildir, read_mbox, read_tree, Item, Messages,
+    files_below, read_inputs, read_inputs_with, read_maildir, read_mbox, read_tree, Item, Messages,
     MAX_TREE_DEPTH, NOT_MAIL,
 };
 pub use quote::MAX_SIGNATURE_LINES;

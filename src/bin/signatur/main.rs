@@ -1,7 +1,7 @@
 //! `signatur`: the command-line tool. Each subcommand lives in its own module; its JSON
 //! output shapes are documented in `docs/cli.md`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -91,63 +91,13 @@ fn out(line: std::fmt::Arguments<'_>) {
 }
 
 /// The files that `--text` reads for `inputs`, in order: a file named is read whatever it
-/// is; a directory is searched in name order as `signatur::ingest::read_inputs` searches
-/// one (hidden entries, symbolic links to directories and the data and documentation files
-/// of [`NOT_MAIL`](signatur::ingest::NOT_MAIL), such as a corpus's `manifest.csv`, are
-/// left out; at most [`MAX_TREE_DEPTH`](signatur::ingest::MAX_TREE_DEPTH) deep; of a
-/// Maildir, the files in `cur` and then `new`). `-` stays `-`. A directory that cannot be
-/// read is given as it is, so that reading it reports the error.
+/// is, `-` stays `-`, and a directory gives the files the mail reader would read
+/// ([`signatur::ingest::files_below`]).
 fn text_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    /// The entries of `dir` in name order, hidden ones left out; `None` when it cannot be
-    /// read.
-    fn entries(dir: &Path) -> Option<Vec<PathBuf>> {
-        let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-            .ok()?
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| {
-                !p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-            })
-            .collect();
-        out.sort();
-        Some(out)
-    }
-    fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
-        if dir.join("cur").is_dir() || dir.join("new").is_dir() {
-            // A Maildir: `tmp` holds messages still being delivered.
-            for sub in ["cur", "new"] {
-                let files = entries(&dir.join(sub)).unwrap_or_default();
-                out.extend(files.into_iter().filter(|p| p.is_file()));
-            }
-            return;
-        }
-        let Some(entries) = entries(dir) else {
-            out.push(dir.to_path_buf());
-            return;
-        };
-        for p in entries {
-            let Ok(meta) = std::fs::symlink_metadata(&p) else {
-                continue;
-            };
-            if meta.is_dir() {
-                if depth + 1 < signatur::ingest::MAX_TREE_DEPTH {
-                    walk(&p, depth + 1, out);
-                }
-            } else if p.is_file() && !not_mail(&p) {
-                out.push(p);
-            }
-        }
-    }
-    fn not_mail(p: &Path) -> bool {
-        p.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| signatur::ingest::NOT_MAIL.contains(&e.to_ascii_lowercase().as_str()))
-    }
     let mut out = Vec::new();
     for p in inputs {
         if p.as_os_str() != "-" && p.is_dir() {
-            walk(p, 0, &mut out);
+            out.extend(signatur::ingest::files_below(p));
         } else {
             out.push(p.clone());
         }
