@@ -18,15 +18,7 @@ fn journal_learn_and_retrain_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("m.onnx");
     let manifest = corpus().join("manifest.csv");
-    common::signatur_ok(&[
-        "train",
-        "--data",
-        s(&manifest),
-        "--out",
-        s(&model),
-        "--hash-bits",
-        "16",
-    ]);
+    common::train_demo_model(&model);
 
     // Journal records: one per message, with the schema, masked identifiers and a status.
     let mail = corpus().join("mail/0040.eml");

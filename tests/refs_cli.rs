@@ -180,18 +180,18 @@ fn text_mode_reads_a_directory_as_the_mail_reader_does() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["source"].as_str().unwrap().to_string()
-        })
-        .collect();
-    let expected: Vec<String> = ["a.txt", "sub/b.txt"]
-        .iter()
-        .map(|f| root.join(f).display().to_string())
-        .collect();
-    assert_eq!(sources, expected);
+    // The `source` of each line, relative to `dir`.
+    let sources = |out: &Output, dir: &std::path::Path| -> Vec<String> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let source = std::path::Path::new(v["source"].as_str().unwrap());
+                source.strip_prefix(dir).unwrap().display().to_string()
+            })
+            .collect()
+    };
+    assert_eq!(sources(&out, root), ["a.txt", "sub/b.txt"]);
     // A Maildir: `cur`, then `new`; `tmp` (still being delivered) is not read.
     let maildir = root.join("sub/inbox");
     for (sub, name) in [("new", "1.eml"), ("cur", "2.eml"), ("tmp", "3.eml")] {
@@ -199,18 +199,7 @@ fn text_mode_reads_a_directory_as_the_mail_reader_does() {
         std::fs::write(maildir.join(sub).join(name), "tekst").unwrap();
     }
     let out = run(&["refs", "--text", maildir.to_str().unwrap()], "");
-    let sources: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["source"].as_str().unwrap().to_string()
-        })
-        .collect();
-    let expected: Vec<String> = ["cur/2.eml", "new/1.eml"]
-        .iter()
-        .map(|f| maildir.join(f).display().to_string())
-        .collect();
-    assert_eq!(sources, expected);
+    assert_eq!(sources(&out, &maildir), ["cur/2.eml", "new/1.eml"]);
     // A file named directly is read whatever its name.
     let named = run(
         &[

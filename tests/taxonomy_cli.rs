@@ -202,17 +202,8 @@ fn classify_checks_case_numbers_against_the_taxonomy_it_is_given() {
     };
     let spec = format!("os2kle:{}", os2kle.display());
     let dir = tempfile::tempdir().unwrap();
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/corpus/manifest.csv");
     let model = dir.path().join("demo.onnx");
-    common::signatur_ok(&[
-        "train",
-        "--data",
-        s(&manifest),
-        "--out",
-        s(&model),
-        "--hash-bits",
-        "16",
-    ]);
+    common::train_demo_model(&model);
     // 00.03.02 is an OS2KLE emne that no demo message is filed under.
     let letter = dir.path().join("letter.txt");
     std::fs::write(

@@ -151,6 +151,21 @@ pub fn signatur_ok(args: &[&str]) -> std::process::Output {
     out
 }
 
+/// Trains a small model (2^16 buckets) on the demo corpus with `signatur train`, into `out`.
+pub fn train_demo_model(out: &std::path::Path) {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/corpus/manifest.csv");
+    let (manifest, out) = (manifest.to_str().unwrap(), out.to_str().unwrap());
+    signatur_ok(&[
+        "train",
+        "--data",
+        manifest,
+        "--out",
+        out,
+        "--hash-bits",
+        "16",
+    ]);
+}
+
 /// Softmax of `logits / t`, as the graph computes it.
 pub fn softmax(logits: &[f32], t: f32) -> Vec<f32> {
     let m = logits.iter().cloned().fold(f32::NEG_INFINITY, f32::max) / t;
