@@ -189,15 +189,20 @@ pub enum Field {
     Body,
     /// The extracted text of the attachment at this index of [`Message::attachments`].
     Attachment(usize),
+    /// The structured data of a Digital Post letter ([`Message::memo`]): `CPRdata`, the
+    /// sender and recipient, case ids. It has no text, so a span in it is empty (`0..0`).
+    Memo,
 }
 
 impl Field {
-    /// The text of this field in `msg`, if the field exists and has text.
+    /// The text of this field in `msg`, if the field exists and has text ([`Field::Memo`]
+    /// has none).
     pub fn text(self, msg: &Message) -> Option<&str> {
         match self {
             Field::Subject => Some(&msg.subject),
             Field::Body => Some(&msg.body.text),
             Field::Attachment(i) => msg.attachments.get(i)?.text.as_deref(),
+            Field::Memo => None,
         }
     }
 
@@ -216,12 +221,13 @@ impl fmt::Display for Field {
             Field::Subject => f.write_str("subject"),
             Field::Body => f.write_str("body"),
             Field::Attachment(i) => write!(f, "attachment:{i}"),
+            Field::Memo => f.write_str("memo"),
         }
     }
 }
 
 impl Serialize for Field {
-    /// As the string of `Display`: `"subject"`, `"body"`, `"attachment:0"`.
+    /// As the string of `Display`: `"subject"`, `"body"`, `"attachment:0"`, `"memo"`.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }

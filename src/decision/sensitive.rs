@@ -10,6 +10,9 @@
 //! * A CPR number ([`crate::decision::refs`]) read with confidence ≥ [`CPR_CONFIDENCE`]
 //!   (the separated form, a valid check digit or a `cpr` word; ten plain digits that fail
 //!   modulus 11 and have no word are masked by redaction but do not flag a message alone).
+//! * In a Digital Post letter, a CPR number in its structured data ([`Field::Memo`], no
+//!   span): `CPRdata`, a sender or recipient identified by CPR, or a case id (or an earlier
+//!   message's party id) that reads as one.
 //! * A word of the special categories of personal data: health (GDPR art. 9: helbred,
 //!   sygdom, diagnose, medicin, psykiatri, misbrug, handicap, …), social matters that Danish
 //!   law treats as confidential (databeskyttelsesloven § 8 and forvaltningsloven's
@@ -60,7 +63,8 @@ use once_cell::sync::Lazy;
 use serde::Serialize;
 
 use crate::decision::refs::scan::{byte_runs, pair_slot, ByteClass, PairSet, PAIR_SLOTS};
-use crate::decision::refs::{find_in_message, Field, FieldReference, RefKind};
+use crate::decision::refs::{find, find_in_message, Field, FieldReference, RefKind};
+use crate::ingest::memo::{IdType, Memo, Party};
 use crate::message::Message;
 
 /// A CPR number flags a message when found with at least this confidence.
@@ -519,11 +523,61 @@ pub fn assess_found(msg: &Message, refs: &[FieldReference]) -> Sensitivity {
         }
         words(field.text(msg).unwrap_or(""), field, &mut reasons);
     }
+    if let Some(memo) = &msg.memo {
+        for _ in 0..memo_cprs(memo).min(MAX_REASONS.saturating_sub(reasons.len())) {
+            reasons.push(Reason {
+                category: Category::Cpr,
+                field: Field::Memo,
+                start: 0,
+                end: 0,
+                term: "cpr",
+            });
+        }
+    }
     reasons.sort_by_key(|r| (r.field, r.start));
     Sensitivity {
         sensitive: !reasons.is_empty(),
         reasons,
     }
+}
+
+/// How many CPR numbers a Digital Post letter carries in its structured data, outside the
+/// text that [`assess_found`] scans: its `CPRdata`, a sender or recipient whose `idType`
+/// is CPR, and case ids or earlier messages' party ids that read as a CPR number (a
+/// municipality may journal on the CPR number, DOMAIN.md). Declared CPR numbers count
+/// whatever their check digit (numbers issued since 2007 may fail modulus 11).
+fn memo_cprs(memo: &Memo) -> usize {
+    let declared = |v: Option<&String>| v.is_some_and(|v| !v.trim().is_empty());
+    let party = |p: &Option<Party>| {
+        p.as_ref()
+            .is_some_and(|p| p.id_type == Some(IdType::Cpr) && declared(p.id.as_ref()))
+    };
+    let reads_as_cpr = |v: &Option<String>| {
+        v.as_deref().is_some_and(|v| {
+            find(v)
+                .iter()
+                .any(|r| r.kind == RefKind::Cpr && r.confidence >= CPR_CONFIDENCE)
+        })
+    };
+    let content = &memo.content;
+    usize::from(declared(content.cpr.as_ref().and_then(|c| c.cpr.as_ref())))
+        + usize::from(party(&memo.sender))
+        + usize::from(party(&memo.recipient))
+        + content
+            .case_ids
+            .iter()
+            .filter(|c| reads_as_cpr(&c.case_id))
+            .count()
+        + memo
+            .replies
+            .iter()
+            .map(|r| {
+                [&r.case_id, &r.sender_id, &r.recipient_id]
+                    .into_iter()
+                    .filter(|v| reads_as_cpr(v))
+                    .count()
+            })
+            .sum::<usize>()
 }
 
 /// As [`assess`] for a plain text (reasons then say [`Field::Body`]).
@@ -692,5 +746,51 @@ mod tests {
         assert_eq!(stem("kræfter"), None);
         assert_eq!(stem("diagnostic"), None);
         assert_eq!(stem("sagsbehandling"), None);
+    }
+
+    /// A Digital Post letter from a citizen identified by CPR is sensitive even when its
+    /// text has no CPR number or word; its `CPRdata` and a case id that is a CPR number
+    /// count too, and a letter between authorities with neither is not flagged.
+    #[test]
+    fn memo_structured_cpr_numbers_flag_the_letter() {
+        let fixture = include_str!("../../tests/fixtures/memo/reply_with_case.xml");
+        let quiet = |xml: &str| {
+            let mut msg = Message::from_memo(xml.as_bytes()).unwrap();
+            // Only the structured data: the text is judged as before.
+            msg.subject = "Svar".into();
+            msg.body.text = "Tak for brevet.".into();
+            msg.attachments.clear();
+            assess(&msg)
+        };
+        let from_citizen = quiet(fixture);
+        assert!(from_citizen.sensitive);
+        assert!(from_citizen
+            .reasons
+            .iter()
+            .all(|r| r.field == Field::Memo && r.category == Category::Cpr && r.start == 0));
+        let between_authorities = fixture
+            .replace(
+                "<memo:idType>CPR</memo:idType>",
+                "<memo:idType>CVR</memo:idType>",
+            )
+            .replace("2211771212", "29189846");
+        assert!(!quiet(&between_authorities).sensitive);
+        let with_cpr_data = between_authorities.replace(
+            "<memo:ReplyData>",
+            "<memo:ReplyData><memo:caseID>150390-0005</memo:caseID>",
+        );
+        assert!(
+            quiet(&with_cpr_data).sensitive,
+            "a case id that is a CPR number"
+        );
+        let about_a_person = between_authorities.replacen(
+            "<memo:ReplyData>",
+            "<memo:ContentData><memo:CPRdata><memo:cprNumber>0101010000</memo:cprNumber>\
+             </memo:CPRdata></memo:ContentData><memo:ReplyData>",
+            1,
+        );
+        assert!(quiet(&about_a_person).sensitive, "CPRdata");
+        assert_eq!(Field::Memo.to_string(), "memo");
+        assert_eq!(Field::Memo.text(&Message::default()), None);
     }
 }
