@@ -443,9 +443,14 @@ typedef struct signatur_message_builder signatur_message_builder;
 
 // A loaded model, ready to classify.
 //
-// Thread safety: immutable; may be used from any number of threads at once. Load it once
-// and share it: loading builds an optimised inference plan, which costs far more than a
-// classification. Free it with `signatur_model_free` after the last call that uses it has
+// Thread safety: may be used from any number of threads at once. Load it once and share
+// it: loading builds an optimised inference plan, which costs far more than a
+// classification. It is handed out as `const signatur_model *` but is not immutable:
+// `signatur_model_learn` and `signatur_model_remember` change it in place through that
+// pointer (the ABI keeps `const` so one shared handle serves every call). Such a change is
+// made under a lock: classifications on other threads during it see the model before or
+// after the change, never a mix, and every call that starts after it has returned sees
+// it. Free it with `signatur_model_free` after the last call that uses it has
 // returned; decisions already made stay valid after the model is freed.
 typedef struct signatur_model signatur_model;
 
@@ -505,8 +510,9 @@ const char *signatur_status_str(uint32_t status);
 // quotes message text. It stays until the next failure on the same thread (successful
 // calls do not clear it); before any failure it is the empty string.
 //
-// On `SIGNATUR_STATUS_OK`, `len` bytes of the message plus a NUL were written to `buf` and
-// `*out_len` is the message's length without the NUL. When the buffer is too small
+// On `SIGNATUR_STATUS_OK`, the whole message and a NUL after it (the message's length plus
+// one bytes, at most `len`) were written to `buf` and `*out_len` is the message's length
+// without the NUL. When the buffer is too small
 // (`len < message length + 1`; `buf` may be NULL with `len` 0 to ask for the length), the
 // status is `SIGNATUR_STATUS_BUFFER_TOO_SMALL`, `buf` is untouched and `*out_len` is the
 // message's length without the NUL: the one output written on failure. This function's
@@ -1004,7 +1010,9 @@ size_t signatur_decision_label_count(const signatur_decision *decision, size_t h
 
 // Label `index` of head `head`, most probable first: its name (NUL-terminated UTF-8 owned
 // by the decision, valid until the decision is freed) and its calibrated probability in
-// `[0, 1]`.
+// `[0, 1]`. The labels of the MeMo `case` head are masked as in `signatur_decision_json`
+// (an authority may use a CPR number as its journal number); the clear value of a
+// reference found in the text is given only by `signatur_decision_reference_value`.
 //
 // # Safety
 //

@@ -221,8 +221,9 @@ impl Router {
 /// letter's case id or a case number cited in the text can be one. The case's reference,
 /// the case notes, the labels of the MeMo `case` head and the reference in each head's
 /// `decided_by` go through [`redact`], which leaves case numbers that are not personal as
-/// they are.
-fn mask_case_references(decision: &mut Decision, mask: &RedactOptions) {
+/// they are. The C ABI calls it on the decisions it hands out, which keep reference values
+/// in clear text for `signatur_decision_reference_value`.
+pub(crate) fn mask_case_references(decision: &mut Decision, mask: &RedactOptions) {
     let hide = |text: &str| redact(text, mask);
     if let Some(case) = decision.case.as_mut() {
         case.reference = hide(&case.reference);

@@ -4,8 +4,9 @@
 use std::ffi::c_char;
 use std::sync::OnceLock;
 
+use crate::decision::redact::{redact, RedactOptions};
 use crate::decision::refs::{RefKind, Reference};
-use crate::decision::router::FoundReference;
+use crate::decision::router::{mask_case_references, FoundReference};
 use crate::decision::sensitive::Category;
 use crate::decision::{DecidedBy, Decision, HeadDecision};
 use crate::features::Field as EvidenceField;
@@ -19,7 +20,8 @@ use crate::ffi::status::{boundary, boundary_or, free_boxed, signatur_status};
 /// out stay valid until it is freed with `signatur_decision_free`.
 pub struct signatur_decision {
     /// As the router made it, with reference values in clear text (masked on the way out,
-    /// except through `signatur_decision_reference_value`).
+    /// except through `signatur_decision_reference_value`) and everything else masked as
+    /// the Rust API masks it.
     decision: Decision,
     texts: OnceLock<Texts>,
     json: OnceLock<CText>,
@@ -61,8 +63,17 @@ fn masked(r: &FoundReference) -> String {
 }
 
 impl signatur_decision {
-    /// Wraps a decision made with unmasked references.
-    pub(crate) fn new(decision: Decision) -> signatur_decision {
+    /// Wraps a decision made with unmasked references. Only the references' values stay
+    /// in clear text: what the decision says about the case (its reference and title, the
+    /// case notes, the labels of the MeMo `case` head, the reference in `decided_by`) is
+    /// masked here, once, as [`Router::decide`](crate::decision::Router::decide) masks it,
+    /// so that no getter and not the JSON can show a CPR number used as a journal number.
+    pub(crate) fn new(mut decision: Decision) -> signatur_decision {
+        let mask = RedactOptions::default();
+        mask_case_references(&mut decision, &mask);
+        if let Some(title) = decision.case.as_mut().and_then(|c| c.title.as_mut()) {
+            *title = redact(title, &mask);
+        }
         signatur_decision {
             decision,
             texts: OnceLock::new(),
@@ -129,15 +140,10 @@ impl signatur_decision {
         if let Some(j) = self.json.get() {
             return Ok(j);
         }
+        // The case fields were masked in `new`; the references' values are still clear.
         let mut shown = self.decision.clone();
         for r in &mut shown.references {
             r.value = masked(r);
-        }
-        if let Some(title) = shown.case.as_mut().and_then(|c| c.title.as_mut()) {
-            *title = crate::decision::redact::redact(
-                title,
-                &crate::decision::redact::RedactOptions::default(),
-            );
         }
         let text = serde_json::to_string(&shown).map_err(|e| {
             Failure::new(
@@ -430,7 +436,9 @@ pub unsafe extern "C" fn signatur_decision_label_count(
 
 /// Label `index` of head `head`, most probable first: its name (NUL-terminated UTF-8 owned
 /// by the decision, valid until the decision is freed) and its calibrated probability in
-/// `[0, 1]`.
+/// `[0, 1]`. The labels of the MeMo `case` head are masked as in `signatur_decision_json`
+/// (an authority may use a CPR number as its journal number); the clear value of a
+/// reference found in the text is given only by `signatur_decision_reference_value`.
 ///
 /// # Safety
 ///
@@ -984,6 +992,64 @@ mod tests {
     fn decisions_may_be_shared_between_threads() {
         fn is_send_sync<T: Send + Sync>() {}
         is_send_sync::<signatur_decision>();
+    }
+
+    /// A MeMo reply whose case id is a CPR number, decided as the C ABI decides it.
+    fn decision_about_memo_case(case_id: &str) -> signatur_decision {
+        let xml = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/memo/reply_with_case.xml"
+        ))
+        .unwrap_or_default()
+        .replace("28.03.00-G01-231-24", case_id);
+        let msg = crate::Message::from_memo(xml.as_bytes());
+        assert!(msg.is_ok(), "{msg:?}");
+        let router = crate::decision::Router::without_model();
+        let decision =
+            msg.and_then(|m| router.decide(&m, &crate::ClassifyOptions::default(), true));
+        signatur_decision::new(decision.unwrap_or_default())
+    }
+
+    #[test]
+    fn a_cpr_number_as_case_id_is_masked_in_json_and_labels() {
+        let d = decision_about_memo_case("150390-0005");
+        let (mut p, mut n) = (std::ptr::null(), 0usize);
+        // SAFETY: `d` is live for the block; outputs are live locals.
+        unsafe {
+            assert_eq!(
+                signatur_decision_json(&d, &mut p, &mut n),
+                signatur_status::Ok
+            );
+            let json =
+                std::str::from_utf8(std::slice::from_raw_parts(p.cast::<u8>(), n)).unwrap_or("");
+            assert!(json.contains("\"reference\":\"XXXXXX-XXXX\""), "{json}");
+            assert!(!json.contains("150390"), "{json}");
+            assert!(!json.contains("0005"), "{json}");
+            let heads = signatur_decision_head_count(&d);
+            let mut saw_case_head = false;
+            for head in 0..heads {
+                assert_eq!(
+                    signatur_decision_head_name(&d, head, &mut p, &mut n),
+                    signatur_status::Ok
+                );
+                let case_head = std::slice::from_raw_parts(p.cast::<u8>(), n) == b"case";
+                saw_case_head |= case_head;
+                for label in 0..signatur_decision_label_count(&d, head) {
+                    let mut prob = 0f32;
+                    assert_eq!(
+                        signatur_decision_label(&d, head, label, &mut p, &mut n, &mut prob),
+                        signatur_status::Ok
+                    );
+                    let text = std::slice::from_raw_parts(p.cast::<u8>(), n);
+                    assert!(
+                        !text.windows(6).any(|w| w == b"150390"),
+                        "{}",
+                        String::from_utf8_lossy(text)
+                    );
+                }
+            }
+            assert!(saw_case_head, "the MeMo case id decides the case head");
+        }
     }
 
     #[test]

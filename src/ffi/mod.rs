@@ -18,8 +18,9 @@
 //!   live as long as the handle that lent them;
 //! * no panic crosses the boundary: every body runs inside one panic boundary
 //!   ([`status`]) that turns a panic into `SIGNATUR_STATUS_PANIC`;
-//! * the model is immutable and shared by any number of threads; a decision owns what it
-//!   reports, so the model and the message may be freed before it;
+//! * the model is shared by any number of threads; only `signatur_model_learn` and
+//!   `signatur_model_remember` change it (behind its `const` pointer, under a lock); a
+//!   decision owns what it reports, so the model and the message may be freed before it;
 //! * no `bool` in signatures (C# marshals it as 4 bytes): flags are `uint8_t`; integers
 //!   have fixed widths; enumerations are `uint32_t` constants.
 //!

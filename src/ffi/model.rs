@@ -13,9 +13,14 @@ use crate::model::{Classifier, ClassifyOptions};
 
 /// A loaded model, ready to classify.
 ///
-/// Thread safety: immutable; may be used from any number of threads at once. Load it once
-/// and share it: loading builds an optimised inference plan, which costs far more than a
-/// classification. Free it with `signatur_model_free` after the last call that uses it has
+/// Thread safety: may be used from any number of threads at once. Load it once and share
+/// it: loading builds an optimised inference plan, which costs far more than a
+/// classification. It is handed out as `const signatur_model *` but is not immutable:
+/// `signatur_model_learn` and `signatur_model_remember` change it in place through that
+/// pointer (the ABI keeps `const` so one shared handle serves every call). Such a change is
+/// made under a lock: classifications on other threads during it see the model before or
+/// after the change, never a mix, and every call that starts after it has returned sees
+/// it. Free it with `signatur_model_free` after the last call that uses it has
 /// returned; decisions already made stay valid after the model is freed.
 pub struct signatur_model {
     /// The model behind the router that adds the message's own data and the references.

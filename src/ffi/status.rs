@@ -1,9 +1,10 @@
 //! Status codes, the thread-local last error message, and the panic boundary every entry
 //! point runs inside.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::ffi::c_char;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 
 use crate::ffi::input::{copy_out, Failure};
@@ -146,19 +147,24 @@ enum Record {
     No,
 }
 
-thread_local! {
-    /// How many C ABI calls this thread is inside (a callback may call in again).
-    static INSIDE: Cell<u32> = const { Cell::new(0) };
-}
+/// How many C ABI calls are in flight in the process, on all threads (a callback may call
+/// in again, which counts twice).
+///
+/// Process-wide rather than per thread: a call may run its work on worker threads
+/// (`signatur_train_from_path` reads and trains on scoped threads), and a panic there is
+/// as likely to quote message text as one on the calling thread.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
 
-/// Makes panics inside a C ABI call print where they happened and nothing else.
+/// Makes panics during a C ABI call print where they happened and nothing else.
 ///
 /// Rust's panic hook runs before `catch_unwind` returns, and the default one prints the
 /// panic's message to stderr; a message such as a failed string slice quotes the text
 /// being processed, which may hold a CPR number. So the first call into the C ABI puts a
-/// hook in front of the one in place: inside a call (on a thread in [`INSIDE`]) it prints
-/// only the location, and elsewhere it hands the panic to the hook that was there before,
-/// so a host's own hook and Rust code beside libsignatur keep their behaviour.
+/// hook in front of the one in place: while any call is in flight ([`IN_FLIGHT`]), a panic
+/// on any thread, the call's workers included, prints only its location; when none is, the
+/// hook hands the panic to the hook that was there before, so a host's own hook and Rust
+/// code beside libsignatur keep their behaviour. (A panic of the host's own Rust code on
+/// another thread during a call is quieted too: a missing message is the safe mistake.)
 fn quiet_panics_inside_calls() {
     static HOOK: Once = Once::new();
     HOOK.call_once(|| {
@@ -168,7 +174,7 @@ fn quiet_panics_inside_calls() {
             // is libFuzzer's, which makes any panic a finding, also one that the library
             // catches further in (a directory callback's answer, an attachment): it must
             // see every panic.
-            if INSIDE.try_with(Cell::get).unwrap_or(0) > 0 && !cfg!(fuzzing) {
+            if IN_FLIGHT.load(Ordering::SeqCst) > 0 && !cfg!(fuzzing) {
                 let at = info
                     .location()
                     .map(|l| format!(" at {}:{}", l.file(), l.line()))
@@ -181,20 +187,20 @@ fn quiet_panics_inside_calls() {
     });
 }
 
-/// Counts this thread as inside a C ABI call while it lives.
+/// Counts a C ABI call as in flight while it lives.
 struct Inside;
 
 impl Inside {
     fn enter() -> Inside {
         quiet_panics_inside_calls();
-        let _ = INSIDE.try_with(|n| n.set(n.get().saturating_add(1)));
+        IN_FLIGHT.fetch_add(1, Ordering::SeqCst);
         Inside
     }
 }
 
 impl Drop for Inside {
     fn drop(&mut self) {
-        let _ = INSIDE.try_with(|n| n.set(n.get().saturating_sub(1)));
+        IN_FLIGHT.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -287,8 +293,9 @@ pub extern "C" fn signatur_status_str(status: u32) -> *const c_char {
 /// quotes message text. It stays until the next failure on the same thread (successful
 /// calls do not clear it); before any failure it is the empty string.
 ///
-/// On `SIGNATUR_STATUS_OK`, `len` bytes of the message plus a NUL were written to `buf` and
-/// `*out_len` is the message's length without the NUL. When the buffer is too small
+/// On `SIGNATUR_STATUS_OK`, the whole message and a NUL after it (the message's length plus
+/// one bytes, at most `len`) were written to `buf` and `*out_len` is the message's length
+/// without the NUL. When the buffer is too small
 /// (`len < message length + 1`; `buf` may be NULL with `len` 0 to ask for the length), the
 /// status is `SIGNATUR_STATUS_BUFFER_TOO_SMALL`, `buf` is untouched and `*out_len` is the
 /// message's length without the NUL: the one output written on failure. This function's
@@ -341,6 +348,12 @@ mod tests {
         const CHILD: &str = "SIGNATUR_TEST_PANIC_CHILD";
         if std::env::var_os(CHILD).is_some() {
             let _ = boundary("signatur_test", || panic!("secret 070761-4285"));
+            // On a worker thread of a call, as `signatur_train_from_path` has them.
+            let _ = boundary("signatur_test", || {
+                let worker = std::thread::spawn(|| panic!("secret 150390-0005"));
+                assert!(worker.join().is_err());
+                Ok(())
+            });
             // Outside a call, the hook that was in place before (Rust's default) runs.
             let _ = std::panic::catch_unwind(|| panic!("outside the ABI"));
             return;
@@ -361,6 +374,12 @@ mod tests {
             "{stderr}"
         );
         assert!(!stderr.contains("070761"), "{stderr}");
+        assert!(!stderr.contains("150390"), "{stderr}");
+        assert_eq!(
+            stderr.matches("libsignatur: internal error at ").count(),
+            2,
+            "{stderr}"
+        );
         assert!(stderr.contains("outside the ABI"), "{stderr}");
     }
 

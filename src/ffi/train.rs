@@ -234,7 +234,14 @@ pub unsafe extern "C" fn signatur_train_options_set_hash_bits(
     // SAFETY: forwarded from this function's contract.
     unsafe {
         update("signatur_train_options_set_hash_bits", options, |o| {
-            set_features(o, |f| f.hash_bits = u8::try_from(bits).unwrap_or(u8::MAX))
+            // Checked as given: narrowed first, 300 would be reported as 255.
+            let bits = u8::try_from(bits).map_err(|_| {
+                Failure::new(
+                    signatur_status::InvalidInput,
+                    format!("hash_bits {bits} is outside 8..=24"),
+                )
+            })?;
+            set_features(o, |f| f.hash_bits = bits)
         })
     }
 }
@@ -497,4 +504,46 @@ pub unsafe extern "C" fn signatur_bytes_data(
 pub unsafe extern "C" fn signatur_bytes_free(bytes: *mut signatur_bytes) {
     // SAFETY: forwarded from this function's contract.
     unsafe { free_boxed("signatur_bytes_free", bytes) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::status::signatur_last_error;
+
+    fn last_error() -> String {
+        let mut buf = [0u8; 256];
+        let mut n = 0usize;
+        // SAFETY: `buf` and `n` are live locals; `buf` holds `buf.len()` bytes.
+        let status = unsafe { signatur_last_error(buf.as_mut_ptr().cast(), buf.len(), &mut n) };
+        assert_eq!(status, signatur_status::Ok);
+        String::from_utf8_lossy(buf.get(..n).unwrap_or_default()).into_owned()
+    }
+
+    #[test]
+    fn hash_bits_out_of_range_are_reported_as_given() {
+        let mut o: *mut signatur_train_options = std::ptr::null_mut();
+        // SAFETY: `o` is a live local; the options are used by this thread only and freed
+        // once.
+        unsafe {
+            assert_eq!(signatur_train_options_new(&mut o), signatur_status::Ok);
+            for bits in [300u32, 256, 25, 7] {
+                assert_eq!(
+                    signatur_train_options_set_hash_bits(o, bits),
+                    signatur_status::InvalidInput
+                );
+                let msg = last_error();
+                assert!(
+                    msg.contains(&format!("hash_bits {bits} is outside 8..=24")),
+                    "{bits}: {msg}"
+                );
+            }
+            assert_eq!(
+                signatur_train_options_set_hash_bits(o, 20),
+                signatur_status::Ok
+            );
+            assert_eq!((*o).features.hash_bits, 20);
+            signatur_train_options_free(o);
+        }
+    }
 }

@@ -244,6 +244,9 @@ static void bad_training(const char *scratch) {
     EXPECT_STATUS(signatur_train_options_new(&o), SIGNATUR_STATUS_OK);
     EXPECT_STATUS(signatur_train_options_set_epochs(o, 0), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_hash_bits(o, 40), SIGNATUR_STATUS_INVALID_INPUT);
+    /* Reported as given, not as the 255 it would be narrowed to. */
+    EXPECT_STATUS(signatur_train_options_set_hash_bits(o, 300), SIGNATUR_STATUS_INVALID_INPUT);
+    EXPECT(strstr(last_error(msgbuf, sizeof msgbuf), "hash_bits 300 ") != NULL);
     EXPECT_STATUS(signatur_train_options_set_hidden(o, 1u << 20), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT_STATUS(signatur_train_options_set_target_precision(o, 0.0f), SIGNATUR_STATUS_INVALID_INPUT);
     EXPECT(signatur_train_options_set_stemmer(o, TEXT("klingon")) != SIGNATUR_STATUS_OK);
@@ -316,6 +319,66 @@ static void free_in_any_order(const signatur_model *owned) {
     signatur_decision_free(d);
 }
 
+/* A MeMo reply whose case id is `case_id` (an authority may use a CPR number as its journal
+ * number), written into `buf`. */
+static const char *memo_reply(char *buf, size_t len, const char *label, const char *case_id) {
+    snprintf(buf, len,
+             "<memo:Message xmlns:memo=\"https://DigitalPost.dk/MeMo-1\" memoVersion=\"1.2\">"
+             "<memo:MessageHeader><memo:messageType>DIGITALPOST</memo:messageType>"
+             "<memo:messageUUID>d2b7c9e0-8f61-4a0b-b3c4-5d6e7f809a1b</memo:messageUUID>"
+             "<memo:label>%s</memo:label>"
+             "<memo:ReplyData><memo:messageUUID>0a9b8c7d-6e5f-4a3b-8c1d-0e9f8a7b6c5d</memo:messageUUID>"
+             "<memo:caseID>%s</memo:caseID></memo:ReplyData></memo:MessageHeader>"
+             "<memo:MessageBody><memo:createdDateTime>2024-06-01T10:00:00Z</memo:createdDateTime>"
+             "<memo:MainDocument><memo:File><memo:encodingFormat>text/plain</memo:encodingFormat>"
+             "<memo:filename>svar.txt</memo:filename><memo:language>da</memo:language>"
+             "<memo:content>SmVnIGFjY2VwdGVyZXIgdGlsYnVkZGV0Lg==</memo:content></memo:File>"
+             "</memo:MainDocument></memo:MessageBody></memo:Message>",
+             label, case_id);
+    return buf;
+}
+
+static void personal_data_stays_masked(const signatur_model *model) {
+    char xml[2048];
+    signatur_message *m = NULL;
+    signatur_decision *d = NULL;
+    size_t len;
+    /* A CPR number as the case id: masked in the JSON and in the `case` head's labels, as
+     * `signatur classify --json` masks it. */
+    memo_reply(xml, sizeof xml, "SV: Tilbud om plads", "150390-0005");
+    EXPECT_STATUS(signatur_message_from_memo(TEXT(xml), &m), SIGNATUR_STATUS_OK);
+    EXPECT_STATUS(signatur_model_classify(model, m, &d), SIGNATUR_STATUS_OK);
+    const char *json = NULL;
+    EXPECT_STATUS(signatur_decision_json(d, &json, &len), SIGNATUR_STATUS_OK);
+    EXPECT(json != NULL && strstr(json, "150390") == NULL && strstr(json, "0005") == NULL);
+    EXPECT(json != NULL && strstr(json, "\"reference\":\"XXXXXX-XXXX\"") != NULL);
+    int case_heads = 0;
+    for (size_t h = 0; h < signatur_decision_head_count(d); h++) {
+        const char *name;
+        EXPECT_STATUS(signatur_decision_head_name(d, h, &name, &len), SIGNATUR_STATUS_OK);
+        case_heads += strcmp(name, "case") == 0;
+        for (size_t i = 0; i < signatur_decision_label_count(d, h); i++) {
+            const char *label;
+            float p;
+            EXPECT_STATUS(signatur_decision_label(d, h, i, &label, &len, &p), SIGNATUR_STATUS_OK);
+            EXPECT(strstr(label, "150390") == NULL);
+        }
+    }
+    EXPECT(case_heads == 1);
+    signatur_decision_free(d);
+    signatur_message_free(m);
+
+    /* A bare `&` before a CPR number in the label: the parse error says where, not what. */
+    m = SENTINEL;
+    memo_reply(xml, sizeof xml, "Tom & Ole cpr 070761-4285; tak", "28.03.00-G01-231-24");
+    EXPECT_STATUS(signatur_message_from_memo(TEXT(xml), &m), SIGNATUR_STATUS_PARSE);
+    EXPECT(m == SENTINEL);
+    last_error(msgbuf, sizeof msgbuf);
+    EXPECT(strstr(msgbuf, "signatur_message_from_memo") != NULL);
+    EXPECT(strstr(msgbuf, "070761") == NULL && strstr(msgbuf, "4285") == NULL);
+    EXPECT(strstr(msgbuf, "Ole") == NULL && strstr(msgbuf, "tak") == NULL);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s MODEL.onnx SCRATCH_DIR\n", argv[0]);
@@ -334,6 +397,7 @@ int main(int argc, char **argv) {
     bad_messages(model);
     bad_options_and_indexes(model);
     bad_training(argv[2]);
+    personal_data_stays_masked(model);
 
     /* A second reference to the same model file, freed first, decisions outliving it. */
     const signatur_model *second = NULL;

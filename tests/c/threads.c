@@ -65,13 +65,19 @@ struct job {
 
 static void *worker(void *arg) {
     struct job *job = arg;
-    /* A failure of this thread's own: its message must stay this thread's. */
+    /* A failure of this thread's own, distinct from every other thread's (the bad byte is
+     * at offset `id`): its message must stay this thread's, which it could not be seen to
+     * do if all threads failed alike. */
     signatur_message *none = NULL;
-    char mine[256], after[256];
-    if (signatur_message_from_text((const uint8_t *)"\xff", 1, &none) != SIGNATUR_STATUS_INVALID_UTF8) {
+    char mine[256], after[256], want[64];
+    uint8_t bad[THREADS + 1];
+    memset(bad, 'a', sizeof bad);
+    bad[job->id] = 0xff;
+    if (signatur_message_from_text(bad, job->id + 1, &none) != SIGNATUR_STATUS_INVALID_UTF8) {
         job->errors++;
     }
     last_error(mine, sizeof mine);
+    snprintf(want, sizeof want, "the first bad byte is at offset %zu)", job->id);
     for (size_t k = 0; k < job->count; k++) {
         size_t i = (job->id * 7 + k) % N_MESSAGES;
         signatur_decision *d = NULL;
@@ -86,7 +92,8 @@ static void *worker(void *arg) {
         signatur_decision_free(d);
     }
     last_error(after, sizeof after);
-    if (strstr(mine, "signatur_message_from_text") == NULL || strcmp(mine, after) != 0) {
+    if (strstr(mine, "signatur_message_from_text") == NULL || strstr(mine, want) == NULL ||
+        strcmp(mine, after) != 0) {
         job->errors++;
     }
     return NULL;

@@ -84,15 +84,26 @@ fn check_root(root: &Element) -> Result<()> {
     let ns = root
         .namespace
         .as_deref()
-        .map(|n| format!(" in namespace `{n}`"))
+        .map(|n| format!(" in namespace {}", quoted_name(n)))
         .unwrap_or_default();
     Err(Error::new(
         ErrorKind::Parse,
         format!(
-            "not a MeMo message: the root element is `{}`{ns}, expected `Message` in `{MEMO_NAMESPACE}`",
-            root.name
+            "not a MeMo message: the root element is {}{ns}, expected `Message` in `{MEMO_NAMESPACE}`",
+            quoted_name(&root.name)
         ),
     ))
+}
+
+/// A name from the input (the root element's name or namespace), quoted for an error
+/// message only when it cannot hold a number such as a CPR number: error messages reach
+/// hosts' logs, and they never quote what a message says (`signatur_last_error`).
+fn quoted_name(name: &str) -> String {
+    if name.len() <= 64 && !name.bytes().any(|b| b.is_ascii_digit()) {
+        format!("`{name}`")
+    } else {
+        format!("a name of {} bytes with digits (not shown)", name.len())
+    }
 }
 
 fn missing(what: &str) -> Error {

@@ -100,10 +100,11 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Cow<'_, str>> {
                 decode_as(encoding_rs::UTF_8, bytes)
             }
             Some(enc) => decode_as(enc, bytes),
-            None => Err(Error::new(
-                ErrorKind::Parse,
-                format!("the XML declaration names an unknown encoding `{label}`"),
-            )),
+            // The label is input: not quoted (error messages never quote the input).
+            None => Err(parse_error(format!(
+                "the XML declaration names an unknown encoding ({} bytes)",
+                label.len()
+            ))),
         },
         None => decode_as(encoding_rs::UTF_8, bytes),
     }
@@ -153,15 +154,17 @@ pub(crate) fn parse(xml: &str, limits: TreeLimits) -> Result<Element> {
     let mut root: Option<Element> = None;
     let mut elements = 0usize;
     loop {
+        // Where the next event starts, for messages that say where without saying what.
+        let here = reader.buffer_position();
         let (namespace, event) = match reader.read_resolved_event() {
             Ok((ns, ev)) => (namespace_of(ns), ev),
             Err(e) => {
                 let at = reader.error_position();
-                return Err(Error::with_source(
-                    ErrorKind::Parse,
-                    format!("not well-formed XML at byte {at}: {e}{}", inside(&stack)),
-                    e,
-                ));
+                return Err(parse_error(format!(
+                    "not well-formed XML at byte {at}: {}{}",
+                    xml_error(&e),
+                    inside(&stack)
+                )));
             }
         };
         match event {
@@ -171,12 +174,12 @@ pub(crate) fn parse(xml: &str, limits: TreeLimits) -> Result<Element> {
             Event::Start(start) => {
                 elements += 1;
                 check_shape(elements, stack.len() + 1, limits, &stack)?;
-                stack.push(open(&start, namespace, &stack)?);
+                stack.push(open(&start, namespace, &stack, here)?);
             }
             Event::Empty(start) => {
                 elements += 1;
                 check_shape(elements, stack.len() + 1, limits, &stack)?;
-                let element = open(&start, namespace, &stack)?;
+                let element = open(&start, namespace, &stack, here)?;
                 close(element, &mut stack, &mut root);
             }
             Event::End(_) => match stack.pop() {
@@ -201,11 +204,14 @@ pub(crate) fn parse(xml: &str, limits: TreeLimits) -> Result<Element> {
                 match resolved {
                     Some(s) => append_text(&mut stack, &s)?,
                     None => {
+                        // Where and how long, never the name: `&Ole cpr 070761-4285;` in
+                        // a label that should have said `&amp;` is the message's text.
+                        let len = reference.len() + 2;
                         return Err(parse_error(format!(
-                            "undefined entity `&{};`{} (MeMo uses no DTD entities)",
-                            reference.xml10_content(),
+                            "undefined entity reference of {len} bytes at byte {here}{} \
+                             (MeMo uses no DTD entities)",
                             inside(&stack)
-                        )))
+                        )));
                     }
                 }
             }
@@ -215,10 +221,10 @@ pub(crate) fn parse(xml: &str, limits: TreeLimits) -> Result<Element> {
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::DocType(_) => {}
         }
     }
-    if let Some(open) = stack.last() {
+    if !stack.is_empty() {
         return Err(parse_error(format!(
-            "the document ends inside `{}` (truncated XML?)",
-            open.name
+            "the document ends before {} elements are closed (truncated XML?)",
+            stack.len()
         )));
     }
     root.ok_or_else(|| parse_error("no root element (empty document?)"))
@@ -232,32 +238,33 @@ fn namespace_of(ns: ResolveResult<'_>) -> Option<String> {
     }
 }
 
+/// The element that `start`, the tag at byte `at`, opens.
 fn open(
     start: &quick_xml::events::BytesStart<'_>,
     namespace: Option<String>,
     stack: &[Element],
+    at: u64,
 ) -> Result<Element> {
     let name = start.local_name().as_ref().to_string();
+    // The tag's name and attributes are input: the messages say where, not what.
     let mut attributes = Vec::new();
     for attr in start.attributes() {
-        let attr = attr.map_err(|e| {
-            Error::with_source(
-                ErrorKind::Parse,
-                format!("a malformed attribute on `{name}`{}", inside(stack)),
-                e,
-            )
+        let attr = attr.map_err(|_| {
+            parse_error(format!(
+                "a malformed attribute in the tag at byte {at}{}",
+                inside(stack)
+            ))
         })?;
         if attr.key.as_namespace_binding().is_some() {
             continue;
         }
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| {
-                Error::with_source(
-                    ErrorKind::Parse,
-                    format!("a malformed attribute value on `{name}`{}", inside(stack)),
-                    e,
-                )
+            .map_err(|_| {
+                parse_error(format!(
+                    "a malformed attribute value in the tag at byte {at}{}",
+                    inside(stack)
+                ))
             })?;
         attributes.push((
             attr.key.local_name().as_ref().to_string(),
@@ -310,13 +317,42 @@ fn check_shape(elements: usize, depth: usize, limits: TreeLimits, stack: &[Eleme
     Ok(())
 }
 
-/// ` inside MessageHeader/Sender` for error messages: names only, never text.
+/// ` at depth 3` for error messages. Not the elements' names: a tag name is input too, and
+/// error messages never quote the input.
 fn inside(stack: &[Element]) -> String {
     if stack.is_empty() {
         return String::new();
     }
-    let path: Vec<&str> = stack.iter().map(|e| e.name.as_str()).collect();
-    format!(" inside {}", path.join("/"))
+    format!(" at depth {}", stack.len())
+}
+
+/// What is wrong, in words of this crate: quick-xml's own messages quote tag, attribute and
+/// entity names from the input.
+fn xml_error(e: &quick_xml::Error) -> String {
+    use quick_xml::errors::IllFormedError;
+    use quick_xml::Error as X;
+    match e {
+        // Syntax errors carry no input; their text is quick-xml's fixed wording.
+        X::Syntax(syntax) => syntax.to_string(),
+        X::IllFormed(IllFormedError::MismatchedEndTag { .. }) => {
+            "a closing tag that does not match the open element".to_string()
+        }
+        X::IllFormed(IllFormedError::UnmatchedEndTag(_)) => {
+            "a closing tag without an opening tag".to_string()
+        }
+        X::IllFormed(IllFormedError::MissingDeclVersion(_) | IllFormedError::UnknownVersion) => {
+            "an XML declaration without a known version".to_string()
+        }
+        X::IllFormed(IllFormedError::UnclosedReference) => {
+            "a `&` reference without its `;`".to_string()
+        }
+        X::IllFormed(_) => "ill-formed markup".to_string(),
+        X::InvalidAttr(_) => "a malformed attribute".to_string(),
+        X::Encoding(_) => "text that is not in the document's encoding".to_string(),
+        X::Escape(_) => "a malformed `&` reference".to_string(),
+        X::Namespace(_) => "a malformed namespace prefix or declaration".to_string(),
+        _ => "malformed markup".to_string(),
+    }
 }
 
 fn parse_error(message: impl Into<String>) -> Error {
@@ -354,18 +390,50 @@ mod tests {
     #[test]
     fn malformed_documents_are_parse_errors_naming_where() {
         let cases = [
-            ("<a><b></a>", "not well-formed"),
-            ("<a><b>", "ends inside `b`"),
+            (
+                "<a><b></a>",
+                "not well-formed XML at byte 6: a closing tag that does not",
+            ),
+            ("<a><b>", "ends before 2 elements are closed"),
             ("", "no root element"),
             ("<a/><b/>", "second root"),
             ("x<a/>", "outside the root"),
-            ("<a>&ent;</a>", "undefined entity `&ent;`"),
-            ("<a b=\"1\" b=\"2\"/>", "malformed attribute"),
+            (
+                "<a>&ent;</a>",
+                "undefined entity reference of 5 bytes at byte 3 at depth 1",
+            ),
+            (
+                "<a b=\"1\" b=\"2\"/>",
+                "malformed attribute in the tag at byte 0",
+            ),
         ];
         for (xml, expected) in cases {
             let err = parse(xml, LIMITS).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Parse, "{xml}");
             assert!(err.to_string().contains(expected), "{xml}: {err}");
+        }
+    }
+
+    #[test]
+    fn errors_never_quote_the_input() {
+        let cpr = "070761-4285";
+        let cases = [
+            format!("<a><label>Tom & Ole cpr {cpr}; tak</label></a>"),
+            format!("<a><label>Tom &Ole_cpr_{cpr};</label></a>"),
+            format!("<a><cpr{cpr}></a>"),
+            format!("<a><b{cpr}>"),
+            format!("<a><b c{cpr}=\"1\" c{cpr}=\"2\"/></a>"),
+            format!("<a><b c=\"&x{cpr};\"/></a>"),
+            format!("<?xml version=\"1.0\" encoding=\"{cpr}\"?><a/>"),
+        ];
+        for xml in &cases {
+            let err = decode(xml.as_bytes())
+                .and_then(|text| parse(&text, LIMITS))
+                .unwrap_err();
+            let shown = err.to_string();
+            for needle in ["070761", "4285", "Ole", "cpr", "label", "tak"] {
+                assert!(!shown.contains(needle), "{xml}: {shown}");
+            }
         }
     }
 
