@@ -127,6 +127,43 @@ public final class Demo {
         }
     }
 
+    // A close() on another thread while a call is in flight must not free the handle under
+    // the call: the call's return frees it. A handle whose free only counts is enough to see
+    // when the free happens.
+    private static void closeDuringCall() {
+        java.util.concurrent.atomic.AtomicInteger frees = new java.util.concurrent.atomic.AtomicInteger();
+        Signatur.Handle h = new Signatur.Handle(new com.sun.jna.Pointer(1), p -> frees.incrementAndGet()) {};
+        java.util.concurrent.CountDownLatch inCall = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger freesSeenInCall = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread caller = new Thread(() -> h.with(p -> {
+            inCall.countDown();
+            try {
+                closed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            freesSeenInCall.set(frees.get());
+            return null;
+        }));
+        caller.start();
+        try {
+            inCall.await();
+            h.close();
+            closed.countDown();
+            caller.join();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+        expect(freesSeenInCall.get() == 0, "a close() during a call does not free the handle under it");
+        expect(frees.get() == 1, "the call in flight frees the closed handle as it returns");
+        h.close();
+        expect(frees.get() == 1, "a second close() frees nothing");
+        Signatur.Handle idle = new Signatur.Handle(new com.sun.jna.Pointer(1), p -> frees.incrementAndGet()) {};
+        idle.close();
+        expect(frees.get() == 2, "close() frees a handle no call is using at once");
+    }
+
     public static void main(String[] args) {
         if (args.length != 1 && args.length != 2) {
             System.err.println("usage: Demo MODEL.onnx [KLE_MODEL.onnx]");
@@ -191,6 +228,7 @@ public final class Demo {
             } catch (IllegalStateException e) {
                 expect(e.getMessage().contains("closed"), "the refusal says the message is closed");
             }
+            closeDuringCall();
             // Many messages left to the Cleaner while the model classifies them.
             for (int i = 0; i < 2000; i++) {
                 model.classify(Signatur.Message.fromText("Byggetilladelse til carport " + i));

@@ -175,11 +175,19 @@ public final class Signatur {
         return C.LIB.signatur_version();
     }
 
-    /** A native handle freed exactly once: by close(), or by the Cleaner. */
+    /**
+     * A native handle freed exactly once: by close(), or by the Cleaner. A close() on one
+     * thread while another thread is inside a call with the handle does not free it under
+     * that call: close() marks the handle closed (new calls are refused) and the last call
+     * in flight frees it as it returns, or close() itself when none is in flight.
+     */
     abstract static class Handle implements AutoCloseable {
+        /** Set in {@link #state} once the handle is closed; the bits below count calls in flight. */
+        private static final int CLOSED = 1 << 30;
+
         private final Pointer ptr;
         private final Cleaner.Cleanable cleanable;
-        private volatile boolean closed;
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
 
         Handle(Pointer ptr, java.util.function.Consumer<Pointer> free) {
             this.ptr = ptr;
@@ -190,23 +198,40 @@ public final class Signatur {
          * Runs a native call with this handle's pointer. The handle stays reachable until
          * the call has returned: once its pointer is read, the JIT may treat the object as
          * dead, and the Cleaner would free the native object during the call. A closed
-         * handle is refused instead of passing a freed pointer.
+         * handle is refused instead of passing a freed pointer; a close() during the call
+         * frees the handle only when the call has returned.
          */
         <T> T with(java.util.function.Function<Pointer, T> call) {
-            if (closed) {
-                throw new IllegalStateException(getClass().getSimpleName() + " is closed");
-            }
+            int s;
+            do {
+                s = state.get();
+                if ((s & CLOSED) != 0) {
+                    throw new IllegalStateException(getClass().getSimpleName() + " is closed");
+                }
+            } while (!state.compareAndSet(s, s + 1));
             try {
                 return call.apply(ptr);
             } finally {
+                // The last call of a handle closed meanwhile frees it.
+                if (state.decrementAndGet() == CLOSED) {
+                    cleanable.clean();
+                }
                 java.lang.ref.Reference.reachabilityFence(this);
             }
         }
 
         @Override
         public void close() {
-            closed = true;
-            cleanable.clean();
+            int s;
+            do {
+                s = state.get();
+                if ((s & CLOSED) != 0) {
+                    return;
+                }
+            } while (!state.compareAndSet(s, s | CLOSED));
+            if (s == 0) {
+                cleanable.clean();
+            }
         }
     }
 
