@@ -87,7 +87,7 @@ impl fmt::Debug for Address {
 pub enum BodySource {
     /// A `text/plain` part.
     Plain,
-    /// An HTML part converted to text (no plain part was present).
+    /// An HTML part converted to text (no plain part was present, or only an empty one).
     Html,
     /// The text of a Digital Post document.
     Memo,

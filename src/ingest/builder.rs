@@ -297,7 +297,10 @@ fn attachment(
     let (size, text) = match a.content {
         Content::Text(t) => (t.len() as u64, Some(t)),
         Content::Bytes(b) => {
-            let kind = if super::mime::is_text_like(&media_type) {
+            // RTF is `text/*` but markup: its extractor reads it (see `is_rtf`).
+            let kind = if super::mime::is_text_like(&media_type)
+                && !super::attachment::is_rtf(&b, &media_type)
+            {
                 None
             } else {
                 Kind::detect(&b, &media_type, a.name.as_deref())
@@ -411,6 +414,20 @@ mod tests {
         assert_eq!(m.attachments[1].text.as_deref(), Some("Bilåg"));
         assert_eq!(m.attachments[2].text.as_deref(), Some("OCR-tekst"));
         assert_eq!(m.body.source, BodySource::None);
+    }
+
+    #[test]
+    fn text_rtf_bytes_are_read_as_rtf() {
+        let rtf = br"{\rtf1\ansi\ansicpg1252\pard K\'e6re kommune\par}";
+        let m = MessageBuilder::new()
+            .attachment_bytes(Some("brev.rtf"), "text/rtf", rtf)
+            .attachment_bytes(Some("brev.txt"), "text/plain", rtf)
+            .build()
+            .unwrap();
+        for a in &m.attachments {
+            assert_eq!(a.text.as_deref(), Some("Kære kommune"));
+            assert_eq!(a.extraction, Extraction::Extracted);
+        }
     }
 
     #[test]

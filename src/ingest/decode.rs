@@ -2,13 +2,16 @@
 //! for Danish mail.
 //!
 //! mail-parser decodes a text part by its declared charset, and reads a part without one
-//! as UTF-8, replacing what is not UTF-8 with U+FFFD. Danish mail from older systems often
-//! declares nothing (or wrongly declares UTF-8) and is really ISO-8859-1 or Windows-1252,
-//! so `søger` would become `s�ger`. [`repair_text`] re-reads such a part as Windows-1252
-//! (which agrees with ISO-8859-1 on every letter and adds `–`, `€`, typographic quotes).
+//! (or with a label it does not know) as UTF-8, replacing what is not UTF-8 with U+FFFD.
+//! Danish mail from older systems often declares nothing (or wrongly declares UTF-8) and is
+//! really ISO-8859-1 or Windows-1252, so `søger` would become `s�ger`. [`repair_text`]
+//! re-reads such a part as Windows-1252 (which agrees with ISO-8859-1 on every letter and
+//! adds `–`, `€`, typographic quotes); HTML parts by their `<meta>` charset when they have
+//! one, as browsers read them.
 
 use std::borrow::Cow;
 
+use mail_parser::decoders::charsets::map::charset_decoder;
 use mail_parser::{Encoding, MessagePart, MimeHeaders};
 
 /// Base64 as mail-parser reads it, but never failing: other bytes are skipped, and `=`
@@ -86,24 +89,30 @@ pub(crate) fn decode_qp_lenient(input: &[u8]) -> Vec<u8> {
     out
 }
 
-/// The text of a text part, re-read as Windows-1252 when mail-parser replaced bytes that
-/// are not UTF-8 and the part declared no charset, or UTF-8/ASCII. `raw` is the message
-/// the part's offsets point into.
-pub(crate) fn repair_text<'t>(text: &'t str, part: &MessagePart<'_>, raw: &[u8]) -> Cow<'t, str> {
+/// The text of a text or HTML part, re-read when mail-parser replaced bytes that are not
+/// UTF-8: as Windows-1252 when the part declared no charset, or UTF-8/ASCII; by its label
+/// when mail-parser did not know the label (`iso-8859-1 ` with a space) and fell back to
+/// UTF-8, Windows-1252 when nobody knows it (`unknown-8bit`, `x-unknown`). An HTML part
+/// without a MIME charset is re-read by the charset of its `<meta>` tag, as a browser
+/// would. `raw` is the message the part's offsets point into.
+pub(crate) fn repair_text<'t>(
+    text: &'t str,
+    part: &MessagePart<'_>,
+    raw: &[u8],
+    html: bool,
+) -> Cow<'t, str> {
     if !text.contains('\u{FFFD}') {
         return Cow::Borrowed(text);
     }
-    let declared = part
-        .content_type()
-        .and_then(|ct| ct.attribute("charset"))
-        .map(|c| c.trim().to_ascii_lowercase());
-    let may_repair = match declared.as_deref() {
-        None => true,
-        Some(c) => matches!(c, "utf-8" | "utf8" | "us-ascii" | "ascii" | ""),
+    // The label to re-read by; `None` is UTF-8 with stray bytes as Windows-1252.
+    let label = match part.content_type().and_then(|ct| ct.attribute("charset")) {
+        Some(c) if is_utf8_label(c) => None,
+        // mail-parser decoded by a charset it knows: its answer stands.
+        Some(c) if charset_decoder(c.as_bytes()).is_some() => return Cow::Borrowed(text),
+        Some(c) => Some(c),
+        None if html => meta_charset(text.as_bytes()).filter(|c| !is_utf8_label(c)),
+        None => None,
     };
-    if !may_repair {
-        return Cow::Borrowed(text);
-    }
     let body = raw
         .get(part.offset_body as usize..part.offset_end as usize)
         .unwrap_or_default();
@@ -116,7 +125,55 @@ pub(crate) fn repair_text<'t>(text: &'t str, part: &MessagePart<'_>, raw: &[u8])
         // The replacement characters were in the source; nothing to repair.
         return Cow::Borrowed(text);
     }
-    Cow::Owned(utf8_or_1252(&bytes))
+    Cow::Owned(decode_charset(&bytes, label))
+}
+
+/// UTF-8 or ASCII (or empty): labels under which mail-parser reads a part as UTF-8.
+fn is_utf8_label(label: &str) -> bool {
+    let l = label.trim();
+    l.is_empty()
+        || ["utf-8", "utf8", "us-ascii", "ascii"]
+            .iter()
+            .any(|u| l.eq_ignore_ascii_case(u))
+}
+
+/// How far into an HTML document [`meta_charset`] looks: browsers look at the first
+/// 1024 bytes, but mail programs put long style sheets in the head before the `<meta>`.
+const META_SCAN_BYTES: usize = 8192;
+
+/// The charset an HTML document names in `<meta charset="…">` or `<meta http-equiv=
+/// "Content-Type" content="text/html; charset=…">`, among its first [`META_SCAN_BYTES`].
+pub(crate) fn meta_charset(html: &[u8]) -> Option<&str> {
+    let head = html.get(..html.len().min(META_SCAN_BYTES)).unwrap_or(html);
+    let mut from = 0;
+    while let Some(at) = find_ascii_ci(head.get(from..)?, b"<meta") {
+        let tag = head.get(from + at + 5..).unwrap_or_default();
+        let tag = tag.get(..tag.iter().position(|&b| b == b'>').unwrap_or(tag.len()))?;
+        if let Some(c) = find_ascii_ci(tag, b"charset") {
+            let rest = tag.get(c + 7..).unwrap_or_default().trim_ascii_start();
+            if let Some(value) = rest.strip_prefix(b"=") {
+                let value = value.trim_ascii_start();
+                let value = value.strip_prefix(b"\"").unwrap_or(value);
+                let value = value.strip_prefix(b"'").unwrap_or(value);
+                let len = value
+                    .iter()
+                    .position(|b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(b)))
+                    .unwrap_or(value.len());
+                if len > 0 {
+                    return std::str::from_utf8(value.get(..len)?).ok();
+                }
+            }
+        }
+        from += at + 5 + tag.len();
+    }
+    None
+}
+
+/// Where `needle` (lowercase ASCII) first occurs in `haystack`, ignoring ASCII case.
+fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// Text from bytes that are mostly UTF-8: valid UTF-8 stays, every byte that is not part
@@ -262,6 +319,27 @@ mod tests {
             decode_charset(b"s\xf8ger", Some("no-such-charset")),
             "søger"
         );
+    }
+
+    #[test]
+    fn meta_charsets() {
+        assert_eq!(
+            meta_charset(b"<html><HEAD><Meta Charset=\"ISO-8859-15\"></head>"),
+            Some("ISO-8859-15")
+        );
+        let http_equiv =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1252\">";
+        assert_eq!(meta_charset(http_equiv), Some("windows-1252"));
+        assert_eq!(
+            meta_charset(b"<meta name=x><meta charset='koi8-r'>"),
+            Some("koi8-r")
+        );
+        assert_eq!(
+            meta_charset(b"<meta name=\"viewport\"><p>charset=x</p>"),
+            None
+        );
+        assert_eq!(meta_charset(b"<p>no meta</p>"), None);
+        assert_eq!(meta_charset(b"<meta charset="), None);
     }
 
     #[test]

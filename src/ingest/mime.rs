@@ -2,14 +2,19 @@
 //!
 //! On top of mail-parser: the bounds of [`super::prepare`], the choice of body (the
 //! `text/plain` parts mail-parser selects, HTML converted to text where there is no plain
-//! part), charset repair ([`super::decode`]), attachments with extracted text, and the
-//! split of the body into new text, quoted history and signature ([`super::quote`]).
+//! part or only an empty one), charset repair ([`super::decode`]), attachments with
+//! extracted text, and the split of the body into new text, quoted history and signature
+//! ([`super::quote`]).
 //!
 //! # Errors and what is not an error
 //!
 //! The header block is read as mail-parser reads it: up to the first blank line, skipping
-//! lines that are not `Name: value` fields (as CPython's `email` package does, with a
-//! defect noted); the body is what follows the blank line.
+//! lines that are not `Name: value` fields; the body is what follows the blank line.
+//! CPython's `email` package instead starts the body at the first such line (its
+//! `msg_35.txt` and `msg_47.txt` have a body there and an empty one here). Skipping is
+//! kept because the usual such line is a header value folded without indentation (an
+//! Exchange diagnostics field, MimeKit's `issue358.txt`), with fields after it, the
+//! `Content-Type` among them, that starting the body there would lose.
 //!
 //! When that finds nothing (no header field, no body, no attachment), as for empty input,
 //! a line of text without a colon, or binary garbage without line structure, the result is
@@ -23,13 +28,13 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use mail_parser::{HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{Encoding, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 use once_cell::sync::Lazy;
 
 use super::attachment::{self, Kind};
 use super::decode::{
-    decode_base64_lenient, decode_charset, decode_qp_lenient, normalize_newlines, repair_text,
-    unflow,
+    decode_base64_lenient, decode_charset, decode_qp_lenient, meta_charset, normalize_newlines,
+    repair_text, unflow,
 };
 use super::fields;
 use super::html::html_to_text;
@@ -66,9 +71,10 @@ impl Message {
     ///
     /// Stalwart's `mail-parser` does the MIME work; on top of it come the input bounds of
     /// [`Limits`], the choice of body (the `text/plain` parts, HTML converted to text where
-    /// there is none), charset repair for Latin-1 and Windows-1252 mail that declares no
-    /// or the wrong charset, attachments with their text, and the split of the body into
-    /// new text, quoted history and signature. A leading mbox `From ` line is skipped.
+    /// there is none or only an empty one), charset repair for Latin-1 and Windows-1252
+    /// mail that declares no or the wrong charset, attachments with their text, and the
+    /// split of the body into new text, quoted history and signature. A leading mbox
+    /// `From ` line is skipped.
     /// See [`Message::from_bytes_with`] for errors.
     ///
     /// ```
@@ -91,9 +97,10 @@ impl Message {
     /// [`Message::truncations`].
     ///
     /// The header block is read as mail-parser reads it: up to the first blank line,
-    /// skipping lines that are not `Name: value` fields (as CPython's `email` package does);
-    /// the body is what follows. A missing boundary, a bad base64 body or a wrong charset
-    /// are not errors: the message holds what could be read.
+    /// skipping lines that are not `Name: value` fields (CPython's `email` package starts
+    /// the body at the first one instead, losing the fields after a header value folded
+    /// without indentation); the body is what follows. A missing boundary, a bad base64
+    /// body or a wrong charset are not errors: the message holds what could be read.
     ///
     /// # Errors
     ///
@@ -251,7 +258,10 @@ fn part_text<'a>(part: &'a MessagePart<'_>, raw: &[u8]) -> Option<PartText<'a>> 
             return None;
         }
         let bytes = redecode(part, raw)?;
-        let charset = part.content_type().and_then(|c| c.attribute("charset"));
+        let mut charset = part.content_type().and_then(|c| c.attribute("charset"));
+        if media == "text/html" && charset.is_none() {
+            charset = meta_charset(&bytes);
+        }
         let text = Cow::Owned(decode_charset(&bytes, charset));
         return Some(if media == "text/html" {
             PartText::Html(text)
@@ -261,7 +271,7 @@ fn part_text<'a>(part: &'a MessagePart<'_>, raw: &[u8]) -> Option<PartText<'a>> 
     }
     match &part.body {
         PartType::Text(t) => {
-            let text = repair_text(t, part, raw);
+            let text = repair_text(t, part, raw, false);
             let ct = part.content_type();
             let param = |name: &str| ct.and_then(|c| c.attribute(name)).map(str::trim);
             if param("format").is_some_and(|f| f.eq_ignore_ascii_case("flowed")) {
@@ -269,7 +279,7 @@ fn part_text<'a>(part: &'a MessagePart<'_>, raw: &[u8]) -> Option<PartText<'a>> 
             }
             Some(PartText::Plain(text))
         }
-        PartType::Html(h) => Some(PartText::Html(Cow::Borrowed(h.as_ref()))),
+        PartType::Html(h) => Some(PartText::Html(repair_text(h, part, raw, true))),
         PartType::Binary(b) | PartType::InlineBinary(b)
             if is_text_like(&media) || media.starts_with("multipart/") =>
         {
@@ -310,8 +320,9 @@ fn readable(text: PartText<'_>, room: usize) -> (String, bool, bool) {
 }
 
 /// The readable text of a message: its body parts as mail-parser selected them (plain text
-/// preferred), HTML converted, joined by blank lines, cut at `limit`. When mail-parser
-/// selected none, the first unnamed inline text part among the attachments is the body
+/// preferred), HTML converted, joined by blank lines, cut at `limit`. When the plain parts
+/// hold no text, the HTML alternatives are the body. When there is none, the first unnamed
+/// inline text part among the attachments is the body
 /// (a lone `text/x-usenet-faq` part, a text part whose base64 mail-parser could not read);
 /// its id is returned so that it is not listed as an attachment too.
 fn body_text(
@@ -363,6 +374,22 @@ fn body_text(
             }
         }
     }
+    // An empty (or blank) `text/plain` alternative next to the HTML one that holds the
+    // letter, as some mailers and bulk senders make: the HTML alternative is the body.
+    // mail-parser lists it only in `html_body`.
+    if text.is_empty() {
+        for &id in &m.html_body {
+            if m.text_body.contains(&id) {
+                continue;
+            }
+            if let Some(part) = m.parts.get(id as usize) {
+                add(part, &mut text, &mut source);
+                if text.len() >= limit {
+                    break;
+                }
+            }
+        }
+    }
     let mut used = None;
     if text.is_empty() {
         for &id in &m.attachments {
@@ -391,6 +418,19 @@ fn body_text(
         cuts.record(what, limit, seen.max(text.len() + 1));
     }
     (text, source, used)
+}
+
+/// The size in bytes of a text part's content as it was sent (transfer encoding undone,
+/// charset not): mail-parser holds the text as UTF-8, which is up to three times as long
+/// as Latin-1 or Windows-1252 source bytes.
+fn text_part_size(part: &MessagePart<'_>, raw: &[u8]) -> Option<u64> {
+    let body = raw.get(part.offset_body as usize..part.offset_end as usize)?;
+    let len = match part.encoding {
+        Encoding::None => body.len(),
+        Encoding::QuotedPrintable => decode_qp_lenient(body).len(),
+        Encoding::Base64 => decode_base64_lenient(body).len(),
+    };
+    Some(len as u64)
 }
 
 /// Where attachment extraction stands: when it must stop, and how deep in attachments of
@@ -439,8 +479,20 @@ fn attachments(
             pages: None,
             extraction: Extraction::NotText,
         };
+        if let PartType::Text(_) | PartType::Html(_) = &part.body {
+            if let Some(size) = text_part_size(part, raw) {
+                a.size = size;
+            }
+        }
+        // RTF under `text/rtf` (or RTF content under another text type) is markup: the RTF
+        // extractor reads it below, as it reads `application/rtf`.
+        let rtf = match &part.body {
+            PartType::Text(t) => attachment::is_rtf(t.as_bytes(), &a.media_type),
+            _ => false,
+        };
         // The text, whether it was cut, and how long the source text was.
         let text = match &part.body {
+            _ if rtf => None,
             PartType::Message(nested) => {
                 a.size = u64::from(part.offset_end.saturating_sub(part.offset_body));
                 let (t, cut) = summary(nested, limits, depth);
@@ -478,8 +530,16 @@ fn attachments(
                 Extraction::Extracted
             };
             a.text = Some(t);
-        } else if let PartType::Binary(b) | PartType::InlineBinary(b) = &part.body {
-            let bytes = redecoded.as_deref().unwrap_or(b);
+        } else if let Some(bytes) = match &part.body {
+            PartType::Binary(b) | PartType::InlineBinary(b) => {
+                Some(Cow::Borrowed(redecoded.as_deref().unwrap_or(b)))
+            }
+            _ if rtf => redecoded
+                .map(Cow::Owned)
+                .or_else(|| redecode(part, raw).map(Cow::Owned)),
+            _ => None,
+        } {
+            let bytes = bytes.as_ref();
             if let Some(kind) = Kind::detect(bytes, &a.media_type, a.name.as_deref()) {
                 let found = attachment::extract(kind, bytes, limits, depth.deadline, depth.level);
                 if matches!(found.extraction, Extraction::Truncated { .. }) {
@@ -728,6 +788,111 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nPlain\r\n--x--\r\n";
         assert_eq!(Message::from_bytes(raw).unwrap().body.text, "Søren");
         let raw = b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\nS\xf8ren\r\n";
         assert_eq!(Message::from_bytes(raw).unwrap().body.text, "Søren");
+    }
+
+    #[test]
+    fn html_parts_are_charset_repaired() {
+        // No charset anywhere: Latin-1 bytes are read as Windows-1252, as for text/plain.
+        let raw = b"Content-Type: text/html\r\n\r\n<p>Jeg s\xf8ger om \xe6ndring.</p>\r\n";
+        assert_eq!(
+            Message::from_bytes(raw).unwrap().body.text,
+            "Jeg søger om ændring."
+        );
+        // A <meta> charset counts when MIME declares none (ISO-8859-15: 0xA4 is €, not ¤).
+        let raw = b"Content-Type: text/html\r\n\r\n<html><head><meta charset=\"iso-8859-15\"></head><body>Pris 5 \xa4, s\xf8ger</body></html>\r\n";
+        assert_eq!(
+            Message::from_bytes(raw).unwrap().body.text,
+            "Pris 5 €, søger"
+        );
+        let raw = b"Content-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<html><head><meta http-equiv=3D\"Content-Type\" content=3D\"text/html; charset=3Diso-8859-15\"></head><body>5 =A4 s=F8ger</body></html>\r\n";
+        assert_eq!(Message::from_bytes(raw).unwrap().body.text, "5 € søger");
+        // An HTML attachment goes the same way.
+        let raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\nSe bilag.\r\n--b\r\n\
+Content-Type: text/html\r\nContent-Disposition: attachment; filename=\"side.html\"\r\n\r\n<p>Jeg s\xf8ger</p>\r\n--b--\r\n";
+        let m = Message::from_bytes(raw).unwrap();
+        assert_eq!(m.attachments[0].text.as_deref(), Some("Jeg søger"));
+    }
+
+    #[test]
+    fn unknown_charset_labels_are_repaired() {
+        for label in ["unknown-8bit", "x-unknown", "\"iso-8859-1 \""] {
+            let raw = format!("Content-Type: text/plain; charset={label}\r\n\r\n");
+            let mut raw = raw.into_bytes();
+            raw.extend_from_slice(b"Jeg s\xf8ger\r\n");
+            assert_eq!(
+                Message::from_bytes(&raw).unwrap().body.text,
+                "Jeg søger",
+                "{label}"
+            );
+        }
+        // A label mail-parser knows is honoured as before.
+        let raw = b"Content-Type: text/plain; charset=macintosh\r\n\r\nJeg s\xbfger\r\n";
+        assert_eq!(Message::from_bytes(raw).unwrap().body.text, "Jeg søger");
+    }
+
+    #[test]
+    fn empty_plain_alternative_gives_way_to_html() {
+        let raw = b"Content-Type: multipart/alternative; boundary=\"b\"\r\n\r\n--b\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\n\r\n \r\n--b\r\n\
+Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Jeg s\xc3\xb8ger om byggetilladelse.</p></body></html>\r\n--b--\r\n";
+        let m = Message::from_bytes(raw).unwrap();
+        assert_eq!(m.body.text, "Jeg søger om byggetilladelse.");
+        assert_eq!(m.body.source, BodySource::Html);
+        assert!(m.attachments.is_empty(), "{:?}", m.attachments);
+    }
+
+    #[test]
+    fn text_rtf_attachments_are_read_as_rtf() {
+        let rtf = br"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Calibri;}}\pard K\'e6re kommune\par Jeg s\'f8ger om st\'f8tte.\par}";
+        for header in [
+            &b"Content-Type: text/rtf; name=\"brev.rtf\"\r\nContent-Disposition: attachment; filename=\"brev.rtf\""[..],
+            b"Content-Type: text/plain; name=\"brev.txt\"\r\nContent-Disposition: attachment; filename=\"brev.txt\"",
+            b"Content-Type: application/rtf; name=\"brev.rtf\"",
+        ] {
+            let mut raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\nSe bilag.\r\n--b\r\n"
+                .to_vec();
+            raw.extend_from_slice(header);
+            raw.extend_from_slice(b"\r\n\r\n");
+            raw.extend_from_slice(rtf);
+            raw.extend_from_slice(b"\r\n--b--\r\n");
+            let m = Message::from_bytes(&raw).unwrap();
+            let a = &m.attachments[0];
+            let text = a.text.as_deref().unwrap_or_default();
+            assert!(text.contains("Kære kommune"), "{text:?}");
+            assert!(text.contains("Jeg søger om støtte."), "{text:?}");
+            assert!(!text.contains("rtf1"), "{text:?}");
+            assert_eq!(a.extraction, Extraction::Extracted);
+        }
+    }
+
+    #[test]
+    fn text_attachment_size_is_the_decoded_byte_count() {
+        let latin1 = b"\xe6\xf8\xe5".repeat(100);
+        for header in [
+            &b"Content-Type: text/plain; charset=iso-8859-1; name=\"a.txt\""[..],
+            b"Content-Type: text/plain; name=\"a.txt\"",
+        ] {
+            let mut raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\r\nSe bilag.\r\n--b\r\n"
+                .to_vec();
+            raw.extend_from_slice(header);
+            raw.extend_from_slice(
+                b"\r\nContent-Disposition: attachment; filename=\"a.txt\"\r\n\r\n",
+            );
+            raw.extend_from_slice(&latin1);
+            raw.extend_from_slice(b"\r\n--b--\r\n");
+            let m = Message::from_bytes(&raw).unwrap();
+            let a = &m.attachments[0];
+            assert_eq!(a.size, 300);
+            assert_eq!(a.text.as_deref(), Some("æøå".repeat(100).as_str()));
+        }
+        // Base64: the decoded bytes, not the encoded ones.
+        let raw = b"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nSe bilag.\r\n--b\r\n\
+Content-Type: text/plain; charset=iso-8859-1; name=\"b.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n5vjl\r\n--b--\r\n";
+        let m = Message::from_bytes(raw).unwrap();
+        assert_eq!(m.attachments[0].size, 3);
     }
 
     #[test]

@@ -11,13 +11,17 @@
 //!   `---------- Videresendt besked ----------`, `---------- Forwarded message ---------`,
 //!   `Begin forwarded message:`, and Outlook header blocks (`Fra: … Sendt: … Til: … Emne:`,
 //!   `From: … Sent: … To: … Subject:`), with the `____` line Outlook puts above them.
-//!   Everything from there on is history;
+//!   Everything from there on is history. A header block at the very top of the body
+//!   (only blank lines before it, no `____` line) is not: a formal letter opens with
+//!   `Fra:`, `Til:`, `Dato:` and `Emne:` lines, and that letter is the new text;
 //! - attributions: `Den 3. maj 2024 kl. 10.12 skrev Jens Hansen <…>:` and
 //!   `On Mon, 3 May 2024, X wrote:`, also when wrapped over two or three lines. When `> `
 //!   lines follow, only those are history (so an answer below or between quotes stays new
 //!   text); when they do not (HTML mail converted to text has no `>`), everything after is;
 //! - `> ` quoted lines anywhere;
-//! - signatures: the `-- ` separator, sign-offs (`Med venlig hilsen`, `Venlig hilsen`, `Mvh`,
+//! - signatures: the `-- ` separator (anywhere; a bare `--`, whose space a mail program
+//!   or the HTML conversion dropped, only near the end like a sign-off, since two dashes
+//!   are also a rule in a letter), sign-offs (`Med venlig hilsen`, `Venlig hilsen`, `Mvh`,
 //!   `Best regards` …, alone or followed by a name), mobile lines (`Sendt fra min iPhone`,
 //!   `Sent from my iPhone`, `Hent Outlook til iOS`) and confidentiality disclaimers in
 //!   Danish and English. A sign-off only counts near the end of the new text (at most
@@ -143,6 +147,8 @@ fn trim(line: &str) -> &str {
 /// Marks quoted lines in `kinds` and returns the index where the rest of the body is
 /// history, if it is.
 fn find_history(lines: &[&str], kinds: &mut [Kind]) -> Option<usize> {
+    // Header lines here open a formal letter rather than a quoted history.
+    let first_text = lines.iter().position(|l| !is_blank(l));
     let mut i = 0;
     while i < lines.len() {
         let line = lines.get(i).copied().unwrap_or("");
@@ -181,7 +187,12 @@ fn find_history(lines: &[&str], kinds: &mut [Kind]) -> Option<usize> {
             return Some(mark_rest(kinds, include_rule_above(lines, i)));
         }
         if is_outlook_header_block(lines, i) {
-            return Some(mark_rest(kinds, include_rule_above(lines, i)));
+            let start = include_rule_above(lines, i);
+            // Outlook's rule above makes even a block at the top history (a forward
+            // without a comment); without it, the top of the body is the letter itself.
+            if start < i || Some(i) != first_text {
+                return Some(mark_rest(kinds, start));
+            }
         }
         if let Some(len) = attribution_len(lines, i) {
             let after = i + len;
@@ -396,8 +407,11 @@ fn find_signature(lines: &[&str], kinds: &[Kind]) -> Option<usize> {
             after += 1;
         }
     }
-    // The `-- ` separator is explicit: it counts wherever it is.
-    let separator = |j: usize, line: &str| is_new(j) && line.as_bytes().trim_ascii_end() == b"--";
+    // The `-- ` separator is explicit: it counts wherever it is. A bare `--` (its space
+    // dropped by a mail program or the HTML conversion) only in the tail: two dashes are
+    // also a rule between the paragraphs of a letter.
+    let dashes = |j: usize, line: &str| is_new(j) && line.as_bytes().trim_ascii_end() == b"--";
+    let separator = |j: usize, line: &str| dashes(j, line) && line.starts_with("-- ");
     for (j, line) in lines.iter().enumerate().take(tail_start) {
         if separator(j, line) {
             return Some(j);
@@ -407,7 +421,7 @@ fn find_signature(lines: &[&str], kinds: &[Kind]) -> Option<usize> {
         if !is_new(j) {
             continue;
         }
-        if separator(j, line) || is_sign_off(line) || is_mobile_line(line) {
+        if dashes(j, line) || is_sign_off(line) || is_mobile_line(line) {
             return Some(j);
         }
         // A disclaimer starts a paragraph (its first line may be a heading).
@@ -830,6 +844,45 @@ mod tests {
                 "{body:?}"
             );
         }
+    }
+
+    #[test]
+    fn header_lines_at_the_top_are_a_letter_not_history() {
+        // A formal letter opens with Fra/Til/Dato/Emne: it is what the sender wrote.
+        let letter = "Fra: Anne Hansen, Lyngvej 3, 8500 Grenaa\nTil: Norddjurs Kommune, Borgerservice\nDato: 3. maj 2024\nEmne: Klage over afgørelse om boligstøtte\n\nJeg klager hermed over afgørelsen af 1. maj.\n\nMed venlig hilsen\nAnne Hansen";
+        for body in [letter.to_string(), format!("\n \n{letter}")] {
+            let got = split(&body);
+            assert_eq!(got.quoted, "", "{body:?}");
+            assert!(got.new_text.starts_with("Fra: Anne Hansen"), "{body:?}");
+            assert!(got.new_text.ends_with("af 1. maj."), "{body:?}");
+            assert_eq!(got.signature, "Med venlig hilsen\nAnne Hansen");
+        }
+        // Outlook's rule above the block still marks a forward without a comment.
+        let forward = "________________________________\nFra: Anne <anne@example.dk>\nSendt: 2. maj 2024 14:03\nTil: Post <post@example.dk>\nEmne: Ansøgning\n\nHej";
+        let got = split(forward);
+        assert_eq!(got.new_text, "");
+        assert_eq!(got.quoted, forward);
+    }
+
+    #[test]
+    fn bare_dashes_start_a_signature_only_near_the_end() {
+        let letter: String = (1..=30)
+            .map(|i| format!("Linje {i} af brevet.\n"))
+            .collect();
+        // A bare `--` far from the end is a rule in the letter.
+        let body = format!("Hej\n--\n{letter}");
+        let got = split(&body);
+        assert_eq!(got.signature, "");
+        assert!(got.new_text.contains("Linje 30"));
+        // Near the end it is a signature separator with its space lost.
+        let body = format!("{letter}--\nJens Hansen\nexample.dk");
+        let got = split(&body);
+        assert_eq!(got.signature, "--\nJens Hansen\nexample.dk");
+        // `-- ` (RFC 3676) counts wherever it is.
+        let body = format!("Hej\n-- \n{letter}");
+        let got = split(&body);
+        assert_eq!(got.new_text, "Hej");
+        assert!(got.signature.starts_with("-- \nLinje 1 "));
     }
 
     #[test]

@@ -64,6 +64,14 @@ pub(crate) enum Kind {
     Image,
 }
 
+/// Whether a file is RTF by its media type or its first bytes. `text/rtf` is a `text/*`
+/// type, but its content is markup: every path that reads text-like files as they are
+/// (mail and `.msg` attachments, MeMo files, the builder's bytes) asks this first and
+/// hands RTF to [`Kind::Rtf`]'s extractor instead.
+pub(crate) fn is_rtf(bytes: &[u8], media_type: &str) -> bool {
+    matches!(media_type, "text/rtf" | "application/rtf") || bytes.starts_with(b"{\\rtf")
+}
+
 impl Kind {
     /// The kind of an attachment from its first bytes, its media type and its name, in
     /// that order of trust: senders' mail programs often say `application/octet-stream`.

@@ -122,7 +122,7 @@ pub(super) fn extract(
         let media = string(&mut msg, &storage, "370E", budget)?
             .map(|m| m.trim().to_ascii_lowercase())
             .unwrap_or_else(|| "application/octet-stream".into());
-        let text = if crate::ingest::mime::is_text_like(&media) {
+        let text = if crate::ingest::mime::is_text_like(&media) && !super::is_rtf(&data, &media) {
             let t = crate::ingest::decode::decode_charset(&data, None);
             Some(crate::ingest::decode::normalize_newlines(&t).into_owned())
         } else if let Some(kind) = Kind::detect(&data, &media, name.as_deref()) {

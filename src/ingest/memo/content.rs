@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use super::model::{DocumentKind, FileInfo};
 use super::xml::Element;
-use crate::ingest::attachment::{self, Kind, Outcome};
+use crate::ingest::attachment::{self, is_rtf, Kind, Outcome};
 use crate::ingest::decode::normalize_newlines;
 use crate::ingest::html_to_text;
 use crate::ingest::limits::cut_text;
@@ -39,9 +39,15 @@ impl Payload {
         self.broken.is_some()
     }
 
-    /// Whether this file's text can be read (`text/plain`, `text/html`, XML, …).
+    /// Whether this file's text can be read as it is (`text/plain`, `text/html`, XML, …).
+    /// RTF (`text/rtf`, or content that starts `{\rtf`) is not: it is markup, read by the
+    /// RTF extractor in [`Payload::document_text`].
     pub(crate) fn is_text(&self) -> bool {
         is_text_like(&self.info.media_type)
+            && !is_rtf(
+                self.bytes.as_deref().unwrap_or_default(),
+                &self.info.media_type,
+            )
     }
 
     /// Whether this is HTML, which is converted to text.
@@ -49,9 +55,9 @@ impl Payload {
         is_html(&self.info.media_type)
     }
 
-    /// Whether this is `text/plain`.
+    /// Whether this is `text/plain` (and not RTF under that type).
     pub(crate) fn is_plain(&self) -> bool {
-        self.info.media_type == "text/plain"
+        self.info.media_type == "text/plain" && self.is_text()
     }
 
     /// The text of a document file (PDF, Office, RTF, an image), read as an e-mail

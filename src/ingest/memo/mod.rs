@@ -155,8 +155,10 @@ impl Message {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Parse`] for malformed XML, a document that is not MeMo, or invalid
-    /// base64; [`ErrorKind::TooLarge`] when the XML exceeds the limits.
+    /// [`ErrorKind::Parse`] for malformed XML or a document that is not MeMo;
+    /// [`ErrorKind::TooLarge`] when the XML exceeds the limits. A file with invalid base64
+    /// is not an error: it is listed as an attachment whose extraction is
+    /// [`Extraction::Unreadable`], and the letter is read from its other files.
     pub fn from_memo(xml: &[u8]) -> Result<Message> {
         Message::from_memo_with(xml, &Limits::default())
     }
@@ -356,6 +358,39 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(bytes)
             );
+        }
+    }
+
+    #[test]
+    fn text_rtf_files_are_read_as_rtf() {
+        // base64 of {\rtf1\ansi\ansicpg1252\pard K\'e6re kommune\par Jeg s\'f8ger.\par}
+        let rtf = "e1xydGYxXGFuc2lcYW5zaWNwZzEyNTJccGFyZCBLXCdlNnJlIGtvbW11bmVcc\
+GFyIEplZyBzXCdmOGdlci5ccGFyfQ==";
+        let file = |format: &str, name: &str, content: &str| {
+            format!(
+                "<memo:File><memo:encodingFormat>{format}</memo:encodingFormat>\
+<memo:filename>{name}</memo:filename><memo:content>{content}</memo:content></memo:File>"
+            )
+        };
+        let xml = format!(
+            "<memo:Message xmlns:memo=\"https://DigitalPost.dk/MeMo-1\" memoVersion=\"1.2\">\
+<memo:MessageHeader><memo:messageType>DIGITALPOST</memo:messageType>\
+<memo:messageUUID>6d3c8f0e-2b9a-4c1d-8e7f-0a1b2c3d4e5f</memo:messageUUID>\
+<memo:label>Klage</memo:label></memo:MessageHeader><memo:MessageBody>\
+<memo:MainDocument>{}</memo:MainDocument>\
+<memo:AdditionalDocument>{}{}</memo:AdditionalDocument></memo:MessageBody></memo:Message>",
+            file("text/plain", "a.txt", "U2UgYnJldi4="),
+            file("text/rtf", "brev.rtf", rtf),
+            file("text/plain", "brev.txt", rtf),
+        );
+        let m = Message::from_memo(xml.as_bytes()).unwrap();
+        assert_eq!(m.body.text, "Se brev.");
+        assert_eq!(m.attachments.len(), 2);
+        for a in &m.attachments {
+            let text = a.text.as_deref().unwrap_or_default();
+            assert!(text.contains("Kære kommune"), "{text:?}");
+            assert!(!text.contains("rtf1"), "{text:?}");
+            assert_eq!(a.extraction, Extraction::Extracted);
         }
     }
 
