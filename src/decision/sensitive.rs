@@ -10,9 +10,9 @@
 //! * A CPR number ([`crate::decision::refs`]) read with confidence ≥ [`CPR_CONFIDENCE`]
 //!   (the separated form, a valid check digit or a `cpr` word; ten plain digits that fail
 //!   modulus 11 and have no word are masked by redaction but do not flag a message alone).
-//! * In a Digital Post letter, a CPR number in its structured data ([`Field::Memo`], no
-//!   span): `CPRdata`, a sender or recipient identified by CPR, or a case id (or an earlier
-//!   message's party id) that reads as one.
+//! * In a Digital Post letter, a CPR number in its structured data about what it concerns
+//!   ([`Field::Memo`], no span): `CPRdata`, or a case id that reads as one. Not a sender
+//!   or recipient identified by CPR: that is how Digital Post addresses every citizen.
 //! * A word of the special categories of personal data: health (GDPR art. 9: helbred,
 //!   sygdom, diagnose, medicin, psykiatri, misbrug, handicap, …), social matters that Danish
 //!   law treats as confidential (databeskyttelsesloven § 8 and forvaltningsloven's
@@ -64,7 +64,7 @@ use serde::Serialize;
 
 use crate::decision::refs::scan::{byte_runs, pair_slot, ByteClass, PairSet, PAIR_SLOTS};
 use crate::decision::refs::{find, find_in_message, Field, FieldReference, RefKind};
-use crate::ingest::memo::{IdType, Memo, Party};
+use crate::ingest::memo::Memo;
 use crate::message::Message;
 
 /// A CPR number flags a message when found with at least this confidence.
@@ -541,17 +541,17 @@ pub fn assess_found(msg: &Message, refs: &[FieldReference]) -> Sensitivity {
     }
 }
 
-/// How many CPR numbers a Digital Post letter carries in its structured data, outside the
-/// text that [`assess_found`] scans: its `CPRdata`, a sender or recipient whose `idType`
-/// is CPR, and case ids or earlier messages' party ids that read as a CPR number (a
-/// municipality may journal on the CPR number, DOMAIN.md). Declared CPR numbers count
-/// whatever their check digit (numbers issued since 2007 may fail modulus 11).
+/// How many CPR numbers a Digital Post letter carries about what it concerns, in its
+/// structured data outside the text that [`assess_found`] scans: its `CPRdata` (the person
+/// the letter is about, whatever the check digit: numbers issued since 2007 may fail
+/// modulus 11), and case ids, its own or those of the messages it answers, that read as a
+/// CPR number (an authority may journal on it, DOMAIN.md).
+///
+/// A sender or recipient identified by CPR (`idType` CPR) does not count: it is how
+/// Digital Post addresses a citizen, the channel is the secure one, and every letter from
+/// a citizen has it, so the flag would be on all of them and tell a clerk nothing (the
+/// journal record masks the party's id either way).
 fn memo_cprs(memo: &Memo) -> usize {
-    let declared = |v: Option<&String>| v.is_some_and(|v| !v.trim().is_empty());
-    let party = |p: &Option<Party>| {
-        p.as_ref()
-            .is_some_and(|p| p.id_type == Some(IdType::Cpr) && declared(p.id.as_ref()))
-    };
     let reads_as_cpr = |v: &Option<String>| {
         v.as_deref().is_some_and(|v| {
             find(v)
@@ -560,9 +560,12 @@ fn memo_cprs(memo: &Memo) -> usize {
         })
     };
     let content = &memo.content;
-    usize::from(declared(content.cpr.as_ref().and_then(|c| c.cpr.as_ref())))
-        + usize::from(party(&memo.sender))
-        + usize::from(party(&memo.recipient))
+    let declared = content
+        .cpr
+        .as_ref()
+        .and_then(|c| c.cpr.as_deref())
+        .is_some_and(|v| !v.trim().is_empty());
+    usize::from(declared)
         + content
             .case_ids
             .iter()
@@ -571,13 +574,8 @@ fn memo_cprs(memo: &Memo) -> usize {
         + memo
             .replies
             .iter()
-            .map(|r| {
-                [&r.case_id, &r.sender_id, &r.recipient_id]
-                    .into_iter()
-                    .filter(|v| reads_as_cpr(v))
-                    .count()
-            })
-            .sum::<usize>()
+            .filter(|r| reads_as_cpr(&r.case_id))
+            .count()
 }
 
 /// As [`assess`] for a plain text (reasons then say [`Field::Body`]).
@@ -748,11 +746,12 @@ mod tests {
         assert_eq!(stem("sagsbehandling"), None);
     }
 
-    /// A Digital Post letter from a citizen identified by CPR is sensitive even when its
-    /// text has no CPR number or word; its `CPRdata` and a case id that is a CPR number
-    /// count too, and a letter between authorities with neither is not flagged.
+    /// A Digital Post letter about a person (`CPRdata`) or on a case whose id is a CPR
+    /// number is sensitive even when its text has no CPR number or word; a letter from a
+    /// citizen identified by CPR, about nothing of the kind, is not.
     #[test]
     fn memo_structured_cpr_numbers_flag_the_letter() {
+        // From a citizen (sender idType CPR), answering a message on case 28.03.00-G01-231-24.
         let fixture = include_str!("../../tests/fixtures/memo/reply_with_case.xml");
         let quiet = |xml: &str| {
             let mut msg = Message::from_memo(xml.as_bytes()).unwrap();
@@ -762,28 +761,15 @@ mod tests {
             msg.attachments.clear();
             assess(&msg)
         };
-        let from_citizen = quiet(fixture);
-        assert!(from_citizen.sensitive);
-        assert!(from_citizen
+        assert!(!quiet(fixture).sensitive, "the sender's CPR alone");
+        let on_cpr_case = fixture.replace("28.03.00-G01-231-24", "150390-0005");
+        let s = quiet(&on_cpr_case);
+        assert!(s.sensitive, "a case id that is a CPR number");
+        assert!(s
             .reasons
             .iter()
             .all(|r| r.field == Field::Memo && r.category == Category::Cpr && r.start == 0));
-        let between_authorities = fixture
-            .replace(
-                "<memo:idType>CPR</memo:idType>",
-                "<memo:idType>CVR</memo:idType>",
-            )
-            .replace("2211771212", "29189846");
-        assert!(!quiet(&between_authorities).sensitive);
-        let with_cpr_data = between_authorities.replace(
-            "<memo:ReplyData>",
-            "<memo:ReplyData><memo:caseID>150390-0005</memo:caseID>",
-        );
-        assert!(
-            quiet(&with_cpr_data).sensitive,
-            "a case id that is a CPR number"
-        );
-        let about_a_person = between_authorities.replacen(
+        let about_a_person = fixture.replacen(
             "<memo:ReplyData>",
             "<memo:ContentData><memo:CPRdata><memo:cprNumber>0101010000</memo:cprNumber>\
              </memo:CPRdata></memo:ContentData><memo:ReplyData>",
