@@ -776,6 +776,13 @@ mod tests {
             1,
         );
         assert!(quiet(&about_a_person).sensitive, "CPRdata");
+        // The letter's own case id (ContentData/CaseID), not an answered message's.
+        let own = include_str!("../../tests/fixtures/memo/kle_and_case.xml");
+        assert!(!quiet(own).sensitive, "an SBSYS case number");
+        assert!(
+            quiet(&own.replace("02.34.02-G01-118-24", "150390-0005")).sensitive,
+            "its own case id is a CPR number"
+        );
         assert_eq!(Field::Memo.to_string(), "memo");
         assert_eq!(Field::Memo.text(&Message::default()), None);
     }

@@ -160,13 +160,34 @@ pub(crate) fn meta_charset(html: &[u8]) -> Option<&str> {
                     .position(|b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(b)))
                     .unwrap_or(value.len());
                 if len > 0 {
-                    return std::str::from_utf8(value.get(..len)?).ok();
+                    return std::str::from_utf8(value.get(..len)?)
+                        .ok()
+                        .and_then(ascii_compatible);
                 }
             }
         }
         from += at + 5 + tag.len();
     }
     None
+}
+
+/// A `<meta>` charset label as a browser's prescan takes it (WHATWG HTML, "prescan a
+/// byte stream"): a document whose `<meta>` could be read as ASCII is not UTF-16 or
+/// UTF-32 (Word writes `charset=unicode`, which would turn Latin-1 bytes into CJK
+/// characters), so those labels, like an unknown one, are ignored; `x-user-defined` is
+/// windows-1252.
+fn ascii_compatible(label: &str) -> Option<&str> {
+    let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
+    if enc == encoding_rs::X_USER_DEFINED {
+        Some("windows-1252")
+    } else if enc == encoding_rs::UTF_16LE
+        || enc == encoding_rs::UTF_16BE
+        || enc == encoding_rs::REPLACEMENT
+    {
+        None
+    } else {
+        Some(label)
+    }
 }
 
 /// Where `needle` (lowercase ASCII) first occurs in `haystack`, ignoring ASCII case.
@@ -339,6 +360,23 @@ mod tests {
             None
         );
         assert_eq!(meta_charset(b"<p>no meta</p>"), None);
+        // What a browser's prescan does: no UTF-16 from an ASCII-readable <meta>.
+        for label in [
+            "unicode",
+            "utf-16",
+            "UTF-16LE",
+            "utf-16be",
+            "no-such-charset",
+        ] {
+            let html = format!(
+                "<meta http-equiv=\"Content-Type\" content=\"text/html; charset={label}\">"
+            );
+            assert_eq!(meta_charset(html.as_bytes()), None, "{label}");
+        }
+        assert_eq!(
+            meta_charset(b"<meta charset=\"x-user-defined\">"),
+            Some("windows-1252")
+        );
         assert_eq!(meta_charset(b"<meta charset="), None);
     }
 
