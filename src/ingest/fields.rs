@@ -4,6 +4,7 @@
 use mail_parser::parsers::MessageStream;
 use mail_parser::{HeaderName, HeaderValue};
 
+use crate::ingest::decode::decode_encoded_words;
 use crate::message::{Address, Header};
 
 /// The header list of a header block: names as mail-parser knows them, values unfolded
@@ -48,10 +49,11 @@ pub(crate) fn header_text(raw: &[u8], start: usize, end: usize) -> String {
         let mut owned = Vec::with_capacity(bytes.len() + 1);
         owned.extend_from_slice(bytes);
         owned.push(b'\n');
-        if let HeaderValue::Text(t) = MessageStream::new(&owned).parse_unstructured() {
-            return t.trim().to_string();
-        }
-        return String::new();
+        let parsed = match MessageStream::new(&owned).parse_unstructured() {
+            HeaderValue::Text(t) => t.trim().to_string(),
+            _ => String::new(),
+        };
+        return better_decoded(parsed, bytes);
     }
     // Unfold: a line break and the white space after it are one space.
     let mut out = Vec::with_capacity(bytes.len());
@@ -69,6 +71,45 @@ pub(crate) fn header_text(raw: &[u8], start: usize, end: usize) -> String {
     }
     out.extend_from_slice(rest);
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// mail-parser's decoding of a value with encoded words, or [`decode_encoded_words`]'
+/// when that has fewer replacement characters: mail-parser decodes adjacent encoded words
+/// one by one (a UTF-8 character split between two gives two U+FFFD) and gives U+FFFD for
+/// a charset it does not know.
+fn better_decoded(parsed: String, raw_value: &[u8]) -> String {
+    let bad = |t: &str| t.matches('\u{FFFD}').count();
+    let before = bad(&parsed);
+    if before == 0 {
+        return parsed;
+    }
+    let ours = decode_encoded_words(raw_value);
+    let ours = ours.trim();
+    if bad(ours) < before {
+        ours.to_string()
+    } else {
+        parsed
+    }
+}
+
+/// The subject, as [`text`] gives it, but decoded from the raw field by
+/// [`header_text`] when mail-parser's decoding has replacement characters.
+pub(crate) fn subject(headers: &[mail_parser::Header<'_>], raw: &[u8]) -> Option<String> {
+    let parsed = text(headers, HeaderName::Subject)?;
+    if !parsed.contains('\u{FFFD}') {
+        return Some(parsed.to_string());
+    }
+    let field = headers
+        .iter()
+        .rev()
+        .find(|h| h.name == HeaderName::Subject && is_field(h, raw))?;
+    let ours = header_text(raw, field.offset_start as usize, field.offset_end as usize);
+    let bad = |t: &str| t.matches('\u{FFFD}').count();
+    Some(if bad(&ours) < bad(parsed) {
+        ours
+    } else {
+        parsed.to_string()
+    })
 }
 
 /// The value of the last header named `name`: mail-parser's choice when a header repeats.

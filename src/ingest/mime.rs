@@ -200,7 +200,7 @@ fn convert(parsed: Parsed<'_>, limits: &Limits, mut cuts: Cuts) -> Message {
     for h in &mut headers {
         cut_header_value(&mut h.value, limits, &mut cuts);
     }
-    let mut subject = fields::text(root_headers, HeaderName::Subject)
+    let mut subject = fields::subject(root_headers, raw)
         .map(|s| s.trim().to_string())
         .unwrap_or_default();
     cut_header_value(&mut subject, limits, &mut cuts);
@@ -865,6 +865,20 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nSe bilag.\r\n--b\r\n"
             assert!(!text.contains("rtf1"), "{text:?}");
             assert_eq!(a.extraction, Extraction::Extracted);
         }
+    }
+
+    #[test]
+    fn a_character_split_between_encoded_words_is_whole() {
+        let raw = b"Subject: =?utf-8?q?Ans=C3=B8gning_fra_S=C3?=\r\n =?utf-8?q?=B8ren?=\r\nX-Note: =?x-unknown?q?S=F8ren?=\r\n\r\nHej\r\n";
+        let m = Message::from_bytes(raw).unwrap();
+        assert_eq!(m.subject, "Ansøgning fra Søren");
+        assert_eq!(m.header("Subject"), Some("Ansøgning fra Søren"));
+        assert_eq!(m.header("X-Note"), Some("Søren"));
+        // Without a replacement character, mail-parser's decoding stands.
+        let m =
+            Message::from_bytes(b"Subject: =?iso-8859-1?q?S=F8ren?= =?utf-8?q?_=C3=A6?=\r\n\r\nx")
+                .unwrap();
+        assert_eq!(m.subject, "Søren æ");
     }
 
     #[test]
