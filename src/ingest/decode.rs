@@ -159,10 +159,10 @@ pub(crate) fn meta_charset(html: &[u8]) -> Option<&str> {
                     .iter()
                     .position(|b| !(b.is_ascii_alphanumeric() || b"-_.:".contains(b)))
                     .unwrap_or(value.len());
-                if len > 0 {
-                    return std::str::from_utf8(value.get(..len)?)
-                        .ok()
-                        .and_then(ascii_compatible);
+                // A label a browser cannot use is skipped, and the next <meta> is read.
+                let label = std::str::from_utf8(value.get(..len).unwrap_or_default()).ok();
+                if let Some(label) = label.filter(|_| len > 0).and_then(ascii_compatible) {
+                    return Some(label);
                 }
             }
         }
@@ -172,10 +172,11 @@ pub(crate) fn meta_charset(html: &[u8]) -> Option<&str> {
 }
 
 /// A `<meta>` charset label as a browser's prescan takes it (WHATWG HTML, "prescan a
-/// byte stream"): a document whose `<meta>` could be read as ASCII is not UTF-16 or
-/// UTF-32 (Word writes `charset=unicode`, which would turn Latin-1 bytes into CJK
-/// characters), so those labels, like an unknown one, are ignored; `x-user-defined` is
-/// windows-1252.
+/// byte stream"): a document whose `<meta>` could be read as ASCII is not UTF-16 (Word
+/// writes `charset=unicode`, which would turn Latin-1 bytes into CJK characters). The
+/// prescan reads such a label as UTF-8; here it is `None`, no label, whose fallback reads
+/// UTF-8 first ([`utf8_or_1252`]). `x-user-defined` is windows-1252; an unknown label is
+/// `None` too, and [`meta_charset`] reads on to the next `<meta>`.
 fn ascii_compatible(label: &str) -> Option<&str> {
     let enc = encoding_rs::Encoding::for_label(label.trim().as_bytes())?;
     if enc == encoding_rs::X_USER_DEFINED {
@@ -229,17 +230,29 @@ pub(crate) fn decode_charset(bytes: &[u8], label: Option<&str>) -> String {
 /// space between adjacent encoded words is dropped. mail-parser decodes each word on its
 /// own, so a word that ends inside a UTF-8 character (`=?utf-8?q?S=C3?= =?utf-8?q?=B8ren?=`,
 /// which some senders write when they fold a long subject) gave `S��ren`. A charset
-/// encoding_rs does not know is read as UTF-8, else Windows-1252; a `*language` suffix
-/// (RFC 2231) is ignored; what is not a well-formed encoded word stays as written. Line
-/// breaks of a folded value become one space.
+/// neither encoding_rs nor mail-parser knows is read as UTF-8, else Windows-1252; spaces
+/// inside a word (not RFC 2047, but sent) are read as mail-parser reads them; a
+/// `*language` suffix (RFC 2231) is ignored; what is not a well-formed encoded word stays
+/// as written. Line breaks of a folded value become one space.
 pub(crate) fn decode_encoded_words(value: &[u8]) -> String {
     let mut out = String::with_capacity(value.len());
     // The encoded words read so far that may still join: their charset and bytes.
     let mut pending: Option<(&[u8], Vec<u8>)> = None;
     let flush = |pending: &mut Option<(&[u8], Vec<u8>)>, out: &mut String| {
         if let Some((charset, bytes)) = pending.take() {
-            let label = std::str::from_utf8(charset).ok();
-            out.push_str(&decode_charset(&bytes, label.filter(|l| !is_utf8_label(l))));
+            match std::str::from_utf8(charset).ok() {
+                // Declared UTF-8: what is not UTF-8 (a character cut off at the end) is
+                // U+FFFD, as mail-parser and Python's `email` give it.
+                Some(l) if is_utf8_label(l) => out.push_str(&String::from_utf8_lossy(&bytes)),
+                // A charset mail-parser knows and encoding_rs does not (UTF-7): its decoder.
+                Some(l) if encoding_rs::Encoding::for_label(l.trim().as_bytes()).is_none() => {
+                    match charset_decoder(l.trim().as_bytes()) {
+                        Some(decode) => out.push_str(&decode(&bytes)),
+                        None => out.push_str(&utf8_or_1252(&bytes)),
+                    }
+                }
+                label => out.push_str(&decode_charset(&bytes, label)),
+            }
         }
     };
     let mut i = 0;
@@ -306,12 +319,14 @@ fn encoded_word(s: &[u8]) -> Option<(&[u8], Vec<u8>, usize)> {
         return None;
     }
     let text = s.get(q1 + 3..)?;
-    // An encoded word has no white space; and it is looked for at every `=?` of a value,
-    // so the search is bounded (RFC 2047 allows 75 bytes; some senders write more).
+    // RFC 2047 allows no white space in an encoded word, but some senders put spaces in
+    // one (`=?iso-8859-1?Q?om st=F8tte?=`), which mail-parser and Python's `email` read:
+    // so does this, within a line. It is looked for at every `=?` of a value, so the search
+    // is bounded (RFC 2047 allows 75 bytes; some senders write more).
     let end = text
         .iter()
         .take(MAX_ENCODED_WORD)
-        .take_while(|b| !b.is_ascii_whitespace())
+        .take_while(|&&b| b != b'\r' && b != b'\n')
         .zip(text.iter().skip(1))
         .position(|(&a, &b)| a == b'?' && b == b'=')?;
     let text = text.get(..end)?;
@@ -490,6 +505,15 @@ mod tests {
         );
         // Not encoded words: as written.
         assert_eq!(d("=?utf-8?x?abc?= =?broken"), "=?utf-8?x?abc?= =?broken");
+        // Spaces inside a word (not RFC 2047, but sent, and read by mail-parser and Python).
+        assert_eq!(
+            d("Vedr. =?iso-8859-1?Q?om st=F8tte til b=F8rn?="),
+            "Vedr. om støtte til børn"
+        );
+        // A charset only mail-parser knows.
+        assert_eq!(d("=?utf-7?q?+AOY-?= og"), "æ og");
+        // Declared UTF-8 cut off inside a character: U+FFFD, not Windows-1252 mojibake.
+        assert_eq!(d("=?utf-8?q?Ans=C3=B8gning_S=C3?="), "Ansøgning S\u{FFFD}");
         assert_eq!(d(""), "");
         // Linear: a value of unfinished words is not searched to its end at every `=?`.
         let hostile = "=?utf-8?q?x".repeat(6_000);
@@ -532,6 +556,13 @@ mod tests {
         assert_eq!(
             meta_charset(b"<meta charset=\"x-user-defined\">"),
             Some("windows-1252")
+        );
+        // An unusable label is skipped for the next <meta>, as a browser does.
+        assert_eq!(
+            meta_charset(
+                b"<meta charset=\"x-mac-foo\"><meta content=\"text/html; charset=koi8-r\">"
+            ),
+            Some("koi8-r")
         );
         assert_eq!(meta_charset(b"<meta charset="), None);
     }

@@ -85,7 +85,10 @@ fn better_decoded(parsed: String, raw_value: &[u8]) -> String {
     }
     let ours = decode_encoded_words(raw_value);
     let ours = ours.trim();
-    if bad(ours) < before {
+    // Fewer replacement characters, and no encoded word left that mail-parser decoded (a
+    // charset encoding_rs lacks, such as UTF-7, or a word over its length bound).
+    let words = |t: &str| t.matches("=?").count();
+    if bad(ours) < before && words(ours) <= words(&parsed) {
         ours.to_string()
     } else {
         parsed
@@ -105,11 +108,14 @@ pub(crate) fn subject(headers: &[mail_parser::Header<'_>], raw: &[u8]) -> Option
         .find(|h| h.name == HeaderName::Subject && is_field(h, raw))?;
     let ours = header_text(raw, field.offset_start as usize, field.offset_end as usize);
     let bad = |t: &str| t.matches('\u{FFFD}').count();
-    Some(if bad(&ours) < bad(parsed) {
-        ours
-    } else {
-        parsed.to_string()
-    })
+    let words = |t: &str| t.matches("=?").count();
+    Some(
+        if bad(&ours) < bad(parsed) && words(&ours) <= words(parsed) {
+            ours
+        } else {
+            parsed.to_string()
+        },
+    )
 }
 
 /// The value of the last header named `name`: mail-parser's choice when a header repeats.

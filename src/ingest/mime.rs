@@ -874,6 +874,12 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nSe bilag.\r\n--b\r\n"
         assert_eq!(m.subject, "Ansøgning fra Søren");
         assert_eq!(m.header("Subject"), Some("Ansøgning fra Søren"));
         assert_eq!(m.header("X-Note"), Some("Søren"));
+        // A raw Latin-1 byte beside a word with spaces in it (mail-parser: `Ans\u{FFFD}gning`).
+        let m = Message::from_bytes(
+            b"Subject: Vedr. Ans\xf8gning =?iso-8859-1?Q?om st=F8tte til b=F8rn?=\r\n\r\nx",
+        )
+        .unwrap();
+        assert_eq!(m.subject, "Vedr. Ansøgning om støtte til børn");
         // Without a replacement character, mail-parser's decoding stands.
         let m =
             Message::from_bytes(b"Subject: =?iso-8859-1?q?S=F8ren?= =?utf-8?q?_=C3=A6?=\r\n\r\nx")

@@ -188,11 +188,10 @@ fn find_history(lines: &[&str], kinds: &mut [Kind]) -> Option<usize> {
         }
         if is_outlook_header_block(lines, i) {
             let start = include_rule_above(lines, i);
-            // Outlook's rule above, or its `Sendt:`/`Sent:` line, makes even a block at
+            // Outlook's rule above, or a block a mail program wrote, makes even a block at
             // the top history (a forward without a comment; the rule is lost when it was
-            // a CSS border in HTML); without either, the top of the body is a formal
-            // letter, whose date line is `Dato:`.
-            if start < i || Some(i) != first_text || has_sent_line(lines, i) {
+            // a CSS border in HTML); otherwise the top of the body is a formal letter.
+            if start < i || Some(i) != first_text || is_mail_header_block(lines, i) {
                 return Some(mark_rest(kinds, start));
             }
         }
@@ -333,16 +332,56 @@ fn is_outlook_header_block(lines: &[&str], i: usize) -> bool {
     roles >= 2
 }
 
-/// Whether the header block starting at line `i` has Outlook's `Sendt:` (`Sent:`) line.
-fn has_sent_line(lines: &[&str], i: usize) -> bool {
-    lines.iter().skip(i + 1).take(6).any(|line| {
+/// Whether the header block starting at line `i` was written by a mail program rather
+/// than typed at the head of a formal letter: its `Fra:` line has an e-mail address, or
+/// its `Sendt:`/`Sent:` (Outlook) or `Dato:`/`Date:` (Outlook for Mac: `torsdag den 2. maj
+/// 2024 kl. 14.03`) line has a clock time. A formal letter's sender line has a postal
+/// address and its date no time. The block ends at the first line that is neither blank
+/// nor a header line.
+fn is_mail_header_block(lines: &[&str], i: usize) -> bool {
+    if lines.get(i).is_some_and(|l| l.contains('@')) {
+        return true;
+    }
+    for line in lines.iter().skip(i + 1).take(8) {
+        if is_blank(line) {
+            continue;
+        }
+        if header_role(line).is_none() {
+            break;
+        }
         let t = line.trim_start().trim_start_matches('*');
-        let Some(colon) = t.bytes().take(8).position(|b| b == b':') else {
-            return false;
+        let Some(colon) = t.find(':') else {
+            continue;
         };
         let name = t.get(..colon).unwrap_or("").trim_end_matches('*').trim();
-        name.eq_ignore_ascii_case("sendt") || name.eq_ignore_ascii_case("sent")
-    })
+        let value = t.get(colon + 1..).unwrap_or("");
+        let named = |n: &str| name.eq_ignore_ascii_case(n);
+        // The time tells Outlook's line from a sentence that starts `Sendt:`.
+        if ["sendt", "sent", "dato", "date"].iter().any(|n| named(n)) && has_clock_time(value) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `text` has a clock time: `14:03`, or `kl. 14.03` / `kl 14`.
+fn has_clock_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digit = |k: usize| b.get(k).is_some_and(u8::is_ascii_digit);
+    let colon_time = (1..b.len())
+        .any(|k| b.get(k) == Some(&b':') && digit(k - 1) && digit(k + 1) && digit(k + 2));
+    let lower = text.to_ascii_lowercase();
+    colon_time
+        || lower.match_indices("kl").any(|(k, _)| {
+            let after = lower.get(k + 2..).unwrap_or("");
+            let after = after.strip_prefix('.').unwrap_or(after).trim_start();
+            (k == 0
+                || !lower
+                    .as_bytes()
+                    .get(k - 1)
+                    .is_some_and(u8::is_ascii_alphabetic))
+                && after.starts_with(|c: char| c.is_ascii_digit())
+        })
 }
 
 /// If an attribution starts at line `i` ("Den … skrev …:", "On … wrote:", "… skrev:"),
@@ -876,20 +915,26 @@ mod tests {
             assert!(got.new_text.ends_with("af 1. maj."), "{body:?}");
             assert_eq!(got.signature, "Med venlig hilsen\nAnne Hansen");
         }
-        // Outlook's rule above the block, or its `Sendt:` line (the rule of an HTML
-        // forward is a CSS border, lost in the conversion), still marks a forward without
-        // a comment.
-        let block = "Fra: Anne <anne@example.dk>\nSendt: 2. maj 2024 14:03\nTil: Post <post@example.dk>\nEmne: Ansøgning\n\nHej";
+        // Outlook's rule above the block, its `Sendt:` line, Outlook for Mac's `Dato:`
+        // with a clock time, or an address in `Fra:` (the rule of an HTML forward is a CSS
+        // border, lost in the conversion) still mark a forward without a comment.
+        let block = "Fra: Anne Hansen\nSendt: 2. maj 2024 14:03\nTil: Post\nEmne: Ansøgning\n\nHej";
         let ruled = format!("________________________________\n{block}");
-        for forward in [
-            ruled.as_str(),
-            block,
-            &block.replace("Fra:", "From:").replace("Sendt:", "Sent:"),
-        ] {
+        let english = block.replace("Fra:", "From:").replace("Sendt:", "Sent:");
+        let mac = "Fra: Anne Hansen\nDato: torsdag den 2. maj 2024 kl. 14.03\nTil: Post\nEmne: Ansøgning\n\nHej";
+        let mac_en = "From: Anne Hansen\nDate: Thursday, 2 May 2024 at 14:03\nTo: Post\nSubject: Ansøgning\n\nHej";
+        let address =
+            "Fra: Anne <anne@example.dk>\nDato: 2. maj 2024\nTil: Post\nEmne: Ansøgning\n\nHej";
+        for forward in [ruled.as_str(), block, &english, mac, mac_en, address] {
             let got = split(forward);
             assert_eq!(got.new_text, "", "{forward:?}");
             assert_eq!(got.quoted, forward);
         }
+        // A `Sendt` in the letter's text below the block is not a header line.
+        let letter2 = "Fra: Borgerservice\nTil: Ydelseskontoret\nEmne: Sag 24-1234\n\nSendt: kopi af ansøgning om boligstøtte.";
+        assert_eq!(split(letter2).quoted, "");
+        assert!(has_clock_time("kl. 14.03") && has_clock_time("2 May 2024 14:03"));
+        assert!(!has_clock_time("3. maj 2024") && !has_clock_time("03.05.2024"));
     }
 
     #[test]
