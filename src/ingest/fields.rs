@@ -102,20 +102,18 @@ pub(crate) fn subject(headers: &[mail_parser::Header<'_>], raw: &[u8]) -> Option
     if !parsed.contains('\u{FFFD}') {
         return Some(parsed.to_string());
     }
-    let field = headers
+    let ours = headers
         .iter()
         .rev()
-        .find(|h| h.name == HeaderName::Subject && is_field(h, raw))?;
-    let ours = header_text(raw, field.offset_start as usize, field.offset_end as usize);
+        .find(|h| h.name == HeaderName::Subject && is_field(h, raw))
+        .map(|f| header_text(raw, f.offset_start as usize, f.offset_end as usize))
+        .unwrap_or_default();
     let bad = |t: &str| t.matches('\u{FFFD}').count();
     let words = |t: &str| t.matches("=?").count();
-    Some(
-        if bad(&ours) < bad(parsed) && words(&ours) <= words(parsed) {
-            ours
-        } else {
-            parsed.to_string()
-        },
-    )
+    // Not empty: the field's offsets must point into `raw` (an empty re-read means they
+    // did not, and mail-parser's text stands).
+    let better = !ours.is_empty() && bad(&ours) < bad(parsed) && words(&ours) <= words(parsed);
+    Some(if better { ours } else { parsed.to_string() })
 }
 
 /// The value of the last header named `name`: mail-parser's choice when a header repeats.

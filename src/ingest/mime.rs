@@ -565,9 +565,8 @@ fn summary(nested: &Parsed<'_>, limits: &Limits, depth: Depth) -> (String, bool)
         .first()
         .map(|p| p.headers.as_slice())
         .unwrap_or_default();
-    let subject = fields::text(headers, HeaderName::Subject)
-        .unwrap_or("")
-        .trim();
+    let subject = fields::subject(headers, &nested.raw_message).unwrap_or_default();
+    let subject = subject.trim();
     let mut body_cuts = Cuts::default();
     let (body, _, body_part) = body_text(nested, limit, &mut body_cuts, "attachment_text");
     let mut cut = !body_cuts.into_vec().is_empty();
@@ -880,6 +879,18 @@ Content-Type: text/plain; charset=utf-8\r\n\r\nSe bilag.\r\n--b\r\n"
         )
         .unwrap();
         assert_eq!(m.subject, "Vedr. Ansøgning om støtte til børn");
+        // In a forwarded message's subject too (the attachment's text starts with it).
+        let raw = b"Subject: Fwd\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSe nedenfor\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nSubject: =?utf-8?q?S=C3?= =?utf-8?q?=B8ren?=\r\n\r\nHej\r\n--b--\r\n";
+        let m = Message::from_bytes(raw).unwrap();
+        let texts: Vec<&str> = m
+            .attachments
+            .iter()
+            .filter_map(|a| a.text.as_deref())
+            .collect();
+        assert!(
+            texts.iter().any(|t| t.starts_with("Søren\n\nHej")),
+            "{texts:?}"
+        );
         // Without a replacement character, mail-parser's decoding stands.
         let m =
             Message::from_bytes(b"Subject: =?iso-8859-1?q?S=F8ren?= =?utf-8?q?_=C3=A6?=\r\n\r\nx")
