@@ -78,17 +78,21 @@ pub(crate) fn header_text(raw: &[u8], start: usize, end: usize) -> String {
 /// one by one (a UTF-8 character split between two gives two U+FFFD) and gives U+FFFD for
 /// a charset it does not know.
 fn better_decoded(parsed: String, raw_value: &[u8]) -> String {
-    let bad = |t: &str| t.matches('\u{FFFD}').count();
-    let before = bad(&parsed);
-    if before == 0 {
+    if !parsed.contains('\u{FFFD}') {
         return parsed;
     }
     let ours = decode_encoded_words(raw_value);
-    let ours = ours.trim();
-    // Fewer replacement characters, and no encoded word left that mail-parser decoded (a
-    // charset encoding_rs lacks, such as UTF-7, or a word over its length bound).
+    choose(parsed, ours.trim())
+}
+
+/// `ours` in place of mail-parser's `parsed` when it is better: not empty (an empty
+/// re-read means the offsets did not point into the bytes), with fewer replacement
+/// characters, and with no encoded word left that mail-parser decoded (a charset
+/// encoding_rs lacks, such as UTF-7, or a word over the decoder's length bound).
+fn choose(parsed: String, ours: &str) -> String {
+    let bad = |t: &str| t.matches('\u{FFFD}').count();
     let words = |t: &str| t.matches("=?").count();
-    if bad(ours) < before && words(ours) <= words(&parsed) {
+    if !ours.is_empty() && bad(ours) < bad(&parsed) && words(ours) <= words(&parsed) {
         ours.to_string()
     } else {
         parsed
@@ -98,9 +102,9 @@ fn better_decoded(parsed: String, raw_value: &[u8]) -> String {
 /// The subject, as [`text`] gives it, but decoded from the raw field by
 /// [`header_text`] when mail-parser's decoding has replacement characters.
 pub(crate) fn subject(headers: &[mail_parser::Header<'_>], raw: &[u8]) -> Option<String> {
-    let parsed = text(headers, HeaderName::Subject)?;
+    let parsed = text(headers, HeaderName::Subject)?.to_string();
     if !parsed.contains('\u{FFFD}') {
-        return Some(parsed.to_string());
+        return Some(parsed);
     }
     let ours = headers
         .iter()
@@ -108,12 +112,7 @@ pub(crate) fn subject(headers: &[mail_parser::Header<'_>], raw: &[u8]) -> Option
         .find(|h| h.name == HeaderName::Subject && is_field(h, raw))
         .map(|f| header_text(raw, f.offset_start as usize, f.offset_end as usize))
         .unwrap_or_default();
-    let bad = |t: &str| t.matches('\u{FFFD}').count();
-    let words = |t: &str| t.matches("=?").count();
-    // Not empty: the field's offsets must point into `raw` (an empty re-read means they
-    // did not, and mail-parser's text stands).
-    let better = !ours.is_empty() && bad(&ours) < bad(parsed) && words(&ours) <= words(parsed);
-    Some(if better { ours } else { parsed.to_string() })
+    Some(choose(parsed, &ours))
 }
 
 /// The value of the last header named `name`: mail-parser's choice when a header repeats.

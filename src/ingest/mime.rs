@@ -28,7 +28,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::time::Instant;
 
-use mail_parser::{Encoding, HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
+use mail_parser::{HeaderName, MessageParser, MessagePart, MimeHeaders, PartType};
 use once_cell::sync::Lazy;
 
 use super::attachment::{self, Kind};
@@ -420,19 +420,6 @@ fn body_text(
     (text, source, used)
 }
 
-/// The size in bytes of a text part's content as it was sent (transfer encoding undone,
-/// charset not): mail-parser holds the text as UTF-8, which is up to three times as long
-/// as Latin-1 or Windows-1252 source bytes.
-fn text_part_size(part: &MessagePart<'_>, raw: &[u8]) -> Option<u64> {
-    let body = raw.get(part.offset_body as usize..part.offset_end as usize)?;
-    let len = match part.encoding {
-        Encoding::None => body.len(),
-        Encoding::QuotedPrintable => decode_qp_lenient(body).len(),
-        Encoding::Base64 => decode_base64_lenient(body).len(),
-    };
-    Some(len as u64)
-}
-
 /// Where attachment extraction stands: when it must stop, and how deep in attachments of
 /// attachments it is.
 #[derive(Clone, Copy)]
@@ -479,9 +466,11 @@ fn attachments(
             pages: None,
             extraction: Extraction::NotText,
         };
+        // A text part's size as it was sent (transfer encoding undone, charset not):
+        // mail-parser holds the text as UTF-8, up to three times as long as Latin-1 bytes.
         if let PartType::Text(_) | PartType::Html(_) = &part.body {
-            if let Some(size) = text_part_size(part, raw) {
-                a.size = size;
+            if let Some(bytes) = redecode(part, raw) {
+                a.size = bytes.len() as u64;
             }
         }
         // RTF under `text/rtf` (or RTF content under another text type) is markup: the RTF

@@ -346,18 +346,13 @@ fn is_mail_header_block(lines: &[&str], i: usize) -> bool {
         if is_blank(line) {
             continue;
         }
-        if header_role(line).is_none() {
+        let Some(role) = header_role(line) else {
             break;
-        }
-        let t = line.trim_start().trim_start_matches('*');
-        let Some(colon) = t.find(':') else {
-            continue;
         };
-        let name = t.get(..colon).unwrap_or("").trim_end_matches('*').trim();
-        let value = t.get(colon + 1..).unwrap_or("");
-        let named = |n: &str| name.eq_ignore_ascii_case(n);
-        // The time tells Outlook's line from a sentence that starts `Sendt:`.
-        if ["sendt", "sent", "dato", "date"].iter().any(|n| named(n)) && has_clock_time(value) {
+        // Role 1 is `Sendt:`/`Sent:`/`Dato:`/`Date:`; the time tells Outlook's line from a
+        // sentence that starts `Sendt:`.
+        let value = line.split_once(':').map_or("", |(_, v)| v);
+        if role == 1 && has_clock_time(value) {
             return true;
         }
     }
