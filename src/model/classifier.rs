@@ -124,9 +124,10 @@ pub struct Classifier {
     pub(super) summary: Summary,
     pub(super) featurizer: Featurizer,
     runtime: Runtime,
-    /// Whether tract's copy of the IDF vector has the parameters' values, bit for bit, so
-    /// that an explanation may read it ([`Runtime::gathered_idf`]). Checked once at load.
-    tract_idf: bool,
+    /// Whether tract's graph takes the normalised values (`xn`) rather than the term
+    /// frequencies (`onnx::feed_normalised`): the message is then normalised here, with the
+    /// parameters' IDF vector, before the run.
+    feeds_normalised: bool,
     offsets: Vec<usize>,
     /// The learned copy, once a correction arrived.
     pub(super) live: ArcSwapOption<Live>,
@@ -174,6 +175,7 @@ impl Classifier {
         decoded.params.round_weights();
         let mut proto = onnx::model_proto(&decoded.params, &decoded.summary)?;
         onnx::widen_gathered_tables(&mut proto)?;
+        let feeds_normalised = onnx::feed_normalised(&mut proto);
         let head_sizes = decoded
             .params
             .heads
@@ -188,13 +190,6 @@ impl Classifier {
         };
         let layers = &decoded.params.layers;
         let runtime = Runtime::new(&proto, head_sizes, layers.table_name(), shapes)?;
-        let tract_idf = runtime.gathered_idf().is_some_and(|idf| {
-            idf.len() == decoded.params.idf.len()
-                && idf
-                    .iter()
-                    .zip(&decoded.params.idf)
-                    .all(|(a, b)| a.to_bits() == b.to_bits())
-        });
         let featurizer = Featurizer::new(&decoded.params.features)?;
         let offsets = decoded.params.offsets();
         let kle_groups = decoded
@@ -208,7 +203,7 @@ impl Classifier {
             summary: decoded.summary,
             featurizer,
             runtime,
-            tract_idf,
+            feeds_normalised,
             offsets,
             live: ArcSwapOption::const_empty(),
             writer: Mutex::new(Writer::new()),
@@ -246,10 +241,10 @@ impl Classifier {
         }
     }
 
-    /// Whether explanations normalise with tract's copy of the IDF vector.
+    /// Whether tract is fed values normalised here (`onnx::feed_normalised`).
     #[cfg(test)]
-    pub(crate) fn reads_tract_idf(&self) -> bool {
-        self.tract_idf
+    pub(crate) fn feeds_normalised(&self) -> bool {
+        self.feeds_normalised
     }
 
     /// The training summary stored in the file.
@@ -411,11 +406,18 @@ impl Classifier {
     fn run_one(&self, x: &SparseVec) -> Result<Vec<Vec<f32>>> {
         self.check_ids(x)?;
         let l = x.len().max(1);
-        let mut ids: Vec<i64> = x.ids.iter().map(|&id| i64::from(id)).collect();
-        let mut tf = x.vals.clone();
+        self.runtime.prefetch_rows(&x.ids);
+        let mut ids: Vec<i64> = Vec::with_capacity(l);
+        ids.extend(x.ids.iter().map(|&id| i64::from(id)));
+        let mut vals = Vec::with_capacity(l);
+        if self.feeds_normalised {
+            normalise(&x.ids, &x.vals, &self.params.idf, &mut vals);
+        } else {
+            vals.extend_from_slice(&x.vals);
+        }
         ids.resize(l, 0);
-        tf.resize(l, 0.0);
-        self.runtime.run(ids, tf, 1, l)
+        vals.resize(l, 0.0);
+        self.runtime.run(ids, vals, 1, l)
     }
 
     fn decide_file(
@@ -448,12 +450,8 @@ impl Classifier {
         };
         let mut xn = Vec::new();
         if opts.explain > 0 {
-            // tract's copy of the IDF vector, whose entries for `x` the run has just read.
-            let idf = match self.runtime.gathered_idf() {
-                Some(idf) if self.tract_idf => idf,
-                _ => &self.params.idf,
-            };
-            normalise(&x.ids, &x.vals, idf, &mut xn);
+            // The IDF entries for `x` are in cache: the run's normalisation has just read them.
+            normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
         }
         let view = View {
             heads,

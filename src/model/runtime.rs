@@ -86,6 +86,16 @@
 //! so nearly every row was a TLB miss too. [`Runtime::new`] has the kernel back the table
 //! with huge pages once the plan is built (see [`HUGE_PAGE_ROWS`] and
 //! [`crate::ffi::pages`]).
+//!
+//! And the normalisation (issue #18, stop 41). The file's graph applies the IDF vector and
+//! the L2 norm itself: a second `Gather` (of IDF entries, its ids collected through
+//! ndarray's iterator again, `src/ops/array/gather.rs:62-65`) and six element-wise ops, each
+//! with a tensor of its own per run. A per-node probe of the fixed-length plans put them at
+//! about 10 µs of a 57 µs run on 20 Newsgroups posts, the IDF gather 5.5 µs of it. Loading
+//! now gives tract the graph without them (`onnx::feed_normalised`: its input is `xn`) and
+//! `Classifier` normalises in one pass, reading the IDF entries while the table rows it
+//! prefetched arrive: tract's part of a classification (`Classifier::probabilities`, 1,029
+//! posts) went from 47–48 to 37–42 µs. The file keeps the whole graph.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -121,9 +131,6 @@ pub(crate) struct Runtime {
     /// The float32 table the plan's `Gather` reads rows from (weights, or a low-rank
     /// model's embedding), as tract holds it: see [`Runtime::gathered_table`].
     table: Option<Arc<Tensor>>,
-    /// The IDF vector the plan gathers from, as tract holds it: see
-    /// [`Runtime::gathered_idf`].
-    idf: Option<Arc<Tensor>>,
     /// Labels per head, in output order, to check output shapes.
     head_sizes: Vec<usize>,
     /// Whether the table is backed by huge pages ([`back_with_huge_pages`]).
@@ -325,10 +332,13 @@ impl Runtime {
             .iter()
             .map(|o| model.node(o.node).name.clone())
             .collect();
-        if ins != ["ids", "tf"] {
+        // `xn` when the graph was prepared with `onnx::feed_normalised`.
+        if ins != ["ids", "tf"] && ins != ["ids", "xn"] {
             return Err(Error::new(
                 ErrorKind::InvalidModel,
-                format!("graph inputs are {ins:?}, expected [\"ids\", \"tf\"]"),
+                format!(
+                    "graph inputs are {ins:?}, expected [\"ids\", \"tf\"] or [\"ids\", \"xn\"]"
+                ),
             ));
         }
         let outs = model.output_outlets().map_err(model_error)?.len();
@@ -357,11 +367,9 @@ impl Runtime {
             .map_or(HugePages::NotAsked, |flat| {
                 back_with_huge_pages(bytemuck::cast_slice(flat))
             });
-        let idf = gathered_const(plan.model(), "idf", 1);
         Ok(Runtime {
             plan,
             table,
-            idf,
             head_sizes,
             huge_pages,
             fixed: match shapes {
@@ -408,14 +416,6 @@ impl Runtime {
         self.table.as_ref()?.as_plain_ram()?.as_slice::<f32>().ok()
     }
 
-    /// The float32 IDF vector the plan gathers from (the graph's `idf` initializer), read
-    /// in place. An explanation normalises the message's values again right after the run:
-    /// tract has just read these entries of its copy, so they are in cache, where the same
-    /// entries of the parameters' copy (1 MB at 2^18 buckets) mostly are not.
-    pub(crate) fn gathered_idf(&self) -> Option<&[f32]> {
-        self.idf.as_ref()?.as_plain_ram()?.as_slice::<f32>().ok()
-    }
-
     /// Asks the processor to bring in the table rows that the plan's `Gather` is about to
     /// copy, all at once. tract copies one row after another (`gather.rs:80-86`), each
     /// copy waiting on its own cache misses; issued together, the misses overlap. A hint:
@@ -423,17 +423,18 @@ impl Runtime {
     ///
     /// At most [`PREFETCH_ROWS`] rows: a batch's later rows would push its first ones out
     /// of the cache before the gather reads them.
-    fn prefetch_rows(&self, ids: &[i64]) {
+    ///
+    /// Called by the host before it prepares the run's inputs (normalising the values
+    /// reads the IDF entries), so that those reads and these misses overlap.
+    pub(crate) fn prefetch_rows(&self, ids: &[u32]) {
         let (Some(&width), Some(flat)) = (
             self.table.as_ref().and_then(|t| t.shape().get(1)),
             self.gathered_table(),
         ) else {
             return;
         };
-        for &id in ids.iter().take(PREFETCH_ROWS) {
-            if let Ok(id) = u32::try_from(id) {
-                prefetch_flat_row(flat, width, Some(&id));
-            }
+        for id in ids.iter().take(PREFETCH_ROWS) {
+            prefetch_flat_row(flat, width, Some(id));
         }
     }
 
@@ -466,7 +467,7 @@ impl Runtime {
     }
 
     /// Whether at least one fixed-length plan has been made and every one made gathers
-    /// from the symbolic plan's table and IDF vector themselves, not from copies (what
+    /// from the symbolic plan's table itself, not from a copy (what
     /// explanations read after a run: [`Runtime::gathered_table`]), for tests.
     #[cfg(test)]
     pub(crate) fn fixed_plans_share_the_constants(&self) -> bool {
@@ -480,10 +481,9 @@ impl Runtime {
             .filter_map(|c| c.get()?.as_ref())
             .collect();
         !made.is_empty()
-            && made.iter().all(|plan| {
-                same(gathered_const(plan.model(), "weights", 2), &self.table)
-                    && same(gathered_const(plan.model(), "idf", 1), &self.idf)
-            })
+            && made
+                .iter()
+                .all(|plan| same(gathered_const(plan.model(), "weights", 2), &self.table))
     }
 
     /// Whether every fixed-length plan made so far takes inputs of exactly `[1, len]`, for
@@ -532,7 +532,6 @@ impl Runtime {
                 ),
             ));
         }
-        self.prefetch_rows(&ids);
         let plan = match self.plan_for(n, l) {
             Some((fixed, len)) => {
                 // Padding as in a batch: id 0 with value 0 adds nothing.

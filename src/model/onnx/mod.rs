@@ -55,7 +55,7 @@ mod proto;
 mod read;
 mod write;
 
-pub(crate) use read::{decode, widen_gathered_tables};
+pub(crate) use read::{decode, feed_normalised, widen_gathered_tables};
 pub use write::encode;
 pub(crate) use write::model_proto;
 
@@ -329,13 +329,115 @@ mod tests {
                 "weights" => Shapes::PerLength,
                 _ => Shapes::Symbolic,
             };
-            let rt = Runtime::new(&wide, vec![2], name, shapes).unwrap();
-            assert_eq!(rt.gathered_table(), Some(weights(&d.params)), "{name}");
-            assert_eq!(rt.gathered_idf(), Some(d.params.idf.as_slice()), "{name}");
             // The IDF vector is gathered too, but it is not a table of rows.
             let idf = Runtime::new(&wide, vec![2], "idf", Shapes::Symbolic).unwrap();
             assert_eq!(idf.gathered_table(), None);
+            // What `Classifier::from_bytes` gives tract: fed normalised values.
+            assert!(feed_normalised(&mut wide), "{name}");
+            let rt = Runtime::new(&wide, vec![2], name, shapes).unwrap();
+            assert_eq!(rt.gathered_table(), Some(weights(&d.params)), "{name}");
         }
+    }
+
+    /// A graph fed the normalised values (`feed_normalised`) gives the file's graph's
+    /// probabilities when the values are normalised as `params::normalise` does, for a
+    /// linear model (fixed-length plans and a batch), a low-rank one and one with a
+    /// keyword prior, whose graph reads `xn` too. The IDF vector and epsilon are gone
+    /// from the graph, and a graph already fed so, or one whose normalisation is read
+    /// elsewhere, is left as it is.
+    #[test]
+    fn a_graph_fed_normalised_values_gives_the_files_probabilities() {
+        use crate::model::params::normalise;
+        use crate::model::prior::KeywordPrior;
+        let with_idf = |p: Params| Params {
+            idf: (0..256).map(|i| 0.5 + (i % 7) as f32 * 0.3).collect(),
+            ..p
+        };
+        let prior = {
+            let p = with_idf(params());
+            let pending = [
+                (3, vec![(0, 1.5)]),
+                (17, vec![(1, 0.7), (0, 0.2)]),
+                (40, vec![(0, 2.0)]),
+                (99, vec![(1, 1.0)]),
+            ];
+            let prior = KeywordPrior::from_pending(
+                0,
+                2,
+                2,
+                256,
+                pending.into_iter().collect(),
+                KeywordStats::default(),
+            );
+            Params {
+                prior: Some(prior),
+                ..p
+            }
+        };
+        let cases = [
+            (with_idf(params()), Shapes::PerLength),
+            (with_idf(low_rank_params()), Shapes::Symbolic),
+            (prior, Shapes::Symbolic),
+        ];
+        for (p, shapes) in cases {
+            let d = decode(&encode(&p, &Summary::default()).unwrap()).unwrap();
+            let name = d.params.layers.table_name();
+            let mut wide = d.proto.clone();
+            widen_gathered_tables(&mut wide).unwrap();
+            let file = Runtime::new(&wide, vec![2], name, shapes).unwrap();
+            let mut fed = wide.clone();
+            assert!(feed_normalised(&mut fed), "{name}");
+            let g = fed.graph.as_ref().unwrap();
+            assert!(g
+                .initializer
+                .iter()
+                .all(|t| t.name != "idf" && t.name != "eps"));
+            assert_eq!(g.input[1].name, "xn");
+            let mut again = fed.clone();
+            assert!(!feed_normalised(&mut again));
+            assert_eq!(again, fed);
+            let rt = Runtime::new(&fed, vec![2], name, shapes).unwrap();
+            for l in [1usize, 3, 33, 700] {
+                let ids: Vec<u32> = (0..l).map(|i| ((i * 37 + 11) % 256) as u32).collect();
+                let tf: Vec<f32> = (0..l).map(|i| 0.5 + (i % 5) as f32 * 0.75).collect();
+                let wide_ids: Vec<i64> = ids.iter().map(|&i| i64::from(i)).collect();
+                let mut xn = Vec::new();
+                normalise(&ids, &tf, &d.params.idf, &mut xn);
+                let want = file.run(wide_ids.clone(), tf.clone(), 1, l).unwrap();
+                let got = rt.run(wide_ids.clone(), xn.clone(), 1, l).unwrap();
+                let batch = rt
+                    .run(
+                        [wide_ids.clone(), wide_ids].concat(),
+                        [xn.clone(), xn].concat(),
+                        2,
+                        l,
+                    )
+                    .unwrap();
+                for (w, (g, b)) in want[0].iter().zip(got[0].iter().zip(&batch[0][2..])) {
+                    assert!(
+                        (w - g).abs() <= 1e-6,
+                        "{name}, {l}: {w} from tf, {g} from xn"
+                    );
+                    assert!(
+                        (w - b).abs() <= 1e-6,
+                        "{name}, {l}: {w} from tf, {b} in a batch"
+                    );
+                }
+            }
+        }
+        // A graph that reads `x` (tf × idf) besides the normalisation keeps it.
+        let d = decode(&encode(&params(), &Summary::default()).unwrap()).unwrap();
+        let mut odd = d.proto.clone();
+        let graph = odd.graph.as_mut().unwrap();
+        let mut extra = graph.node[0].clone();
+        extra.op_type = "Identity".into();
+        extra.input = vec!["x".into()];
+        extra.output = vec!["x_copy".into()];
+        extra.attribute.clear();
+        graph.node.push(extra);
+        let before = odd.clone();
+        assert!(!feed_normalised(&mut odd));
+        assert_eq!(odd, before);
     }
 
     /// One message runs through a plan made for its feature count padded up to a length

@@ -456,6 +456,71 @@ pub(crate) fn widen_gathered_tables(proto: &mut pb::ModelProto) -> Result<()> {
     }
 }
 
+/// The graph's nodes that turn the input `tf` into the normalised values `xn`, by the
+/// names of their outputs, in the order the writer adds them: the IDF gather, `tf × idf`,
+/// its square, their sum over the message, plus epsilon, the root and the division.
+const NORMALISATION: [&str; 7] = ["idf_g", "x", "x2", "ss", "ss_eps", "norm", "xn"];
+
+/// Prepares a graph for tract to be fed the normalised values (`xn`, `tf × idf` at unit
+/// L2 norm, [`crate::model::params::normalise`]) instead of the term frequencies: the
+/// nodes that compute `xn` from `tf` are removed and the graph input `tf` becomes `xn`.
+/// Gives whether it did; a graph that does not compute `xn` from `tf` with exactly these
+/// nodes, or that reads their values elsewhere, is left as it is.
+///
+/// Why (issue #18): those seven nodes are a few hundred multiply-adds per message, but
+/// tract runs each as an op of its own, with an output tensor and a broadcast per run,
+/// and its `Gather` of the IDF entries collects the ids through ndarray's iterator a second
+/// time (tract-core 0.23.9 `src/ops/array/gather.rs:62-65`). In Rust they are one pass
+/// over the message's features, whose IDF entries an explanation then finds in cache. The
+/// file keeps the whole graph, so every other runtime computes the same values.
+pub(crate) fn feed_normalised(proto: &mut pb::ModelProto) -> bool {
+    let Some(graph) = proto.graph.as_mut() else {
+        return false;
+    };
+    let made = |name: &str| {
+        graph
+            .node
+            .iter()
+            .filter(|n| n.output.iter().any(|o| o == name))
+            .count()
+    };
+    let removed =
+        |n: &pb::NodeProto| n.output.len() == 1 && NORMALISATION.contains(&n.output[0].as_str());
+    // Exactly one node makes each value, only they read `tf`, and only `xn` is read
+    // outside them (nor is any of them a graph output).
+    let reads_outside = |name: &str| {
+        graph
+            .node
+            .iter()
+            .filter(|n| !removed(n))
+            .any(|n| n.input.iter().any(|i| i == name))
+            || graph.output.iter().any(|o| o.name == name)
+    };
+    let shaped = NORMALISATION.iter().all(|name| made(name) == 1)
+        && graph.input.iter().any(|i| i.name == "tf")
+        && !graph.input.iter().any(|i| i.name == "xn")
+        && !reads_outside("tf")
+        && NORMALISATION[..6].iter().all(|name| !reads_outside(name));
+    if !shaped {
+        return false;
+    }
+    graph.node.retain(|n| !removed(n));
+    for input in graph.input.iter_mut().filter(|i| i.name == "tf") {
+        input.name = "xn".into();
+    }
+    // The IDF vector and epsilon are read by nothing else now; tract would keep them as
+    // constants of no use.
+    let read: std::collections::HashSet<String> = graph
+        .node
+        .iter()
+        .flat_map(|n| n.input.iter().cloned())
+        .collect();
+    graph
+        .initializer
+        .retain(|t| !matches!(t.name.as_str(), "idf" | "eps") || read.contains(&t.name));
+    true
+}
+
 fn no_data(t: &pb::TensorProto) -> Error {
     invalid(format!(
         "initializer {} has no data of the right size",
