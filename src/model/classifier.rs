@@ -160,7 +160,10 @@ impl Classifier {
     /// Loads a model from the bytes of a model file.
     ///
     /// tract runs the graph this version writes for the parameters read from the file (and
-    /// checked by the reader), not the graph stored in the file. For a file this version
+    /// checked by the reader), not the graph stored in the file, and without the nodes
+    /// that normalise the values: those run in Rust (`params::normalise`, the same
+    /// arithmetic), and tract is fed their result (`onnx::feed_normalised`, issue #18).
+    /// For a file this version
     /// wrote the two are the same graph (`onnx` tests); a file from an older version runs
     /// as this version writes it (format 1's float32 weight table rounded to float16, as
     /// the in-process scorer has it too), and a file whose graph was damaged or edited
@@ -279,8 +282,9 @@ impl Classifier {
         if let Some(live) = self.live.load_full() {
             return Ok(self.decide_live(&live, &traced, &x, opts));
         }
-        let probs = self.tract_probabilities(std::slice::from_ref(&x))?;
-        Ok(self.decide_file(&traced, &x, &probs, 0, opts))
+        let mut xn = Vec::new();
+        let probs = self.run_one(&x, &mut xn)?;
+        Ok(self.decide_file(&traced, &x, xn, &probs, 0, opts))
     }
 
     /// The features of `msg`, traced back to its words when an explanation is asked for
@@ -316,7 +320,7 @@ impl Classifier {
         Ok(traced
             .zip(&xs)
             .enumerate()
-            .map(|(i, (t, x))| self.decide_file(&t, x, &probs, i, opts))
+            .map(|(i, (t, x))| self.decide_file(&t, x, Vec::new(), &probs, i, opts))
             .collect())
     }
 
@@ -341,7 +345,8 @@ impl Classifier {
 
     /// Per head, the `n × labels` probabilities for `xs` from the file's ONNX graph run by
     /// tract, whatever [`probabilities`](Classifier::probabilities) uses: what checks
-    /// that the file computes what the library does.
+    /// that the file computes what the library does. (The graph's first seven nodes, the
+    /// IDF weighting and L2 normalisation, run in Rust: see `from_bytes`.)
     pub fn graph_probabilities(&self, xs: &[SparseVec]) -> Result<Vec<Vec<f32>>> {
         self.tract_probabilities(xs)
     }
@@ -393,8 +398,9 @@ impl Classifier {
             .iter()
             .map(|h| Vec::with_capacity(xs.len() * h.labels.len()))
             .collect();
+        let mut xn = Vec::new();
         for x in xs {
-            for (o, p) in out.iter_mut().zip(self.run_one(x)?) {
+            for (o, p) in out.iter_mut().zip(self.run_one(x, &mut xn)?) {
                 o.extend(p);
             }
         }
@@ -402,28 +408,29 @@ impl Classifier {
     }
 
     /// One run of the graph on `x`; a message without features gets one of id 0 and value
-    /// 0, which adds nothing.
-    fn run_one(&self, x: &SparseVec) -> Result<Vec<Vec<f32>>> {
+    /// 0, which adds nothing. `xn` is left holding the normalised values of `x` (what an
+    /// explanation of this message reads).
+    fn run_one(&self, x: &SparseVec, xn: &mut Vec<f32>) -> Result<Vec<Vec<f32>>> {
         self.check_ids(x)?;
         let l = x.len().max(1);
         self.runtime.prefetch_rows(&x.ids);
         let mut ids: Vec<i64> = Vec::with_capacity(l);
         ids.extend(x.ids.iter().map(|&id| i64::from(id)));
+        normalise(&x.ids, &x.vals, &self.params.idf, xn);
         let mut vals = Vec::with_capacity(l);
-        if self.feeds_normalised {
-            normalise(&x.ids, &x.vals, &self.params.idf, &mut vals);
-        } else {
-            vals.extend_from_slice(&x.vals);
-        }
+        vals.extend_from_slice(if self.feeds_normalised { xn } else { &x.vals });
         ids.resize(l, 0);
         vals.resize(l, 0.0);
         self.runtime.run(ids, vals, 1, l)
     }
 
+    ///
+    /// `xn`: the normalised values of `x` if the caller has them (the run's), else empty.
     fn decide_file(
         &self,
         msg: &Traced<'_>,
         x: &SparseVec,
+        mut xn: Vec<f32>,
         probs: &[Vec<f32>],
         row: usize,
         opts: &ClassifyOptions,
@@ -448,9 +455,10 @@ impl Classifier {
                 .copied()
                 .unwrap_or(0)
         };
-        let mut xn = Vec::new();
-        if opts.explain > 0 {
-            // The IDF entries for `x` are in cache: the run's normalisation has just read them.
+        if opts.explain == 0 {
+            xn.clear();
+        } else if xn.len() != x.len() {
+            // A batch's message: its run's values were not kept.
             normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
         }
         let view = View {

@@ -18,7 +18,8 @@
 //!   same (issue #18).
 //! - `Gather` allocates its output uninitialised and copies each gathered row with
 //!   `clone_from_slice` (`src/ops/array/gather.rs:44`, `:80-86`): `L × C` floats written,
-//!   no prefetch of the next row. So [`Runtime::run`] prefetches the rows before the run.
+//!   no prefetch of the next row. So the rows are prefetched before the run
+//!   ([`Runtime::prefetch_rows`], called by `Classifier` before it normalises the values).
 //!   Issue #18, stop 29, three alternating pairs on a 20 Newsgroups model: a tract run
 //!   74–82 → 71–75 µs per post, a whole classification 137–145 → 135–143 µs. Small, and
 //!   on a machine where the table's misses cost more than on the one that measured no
@@ -75,7 +76,9 @@
 //!   count padded up to one of [`FIXED_LENGTHS`], where tract sees the whole shape and
 //!   picks `avx512_mmm_f32_16x1`. (On AMD with AVX-512 tract picks a 16-row kernel for
 //!   under 31 labels anyway, and on AVX2-only machines `fma_mmm_f32_64x1` either way; there
-//!   the fixed plans only spare the normalisation's generic broadcasting.)
+//!   the fixed plans spared the normalisation's generic broadcasting, which tract no longer
+//!   runs since stop 41 (below), so on those machines they may no longer pay: not measured,
+//!   as this project has no AVX2-only machine.)
 //! - **The kernels leave the vector registers dirty.** tract's x86-64 assembly returns
 //!   without `vzeroupper`, and on this Xeon all SSE-encoded code after it, tract's own
 //!   packing in the next run included, ran slower until something cleared them.
@@ -108,7 +111,7 @@ use crate::ffi::pages::{back_with_huge_pages, HugePages};
 use crate::model::lanes::prefetch_flat_row;
 use crate::{Error, ErrorKind, Result};
 
-/// How many ids' rows a run prefetches ([`Runtime::run`]), padding and repeats included:
+/// How many ids' rows [`Runtime::prefetch_rows`] asks for, repeats included:
 /// 2,048 rows of 20 labels are 160 KB of values (up to 384 KB of cache lines, since an
 /// 80-byte row can straddle three), inside a core's L2 cache.
 const PREFETCH_ROWS: usize = 2048;
@@ -166,8 +169,8 @@ pub(crate) enum Shapes {
 /// documentation). That kernel packs the gathered rows into a 64-row panel, zeroed and
 /// copied on every run for a model with 20 labels. With `L` (and `N = 1`) fixed, tract
 /// sees for example `m:20 k:728 n:1` and picks `avx512_mmm_f32_16x1`, whose pack fills two
-/// 16-row panels, and the normalisation's `Mul`s become tract's by-scalar and unicast
-/// kernels. Padding adds rows of id 0 with value 0: the same cached row each time. The
+/// 16-row panels (the normalisation's `Mul`s, when tract still ran them, became tract's
+/// by-scalar and unicast kernels too). Padding adds rows of id 0 with value 0: the same cached row each time. The
 /// end-to-end figures are in issue #18 and the CHANGELOG (`cargo bench --bench classify`,
 /// `--bench ffi`).
 ///
@@ -421,8 +424,8 @@ impl Runtime {
     /// copy waiting on its own cache misses; issued together, the misses overlap. A hint:
     /// the run reads the same values either way.
     ///
-    /// At most [`PREFETCH_ROWS`] rows: a batch's later rows would push its first ones out
-    /// of the cache before the gather reads them.
+    /// At most [`PREFETCH_ROWS`] rows: a longer message's later rows would push its first
+    /// ones out of the cache before the gather reads them.
     ///
     /// Called by the host before it prepares the run's inputs (normalising the values
     /// reads the IDF entries), so that those reads and these misses overlap.
@@ -509,7 +512,9 @@ impl Runtime {
     }
 
     /// Runs a batch of `n` rows of `l` features (`ids` and `tf` are `n × l`, row-major,
-    /// padded with id 0 and tf 0). Returns per head the `n × labels` probabilities.
+    /// padded with id 0 and value 0). `tf` holds what the graph's second input takes: the
+    /// term frequencies (`tf`), or the normalised values (`xn`) for a graph prepared with
+    /// `onnx::feed_normalised`. Returns per head the `n × labels` probabilities.
     ///
     /// With [`Shapes::PerLength`], one row of at most 8,192 features runs through the plan
     /// for its length class ([`FIXED_LENGTHS`]), padded the same way; a batch runs through

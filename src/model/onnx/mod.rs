@@ -424,6 +424,11 @@ mod tests {
                     );
                 }
             }
+            if shapes == Shapes::PerLength {
+                assert_eq!(rt.fixed_lengths_made(), [32, 40, 728]);
+                assert!(rt.fixed_plans_share_the_constants());
+                assert!(rt.fixed_plans_are_fixed());
+            }
         }
         // A graph that reads `x` (tf × idf) besides the normalisation keeps it.
         let d = decode(&encode(&params(), &Summary::default()).unwrap()).unwrap();

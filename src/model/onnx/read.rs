@@ -464,8 +464,10 @@ const NORMALISATION: [&str; 7] = ["idf_g", "x", "x2", "ss", "ss_eps", "norm", "x
 /// Prepares a graph for tract to be fed the normalised values (`xn`, `tf × idf` at unit
 /// L2 norm, [`crate::model::params::normalise`]) instead of the term frequencies: the
 /// nodes that compute `xn` from `tf` are removed and the graph input `tf` becomes `xn`.
-/// Gives whether it did; a graph that does not compute `xn` from `tf` with exactly these
-/// nodes, or that reads their values elsewhere, is left as it is.
+/// Gives whether it did; a graph that does not have exactly one node making each of these
+/// values, or that reads one of them (but `xn`) elsewhere, is left as it is. Only the
+/// names are checked, not what the nodes compute: the graph given here is the one
+/// [`crate::model::onnx::model_proto`] writes for the decoded parameters, never a file's.
 ///
 /// Why (issue #18): those seven nodes are a few hundred multiply-adds per message, but
 /// tract runs each as an op of its own, with an output tensor and a broadcast per run,
