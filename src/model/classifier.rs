@@ -163,8 +163,8 @@ impl Classifier {
     /// checked by the reader), not the graph stored in the file, and without the nodes
     /// that normalise the values: those run in Rust (`params::normalise`, the same
     /// arithmetic), and tract is fed their result (`onnx::feed_normalised`, issue #18).
-    /// For a file this version
-    /// wrote the two are the same graph (`onnx` tests); a file from an older version runs
+    /// For a file this version wrote the two are the same graph (`onnx` tests); a file
+    /// from an older version runs
     /// as this version writes it (format 1's float32 weight table rounded to float16, as
     /// the in-process scorer has it too), and a file whose graph was damaged or edited
     /// cannot reach tract with, say, a node that reads another tier's table (the `model`
@@ -424,8 +424,9 @@ impl Classifier {
         self.runtime.run(ids, vals, 1, l)
     }
 
-    ///
-    /// `xn`: the normalised values of `x` if the caller has them (the run's), else empty.
+    /// The decision for row `row` of a run's `probs`. `xn`: the normalised values of `x`
+    /// when the caller kept them from the run, else empty (they are computed here if an
+    /// explanation needs them).
     fn decide_file(
         &self,
         msg: &Traced<'_>,
