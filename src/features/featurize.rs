@@ -233,6 +233,28 @@ impl Sink for Surfaces<'_> {
 /// for the token it came from. Explaining then needs no second pass over the text: the
 /// keys are resolved against the message's names once per message ([`Trace::words`]), and
 /// each head's explanation sums the features' contributions over the occurrences.
+///
+/// What an explanation costs (issue #18, stop 42: a temporary probe over every 11th post of
+/// 20 Newsgroups' training set, the fastest of seven rounds, six runs on a machine whose
+/// speed varied by a fifth between runs): an explained decision took 56–89 µs more than a
+/// plain one (158–200 against 96–111 µs per post). Of that, [`Featurizer::trace`] took
+/// 17–30 µs more than [`Featurizer::featurize`] (54–76 against 37–46 µs), [`Trace::words`]
+/// 23–25 µs (finding the message's names 12 µs of it), the push per feature 9–10 µs (timed
+/// on rows out of cache; a decision finds them in cache) and [`Words::top`] 8–9 µs. perf
+/// puts the trace's extra time in its merge and radix sort over occurrence numbers, in
+/// interning each token's text and in growing its vectors, none of them dominant.
+///
+/// Tried and dropped, as none moved those figures beyond the runs' noise:
+/// - together, in two alternating pairs of runs against this code: keys of single tokens
+///   found by index rather than by hash, with the stem cache's word hash reused for
+///   interning; the thread's featurisation buffers reused for the trace's occurrences and
+///   sort; the groups of single tokens in `words` found by index;
+/// - a table of each row's mean over a head (1 MB per head at 2^18 buckets), read by the
+///   push instead of summing the row: 1–2 µs less in the push timed alone, nothing
+///   measurable in a whole explained decision (three alternating rounds in one run).
+///
+/// Finding the body's parts in its text with `str::find` before `lines_of` made finding
+/// the names 3 µs slower.
 #[derive(Default)]
 pub(crate) struct Trace {
     /// Per occurrence, in the order featurisation met them: entry of the feature vector.
