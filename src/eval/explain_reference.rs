@@ -39,6 +39,7 @@ fn compare(data: PathBuf, step: usize) -> (usize, usize) {
         ..ClassifyOptions::default()
     };
     let (mut compared, mut names) = (0, 0);
+    let (mut msgs, mut decisions) = (Vec::new(), Vec::new());
     for item in dataset.items.iter().step_by(step) {
         let Ok(msg) = read_message(&item.path, TextMode::Mail) else {
             continue;
@@ -48,6 +49,7 @@ fn compare(data: PathBuf, step: usize) -> (usize, usize) {
         let (skipping, every) = crate::features::featurize::names_both_ways(&msg);
         assert_eq!(skipping, every, "{}", item.path.display());
         let decision = clf.classify_with(&msg, &opts).unwrap();
+        decisions.push(decision.clone());
         let x = clf.featurizer().featurize(&msg);
         let mut xn = Vec::new();
         normalise(&x.ids, &x.vals, &clf.params().idf, &mut xn);
@@ -70,7 +72,11 @@ fn compare(data: PathBuf, step: usize) -> (usize, usize) {
             compared += 1;
             names += expected.iter().filter(|e| e.text.contains("#name")).count();
         }
+        msgs.push(msg);
     }
+    // A batch keeps each message's normalised values from its run for its explanation:
+    // the same decisions, explanations included, as one message at a time.
+    assert_eq!(clf.classify_batch(&msgs, &opts).unwrap(), decisions);
     (compared, names)
 }
 

@@ -164,8 +164,7 @@ impl Classifier {
     /// that normalise the values: those run in Rust (`params::normalise`, the same
     /// arithmetic), and tract is fed their result (`onnx::feed_normalised`, issue #18).
     /// For a file this version wrote the two are the same graph (`onnx` tests); a file
-    /// from an older version runs
-    /// as this version writes it (format 1's float32 weight table rounded to float16, as
+    /// from an older version runs as this version writes it (format 1's float32 weight table rounded to float16, as
     /// the in-process scorer has it too), and a file whose graph was damaged or edited
     /// cannot reach tract with, say, a node that reads another tier's table (the `model`
     /// fuzz target found such a file making tract index out of bounds while it ran). A
@@ -316,11 +315,21 @@ impl Classifier {
                 .map(|(t, x)| self.decide_live(&live, &t, x, opts))
                 .collect());
         }
-        let probs = self.tract_probabilities(&xs)?;
+        // An explanation reads each message's normalised values: kept from its run.
+        let mut xns = Vec::with_capacity(if opts.explain > 0 { xs.len() } else { 0 });
+        let probs = self.run_each(&xs, |xn| {
+            if opts.explain > 0 {
+                xns.push(xn.to_vec());
+            }
+        })?;
+        let mut xns = xns.into_iter();
         Ok(traced
             .zip(&xs)
             .enumerate()
-            .map(|(i, (t, x))| self.decide_file(&t, x, Vec::new(), &probs, i, opts))
+            .map(|(i, (t, x))| {
+                let xn = xns.next().unwrap_or_default();
+                self.decide_file(&t, x, xn, &probs, i, opts)
+            })
             .collect())
     }
 
@@ -392,6 +401,12 @@ impl Classifier {
     /// replaced), and on `kle_stress`'s low-rank model, which has no such plans, 110–112
     /// µs against 160–161 µs (issue #18, stop 31).
     fn tract_probabilities(&self, xs: &[SparseVec]) -> Result<Vec<Vec<f32>>> {
+        self.run_each(xs, |_| {})
+    }
+
+    /// [`tract_probabilities`](Classifier::tract_probabilities), showing `each` the
+    /// normalised values of each message in turn, as its run leaves them.
+    fn run_each(&self, xs: &[SparseVec], mut each: impl FnMut(&[f32])) -> Result<Vec<Vec<f32>>> {
         let mut out: Vec<Vec<f32>> = self
             .params
             .heads
@@ -403,6 +418,7 @@ impl Classifier {
             for (o, p) in out.iter_mut().zip(self.run_one(x, &mut xn)?) {
                 o.extend(p);
             }
+            each(&xn);
         }
         Ok(out)
     }
@@ -425,8 +441,8 @@ impl Classifier {
     }
 
     /// The decision for row `row` of a run's `probs`. `xn`: the normalised values of `x`
-    /// when the caller kept them from the run, else empty (they are computed here if an
-    /// explanation needs them).
+    /// that its run left (`run_one`), which an explanation reads; callers that do not
+    /// explain may pass them empty.
     fn decide_file(
         &self,
         msg: &Traced<'_>,
@@ -459,7 +475,8 @@ impl Classifier {
         if opts.explain == 0 {
             xn.clear();
         } else if xn.len() != x.len() {
-            // A batch's message: its run's values were not kept.
+            // Not from this message's run (every caller passes them): computed again
+            // rather than explained with the wrong values.
             normalise(&x.ids, &x.vals, &self.params.idf, &mut xn);
         }
         let view = View {
