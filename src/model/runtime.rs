@@ -61,6 +61,12 @@
 //!   per gathered row of 20 floats (`:748-757`), each call borrowing a thread-local
 //!   scratch buffer (tract-linalg `src/frame/element_wise_helper.rs:18`): perf put 9 % of
 //!   the whole decision in that per-row overhead and the column sum.
+//! - The table's rows padded with zeros from 20 to 32 floats, and the products sliced back
+//!   to 20 (issue #18, stop 43), so that the label axis fills both 16-row panels and the
+//!   pack zeroes nothing: perf had put 12 % of a tract run in that zeroing
+//!   (`src/frame/pack.rs:254-265` above). `cargo bench --bench classify`, two alternating
+//!   pairs: a parsed message 11.7–11.8 → 10.5–10.7 K/s, a routed decision 7.6–8.0 →
+//!   7.2–7.3 K/s. The gather then copies 128 bytes a row instead of 80.
 //!
 //! So per message tract touches the gathered rows three times (gather write, pack read
 //! and write, kernel read) where the in-process scorer ([`crate::model::lanes`]) reads
@@ -99,6 +105,33 @@
 //! `Classifier` normalises in one pass, reading the IDF entries while the table rows it
 //! prefetched arrive: tract's part of a classification (`Classifier::probabilities`, 1,029
 //! posts) went from 47–48 to 37–42 µs. The file keeps the whole graph.
+//!
+//! And a low-rank model (issue #18, stop 43: `kle_stress`'s 2,390 labels, hidden width
+//! 64). perf puts 17 % of its classification in packing the gathered rows for the hidden
+//! layer's matmul, more than the gather's own copy (11 %). tract picks
+//! `fma_mmm_f32_64x1` for that matmul (`m = 64`, `n = 1`: Intel's cost model, tract-linalg
+//! `src/x86_64/mmm.rs:573-582`), whose panel of 64 floats is 256 bytes, and
+//! `PackedFormat::pack_t` copies a panel whole only when it is 16 to 128 bytes wide
+//! (`src/frame/pack.rs:425-431`); any other width goes one float at a time through its
+//! generic writer (`:433`). Tried at load, with the file unchanged, and dropped (a
+//! temporary loop classifying every fifth 20 Newsgroups post for 15 s; classifications
+//! per second, against the code before in the same session):
+//! - the hidden layer as two halves of 32 (a `Reshape` of the rows and an `Einsum`). In
+//!   the symbolic plan perf showed the same `fma_mmm_f32_64x1` and per-float pack, and it
+//!   ran at 5,677–5,793 against 6,172–6,339. With `N` and `L` fixed (plans as for
+//!   [`FIXED_LENGTHS`]) the halves stay and get `avx512_mmm_f32_16x1` and the whole-panel
+//!   copy, but the output layer (`m = 2,390`, `n = 1`) then gets `avx512_mmm_f32_128x1`
+//!   (`mmm.rs:582`), which perf put at 18 % of the time: 5,815–5,936 against 6,108–6,404
+//!   (fixed plans without the halves: 5,388–5,637);
+//! - only `L` fixed, so that the output layer keeps `N` and its kernels: the optimised
+//!   plan shows tract folded the halves back into one `m = 64` matmul, 4,441–4,628 (without
+//!   the halves 4,654–4,715) against 5,410–5,731. Cutting the graph after the hidden layer
+//!   into two plans, the first with `N` and `L` fixed, did not keep them either;
+//! - the table as two tables of 32 columns, each gathered and multiplied: the halves stay,
+//!   but tract then splits the output layer into two matmuls of `k = 32` as well, and
+//!   the probe did not prefetch the two tables' rows: 4,536–4,718 against 5,680–5,758;
+//! - no prefetch for rows of 64 floats ([`Runtime::prefetch_rows`]): `kle_stress` in four
+//!   alternating pairs, −5.6 % to +13.4 %, no clear direction.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
