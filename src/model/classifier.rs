@@ -164,11 +164,12 @@ impl Classifier {
     /// that normalise the values: those run in Rust (`params::normalise`, the same
     /// arithmetic), and tract is fed their result (`onnx::feed_normalised`, issue #18).
     /// For a file this version wrote the two are the same graph (`onnx` tests); a file
-    /// from an older version runs as this version writes it (format 1's float32 weight table rounded to float16, as
-    /// the in-process scorer has it too), and a file whose graph was damaged or edited
-    /// cannot reach tract with, say, a node that reads another tier's table (the `model`
-    /// fuzz target found such a file making tract index out of bounds while it ran). A
-    /// graph that is not well-formed (see `runtime::check_graph`) is refused.
+    /// from an older version runs as this version writes it (format 1's float32 weight
+    /// table rounded to float16, as the in-process scorer has it too), and a file whose
+    /// graph was damaged or edited cannot reach tract with, say, a node that reads another
+    /// tier's table (the `model` fuzz target found such a file making tract index out of
+    /// bounds while it ran). A graph that is not well-formed (see `runtime::check_graph`)
+    /// is refused.
     pub fn from_bytes(bytes: &[u8]) -> Result<Classifier> {
         let mut decoded = onnx::decode(bytes)?;
         // A graph that no ONNX runtime could run (an output or input nothing defines) is a

@@ -204,8 +204,8 @@ pub(crate) enum Shapes {
 /// sees for example `m:20 k:728 n:1` and picks `avx512_mmm_f32_16x1`, whose pack fills two
 /// 16-row panels (the normalisation's `Mul`s, when tract still ran them, became tract's
 /// by-scalar and unicast kernels too). Padding adds rows of id 0 with value 0: the same
-/// cached row each time. The end-to-end figures are in issue #18 and the CHANGELOG (`cargo bench --bench classify`,
-/// `--bench ffi`).
+/// cached row each time. The end-to-end figures are in issue #18 and the CHANGELOG
+/// (`cargo bench --bench classify`, `--bench ffi`).
 ///
 /// A low-rank model keeps the symbolic plan: its gathered rows have the hidden width (64
 /// by default), which fills the default kernel's panel, and `kle_stress` measured fixed
