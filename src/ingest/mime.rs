@@ -18,9 +18,9 @@
 //!
 //! When that finds nothing (no header field, no body, no attachment), as for empty input,
 //! a line of text without a colon, or binary garbage without line structure, the result is
-//! an [`ErrorKind::Parse`](crate::ErrorKind::Parse) error: a program that journals mail
-//! should know that it was not handed mail rather than get an empty guess. Text that is not
-//! mail belongs in [`Message::from_text`]. Everything else, however broken, gives a
+//! an [`ErrorKind::Parse`] error: a program that journals mail should know that it was not
+//! handed mail rather than get an empty guess. Text that is not mail belongs in
+//! [`Message::from_text`]. Everything else, however broken, gives a
 //! `Message` with what could be read: a missing boundary, a bad base64 body or a wrong
 //! charset are not errors.
 

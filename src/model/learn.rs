@@ -14,6 +14,8 @@
 //!
 //! The classifier only ever learns from labels a caller gives it: it never feeds its own
 //! suggestions back. This module must not import `crate::train` or `crate::eval`.
+//!
+//! [`LearnOptions::replay`]: crate::LearnOptions::replay
 
 use std::sync::Arc;
 

@@ -39,6 +39,7 @@
 //! The classifier only ever learns from labels a caller gives it: it never feeds its own
 //! suggestions back.
 //!
+//! [`LearnOptions::replay`]: crate::LearnOptions::replay
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};

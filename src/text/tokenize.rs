@@ -80,7 +80,7 @@ impl Token {
     }
 }
 
-/// Splits `text` (normalised: see [`crate::text::normalize`]) into tokens, calling `each`
+/// Splits `text` (normalised: see [`crate::text::normalize()`]) into tokens, calling `each`
 /// for each in order.
 ///
 /// A callback rather than a `Vec` so the feature stage can hash as it goes without an
