@@ -16,7 +16,12 @@ are never copied) for the forward splits:
 * `split every --manifest M --every 5 --out D`: a manifest's messages in path order, every
   fifth held out (the split of examples/quickstart.rs, for the demo corpus);
 * `split folders --train DIR --test DIR --map SUBDIR=LABEL... --out D`: label folders of two
-  collections mapped to shared labels (`spam-1=spam`, `spam=spam`, `easy-ham-1=ham`).
+  collections mapped to shared labels (`spam-1=spam`, `spam=spam`, `easy-ham-1=ham`);
+* `split os2kle --os2kle OS2KLE.txt --out D`: real Danish text, labelled with the KLE
+  hovedgruppe (`32`): the keywords of every emne to train on, the titles of the emner that
+  are not `NN.NN.00` to test on (1,892, as examples/kle_titles.rs); a keyword that reads as
+  any test title is left out. OS2KLE holds both in one file, so this writes each text to a
+  file of its own under D/texts (plain text: `signatur eval --text`, `--peer-input raw`).
 
 Every metric is computed the same way for every model: accuracy, balanced accuracy (mean
 per-label recall over the labels of the test set, since the mix of labels in new mail is
@@ -34,6 +39,7 @@ Usage:
   python run.py split latest --data DIR --fraction 0.2 --out D
   python run.py split every --manifest M --every 5 --out D
   python run.py split folders --train DIR --test DIR --map A=L ... --out D
+  python run.py split os2kle --os2kle OS2KLE.txt --out D
   python run.py folds --data DIR --folds FOLDS.tsv [--signatur EVAL.json] [--json OUT]
   python run.py forward --train TRAIN.csv --test TEST.csv [--signatur EVAL.json] [--json OUT]
 """
@@ -290,9 +296,48 @@ def label_files(root):
     return out
 
 
+OS2KLE_LINE = re.compile(r"KLENummer='(\d\d)\.(\d\d)\.(\d\d)':KLETitel='([^']*)':Keywords\[Weight\]=(.*)")
+
+
+def os2kle_texts(path):
+    """(train, test) lists of (text, hovedgruppe) from OS2KLE.txt: see `split os2kle`."""
+    emner = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            m = OS2KLE_LINE.match(line.strip())
+            if m:
+                hg, _, emne, title, keywords = m.groups()
+                words = [re.sub(r"\[\d+\]$", "", k).strip() for k in keywords.split(";")]
+                emner.append((hg, emne, title.strip(), [w for w in words if w]))
+    if not emner:
+        sys.exit(f"split os2kle: no KLENummer lines in {path}")
+    key = lambda t: " ".join(t.lower().split())
+    test = [(title, hg) for hg, emne, title, _ in emner if emne != "00"]
+    titles = {key(t) for t, _ in test}
+    seen, train = set(), []
+    for hg, _, _, words in emner:
+        for w in words:
+            if key(w) not in titles and (key(w), hg) not in seen:
+                seen.add((key(w), hg))
+                train.append((w, hg))
+    return train, test
+
+
 def cmd_split(args):
     os.makedirs(args.out, exist_ok=True)
-    if args.how == "latest":
+    if args.how == "os2kle":
+        rows = {}
+        for name, part in zip(("train", "test"), os2kle_texts(args.os2kle)):
+            d = os.path.join(os.path.abspath(args.out), "texts", name)
+            os.makedirs(d, exist_ok=True)
+            rows[name] = []
+            for i, (text, label) in enumerate(part):
+                p = os.path.join(d, f"{i:05}.txt")
+                with open(p, "w", encoding="utf-8") as f:
+                    f.write(text + "\n")
+                rows[name].append((p, label))
+        train, test = rows["train"], rows["test"]
+    elif args.how == "latest":
         train, test = [], []
         for label, files in label_files(args.data):
             # As `signatur eval --holdout latest:F` (src/eval/forward.rs): halves round up,
@@ -408,7 +453,8 @@ def main():
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     sp = sub.add_parser("split")
-    sp.add_argument("how", choices=["latest", "folders", "every"])
+    sp.add_argument("how", choices=["latest", "folders", "every", "os2kle"])
+    sp.add_argument("--os2kle", help="OS2KLE.txt (split os2kle)")
     sp.add_argument("--manifest")
     sp.add_argument("--every", type=int, default=5)
     sp.add_argument("--data")

@@ -5,13 +5,15 @@
 #                spamassassin-later (easy-ham = ham, spam = spam): mail of a later period;
 #   news-latest  20 Newsgroups, per group the newest 20 % by article number as the test set;
 #   news-5fold   20 Newsgroups, 5-fold cross-validation (the folds signatur eval writes);
+#   os2kle       real Danish text: OS2KLE's keywords to train on, the emne titles to test on,
+#                labelled with the KLE hovedgruppe (37 labels; run.py's `split os2kle`);
 #   demo         the demo corpus split as examples/quickstart.rs does (libsignatur only);
 #   demo-5fold   the demo corpus in 5 folds (libsignatur only).
 # Accuracy, balanced accuracy, coverage at 95 % precision, and libsignatur's precision at its
 # own abstain threshold. Manifests (absolute paths to the shared files) go to $PEERS_OUT.
 #
 # Usage: bash benches/peers/run.sh [--signatur-only] [SPLIT...] [-- TRAINING FLAGS...]
-#   SPLIT: sa-later, news-latest, news-5fold, demo, demo-5fold (default: all);
+#   SPLIT: sa-later, news-latest, news-5fold, os2kle, demo, demo-5fold (default: all);
 #   --signatur-only: skip the peers (for trying training flags: the peers do not change);
 #   TRAINING FLAGS go to every `signatur eval` (e.g. --field-weight recipient=0).
 set -euo pipefail
@@ -30,7 +32,7 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-[ ${#SPLITS[@]} -gt 0 ] || SPLITS=(sa-later news-latest news-5fold demo demo-5fold)
+[ ${#SPLITS[@]} -gt 0 ] || SPLITS=(sa-later news-latest news-5fold os2kle demo demo-5fold)
 if ! "$VENV/bin/python" -c 'import sklearn, fasttext, numpy' 2>/dev/null; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --upgrade pip
@@ -50,10 +52,12 @@ sig_eval() {
   "$SIG" eval --json "$@" "${FLAGS[@]}" > "$dir/signatur.json"
 }
 
+# The peers' side of a split with a train.csv and a test.csv; further arguments go to
+# run.py (`--peer-input raw` for plain-text files).
 forward() {
-  local name="$1" dir="$OUT/$1"
+  local name="$1" dir="$OUT/$1"; shift
   "${PY[@]}" forward --name "$name" --train "$dir/train.csv" --test "$dir/test.csv" \
-    --signatur "$dir/signatur.json" --json "$dir/peers.json" "${NO_PEERS[@]}"
+    --signatur "$dir/signatur.json" --json "$dir/peers.json" "${NO_PEERS[@]}" "$@"
 }
 
 for split in "${SPLITS[@]}"; do
@@ -76,6 +80,11 @@ for split in "${SPLITS[@]}"; do
       # The peers read the whole post here (headers included), as in the earlier figures.
       "${PY[@]}" folds --name news-5fold --data "$DATA_ROOT/20news/train" --folds "$dir/folds.tsv" \
         --peer-input raw --signatur "$dir/signatur.json" --json "$dir/peers.json" "${NO_PEERS[@]}" ;;
+    os2kle)
+      # Not a later period but other text: short keywords to train on, titles to test on.
+      "${PY[@]}" split os2kle --os2kle "$DATA_ROOT/os2kle/OS2KLE.txt" --out "$OUT/os2kle"
+      sig_eval "$OUT/os2kle" --text --data "$OUT/os2kle/train.csv" --test "$OUT/os2kle/test.csv"
+      forward os2kle --peer-input raw ;;
     demo|demo-5fold)
       # The demo corpus (libsignatur only, every head): as examples/quickstart.rs splits it
       # (every fifth message held out: 87 messages, one is 1.1 points), or in 5 folds.

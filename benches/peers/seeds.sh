@@ -11,14 +11,16 @@
 #
 # Usage: bash benches/peers/seeds.sh [-- TRAINING FLAGS...]   (SEEDS="42 1 2" by default)
 # Needs the manifests of `bash benches/peers/run.sh` (it writes them; --signatur-only is
-# enough) in $PEERS_OUT (default target/peers).
+# enough) in $PEERS_OUT (default target/peers): sa-later's, and os2kle's (real Danish text).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA_ROOT="${SIGNATUR_DATA:-../shared/data}"
 OUT="${PEERS_OUT:-target/peers}"
 SEEDS="${SEEDS:-42 1 2}"
 [ "${1:-}" = -- ] && shift
-[ -f "$OUT/sa-later/train.csv" ] || { echo "no manifests in $OUT: run bash benches/peers/run.sh --signatur-only sa-later first" >&2; exit 2; }
+for split in sa-later os2kle; do
+  [ -f "$OUT/$split/train.csv" ] || { echo "no $split manifests in $OUT: run bash benches/peers/run.sh --signatur-only $split first" >&2; exit 2; }
+done
 cargo build --release --bin signatur
 SIG=./target/release/signatur
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -26,6 +28,7 @@ for seed in $SEEDS; do
   "$SIG" eval --json --seed "$seed" --data "$OUT/sa-later/train.csv" --test "$OUT/sa-later/test.csv" "$@" > "$tmp/sa-later-$seed.json"
   "$SIG" eval --json --seed "$seed" --data "$DATA_ROOT/20news/train" --holdout latest:0.2 "$@" > "$tmp/news-latest-$seed.json"
   "$SIG" eval --json --seed "$seed" --data "$DATA_ROOT/20news/train" --folds 5 "$@" > "$tmp/news-5fold-$seed.json"
+  "$SIG" eval --json --seed "$seed" --text --data "$OUT/os2kle/train.csv" --test "$OUT/os2kle/test.csv" "$@" > "$tmp/os2kle-$seed.json"
   "$SIG" eval --json --seed "$seed" --data demo/corpus/manifest.csv --folds 5 "$@" > "$tmp/demo-5fold-$seed.json"
 done
 python3 - "$tmp" $SEEDS <<'PY'
@@ -33,7 +36,7 @@ import json, statistics, sys
 tmp, seeds = sys.argv[1], sys.argv[2:]
 print("seeds: " + " ".join(seeds))
 print("%-12s %-6s %8s %8s %8s %9s %9s %9s" % ("split", "head", "mean", "min", "max", "min p@thr", "cov@thr", "cov@prec"))
-for split in ["sa-later", "news-latest", "news-5fold", "demo-5fold"]:
+for split in ["sa-later", "news-latest", "news-5fold", "os2kle", "demo-5fold"]:
     runs = [json.load(open(f"{tmp}/{split}-{s}.json"))["heads"] for s in seeds]
     for i, head in enumerate(runs[0]):
         hs = [r[i] for r in runs]
