@@ -20,8 +20,10 @@ are never copied) for the forward splits:
 * `split os2kle --os2kle OS2KLE.txt --out D`: real Danish text, labelled with the KLE
   hovedgruppe (`32`): the keywords of every emne to train on, the titles of the emner that
   are not `NN.NN.00` to test on (1,892, as examples/kle_titles.rs); a keyword that reads as
-  any test title is left out. OS2KLE holds both in one file, so this writes each text to a
-  file of its own under D/texts (plain text: `signatur eval --text`, `--peer-input raw`).
+  any test title (the same words, whatever the case and punctuation) is left out. The
+  keywords include OS2KLE's form codes (`bu902`, weight 1000), kept as they are. OS2KLE
+  holds both in one file, so this writes each text to a file of its own under D/texts
+  (plain text: `signatur eval --text`, `--peer-input raw`).
 
 Every metric is computed the same way for every model: accuracy, balanced accuracy (mean
 per-label recall over the labels of the test set, since the mix of labels in new mail is
@@ -301,6 +303,8 @@ OS2KLE_LINE = re.compile(r"KLENummer='(\d\d)\.(\d\d)\.(\d\d)':KLETitel='([^']*)'
 
 def os2kle_texts(path):
     """(train, test) lists of (text, hovedgruppe) from OS2KLE.txt: see `split os2kle`."""
+    if not path or not os.path.isfile(path):
+        sys.exit(f"split os2kle: --os2kle must name OS2KLE.txt (got {path!r})")
     emner = []
     with open(path, encoding="utf-8") as f:
         for line in f:
@@ -311,7 +315,9 @@ def os2kle_texts(path):
                 emner.append((hg, emne, title.strip(), [w for w in words if w]))
     if not emner:
         sys.exit(f"split os2kle: no KLENummer lines in {path}")
-    key = lambda t: " ".join(t.lower().split())
+    # Words only: a keyword that differs from a title by punctuation or spacing alone
+    # (`Ikke normeret personale`, `Ikke-normeret personale`) reads as that title.
+    key = lambda t: " ".join(re.findall(r"\w+", t.lower()))
     test = [(title, hg) for hg, emne, title, _ in emner if emne != "00"]
     titles = {key(t) for t, _ in test}
     seen, train = set(), []

@@ -1111,11 +1111,12 @@ mod tests {
     fn messages_filed_under_two_labels_do_not_make_the_weights_diverge() {
         // OS2KLE files some keywords under emner of two hovedgrupper: the same short text
         // with two labels. Here one feature in thirty messages of label 0 and ten of label
-        // 1, beside sixty other messages of label 0, so label 1 weighs 5 (the bound). A
-        // step on that feature alone moves its score by up to 5 · 4 = 20 times the slack
-        // (blankout doubles the value it keeps), and the next message with the other label
-        // pushes it back: with a gradient that grows with the slack, the weights grew to
-        // about 200 (into the thousands on OS2KLE) and its probabilities became 0 and 1.
+        // 1, beside sixty other messages of label 0, so label 1 weighs about 5 (the
+        // bound). A step on that feature alone moves its score by up to 5 · 4 = 20 times
+        // the slack (blankout doubles the value it keeps), and the next message with the
+        // other label pushes it back: with a gradient that grows with the slack, the
+        // weights grew to about 200 (into the thousands on OS2KLE) and its probabilities
+        // became 0 and 1.
         let one_feature = |id: u32, label: u32| Example {
             x: SparseVec {
                 ids: vec![id],
